@@ -1,0 +1,57 @@
+import { parseArgs } from "node:util";
+import { DEFAULTS, type EmulatorOptions } from "../config.ts";
+
+export const HELP = `graph-emulator: a local Microsoft Graph + Entra ID emulator
+
+Usage: npm start -- [options]
+
+Options (each also an environment variable):
+  --port N          TCP port, 0 for any free one          GRAPH_EMULATOR_PORT       (default ${DEFAULTS.port})
+  --host H          interface to bind                      GRAPH_EMULATOR_HOST       (default ${DEFAULTS.host})
+  --data-dir DIR    state, certificates and signing keys   GRAPH_EMULATOR_DATA_DIR   (default ./${DEFAULTS.dataDir})
+  --in-memory       keep directory state in memory only    GRAPH_EMULATOR_IN_MEMORY=1
+  --fixtures PATH   tenant fixtures (folder or JSON file)  GRAPH_EMULATOR_FIXTURES   (default: bundled Contoso and Fabrikam)
+  -h, --help        show this help
+
+Flags win over environment variables. The control plane lives at /_emulator
+(health, ca.pem, clock, reset, tenants); see README.md.`;
+
+export type CliResult = { help: true } | { help: false; options: EmulatorOptions };
+
+export class CliError extends Error {}
+
+/** Turns argv and the environment into emulator options; flags override environment variables. */
+export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliResult {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: "string" },
+        host: { type: "string" },
+        "data-dir": { type: "string" },
+        "in-memory": { type: "boolean" },
+        fixtures: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (err) {
+    throw new CliError(`${(err as Error).message}\nRun with --help to see the options.`);
+  }
+  if (values.help) return { help: true };
+  const port = (values.port as string | undefined) ?? env.GRAPH_EMULATOR_PORT;
+  if (port !== undefined && !/^\d{1,5}$/.test(port)) throw new CliError(`--port must be a number from 0 to 65535, not '${port}'`);
+  const truthy = (v: string | undefined) => v !== undefined && /^(1|true|yes|on)$/i.test(v);
+  const options: EmulatorOptions = {};
+  if (port !== undefined) options.port = Number(port);
+  const host = (values.host as string | undefined) ?? env.GRAPH_EMULATOR_HOST;
+  if (host) options.host = host;
+  const dataDir = (values["data-dir"] as string | undefined) ?? env.GRAPH_EMULATOR_DATA_DIR;
+  if (dataDir) options.dataDir = dataDir;
+  if (values["in-memory"] === true || truthy(env.GRAPH_EMULATOR_IN_MEMORY)) options.inMemory = true;
+  const fixtures = (values.fixtures as string | undefined) ?? env.GRAPH_EMULATOR_FIXTURES;
+  if (fixtures) options.fixtures = fixtures;
+  return { help: false, options };
+}

@@ -1,0 +1,35 @@
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+
+/** The fixtures shipped with the emulator: Contoso and Fabrikam. */
+export const BUNDLED_FIXTURES = fileURLToPath(new URL("../../fixtures/tenants", import.meta.url));
+
+/** Every option, its default and its meaning. CLI flags and environment variables map onto these. */
+export const DEFAULTS = {
+  /** TCP port; 0 picks a free one. */
+  port: 8443,
+  /** Interface to bind; loopback unless you mean to expose it. */
+  host: "127.0.0.1",
+  /** Where state, certificates and signing keys live. */
+  dataDir: ".graph-emulator",
+  /** Keep directory state in memory only (certificates and keys still use dataDir when set). */
+  inMemory: false,
+  /** Tenant fixtures: a folder of JSON files or one JSON file. */
+  fixtures: BUNDLED_FIXTURES,
+} as const;
+
+export const emulatorOptions = z
+  .object({
+    port: z.coerce.number().int().min(0).max(65535).default(DEFAULTS.port),
+    host: z.string().min(1).default(DEFAULTS.host),
+    /** `null` keeps everything, certificates and keys included, in memory. */
+    dataDir: z.string().min(1).nullable().default(DEFAULTS.dataDir),
+    inMemory: z.boolean().default(DEFAULTS.inMemory),
+    fixtures: z.string().min(1).default(DEFAULTS.fixtures),
+    /** Print nothing when ready (for in-process use). */
+    quiet: z.boolean().default(false),
+  })
+  .strict();
+
+export type EmulatorOptions = z.input<typeof emulatorOptions>;
+export type EmulatorConfig = z.output<typeof emulatorOptions>;

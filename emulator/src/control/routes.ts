@@ -1,0 +1,145 @@
+import express, { Router, type Request, type Response } from "express";
+import type { z } from "zod";
+import type { Clock } from "../clock.ts";
+import { parseDuration } from "../clock.ts";
+import type { Store } from "../store/store.ts";
+import { AdminError, addApplication, addUser, publicUser, revokeSignInSessions } from "../tenants/admin.ts";
+import { applicationInput, clockInput, consentInput, describeIssues, userInput } from "../tenants/schemas.ts";
+import { GRAPH_RESOURCE } from "../identity/consent.ts";
+import { randomUUID } from "node:crypto";
+
+export interface ControlDeps {
+  store: Store;
+  clock: Clock;
+  caCert: string;
+}
+
+function parse<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
+  const result = schema.safeParse(body ?? {});
+  if (!result.success) throw new AdminError(400, "ValidationError", describeIssues(result.error));
+  return result.data;
+}
+
+function tenantOf(store: Store, req: Request): string {
+  const raw = String(req.params.tenant);
+  const id = store.resolveTenant(raw);
+  if (!id) throw new AdminError(404, "TenantNotFound", `Tenant '${raw}' does not exist. GET /_emulator/tenants lists the tenants.`);
+  return id;
+}
+
+/** The control plane under /_emulator: health, CA, clock, reset, and directory administration. */
+export function controlRouter(deps: ControlDeps): Router {
+  const { store, clock } = deps;
+  const router = Router();
+  router.use(express.json({ limit: "1mb" }));
+
+  router.get("/health", (_req, res) => void res.json({ status: "ok" }));
+  router.get("/ca.pem", (_req, res) => void res.type("application/x-pem-file").send(deps.caCert));
+
+  const clockView = () => ({ now: clock.now().toISOString(), offsetMs: clock.offsetMs });
+  router.get("/clock", (_req, res) => void res.json(clockView()));
+  router.post("/clock", (req, res) => {
+    const input = parse(clockInput, req.body);
+    if ("advance" in input) {
+      const ms = parseDuration(input.advance);
+      if (ms === undefined) throw new AdminError(400, "ValidationError", `advance: '${input.advance}' is not an ISO 8601 duration such as P91D or PT1H`);
+      clock.advance(ms);
+    } else {
+      clock.set(new Date(input.set));
+    }
+    res.json(clockView());
+  });
+
+  router.post("/reset", async (_req, res) => {
+    await store.reset();
+    clock.reset();
+    res.json({ status: "reset", tenants: store.listTenants() });
+  });
+
+  router.get("/tenants", (_req, res) => void res.json(store.listTenants()));
+  router.get("/tenants/:tenant", (req, res) => {
+    const id = tenantOf(store, req);
+    res.json(store.read(id, (t) => ({ id: t.id, displayName: t.displayName, defaultDomain: t.defaultDomain, domains: t.domains })));
+  });
+
+  router.get("/tenants/:tenant/users", (req, res) => {
+    const id = tenantOf(store, req);
+    res.json(store.read(id, (t) => t.users.map((u) => publicUser({ ...u }))));
+  });
+  router.post("/tenants/:tenant/users", (req, res) => {
+    const id = tenantOf(store, req);
+    const input = parse(userInput, req.body);
+    const user = store.write(id, (t) => addUser(t, input));
+    res.status(201).json(publicUser({ ...user }));
+  });
+  router.post("/tenants/:tenant/users/:user/revokeSignInSessions", (req, res) => {
+    const id = tenantOf(store, req);
+    store.write(id, (t) => revokeSignInSessions(t, String(req.params.user), clock));
+    res.json({ value: true });
+  });
+
+  router.get("/tenants/:tenant/applications", (req, res) => {
+    const id = tenantOf(store, req);
+    res.json(
+      store.read(id, (t) =>
+        t.applications.map(({ secrets, ...a }) => ({ ...a, secrets: secrets.map((s) => ({ keyId: s.keyId, endDateTime: s.endDateTime })) })),
+      ),
+    );
+  });
+  router.post("/tenants/:tenant/applications", (req, res) => {
+    const id = tenantOf(store, req);
+    const input = parse(applicationInput, req.body);
+    const created = store.write(id, (t) => addApplication(t, input));
+    const { secrets: _secrets, ...application } = created.application;
+    res.status(201).json({ ...application, clientSecret: created.clientSecret });
+  });
+  router.get("/tenants/:tenant/servicePrincipals", (req, res) => {
+    const id = tenantOf(store, req);
+    res.json(store.read(id, (t) => t.servicePrincipals));
+  });
+
+  router.get("/tenants/:tenant/consents", (req, res) => {
+    const id = tenantOf(store, req);
+    res.json(store.read(id, (t) => t.consentGrants));
+  });
+  router.post("/tenants/:tenant/consents", (req, res) => {
+    const id = tenantOf(store, req);
+    const input = parse(consentInput, req.body);
+    if (input.consentType === "Principal" && !input.principalId) {
+      throw new AdminError(400, "ValidationError", "principalId: required when consentType is Principal");
+    }
+    const grant = {
+      id: randomUUID(),
+      clientId: input.clientId,
+      consentType: input.consentType,
+      principalId: input.consentType === "Principal" ? (input.principalId ?? null) : null,
+      resource: GRAPH_RESOURCE,
+      scopes: input.scopes,
+    };
+    store.write(id, (t) => t.consentGrants.push(grant));
+    res.status(201).json(grant);
+  });
+  router.delete("/tenants/:tenant/consents/:grant", (req, res) => {
+    const id = tenantOf(store, req);
+    const removed = store.write(id, (t) => {
+      const before = t.consentGrants.length;
+      t.consentGrants = t.consentGrants.filter((g) => g.id !== req.params.grant);
+      return before !== t.consentGrants.length;
+    });
+    if (!removed) throw new AdminError(404, "NotFound", `Consent grant '${String(req.params.grant)}' does not exist.`);
+    res.status(204).end();
+  });
+
+  router.use((req: Request) => {
+    throw new AdminError(404, "NotFound", `No control-plane route ${req.method} /_emulator${req.path}.`);
+  });
+  router.use((err: unknown, _req: Request, res: Response, next: (e?: unknown) => void) => {
+    if (err instanceof AdminError) return void res.status(err.status).json({ error: { code: err.code, message: err.message } });
+    const status = (err as { status?: number }).status;
+    if (typeof status === "number" && status >= 400 && status < 500) {
+      return void res.status(status).json({ error: { code: "BadRequest", message: (err as Error).message } });
+    }
+    next(err);
+  });
+  return router;
+}

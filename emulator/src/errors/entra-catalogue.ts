@@ -1,0 +1,356 @@
+import { EntraError } from "./entra-error.ts";
+
+/**
+ * Entra ID (AADSTS) errors, one factory per case, each with the HTTP status,
+ * `error`, `suberror` and wording that login.microsoftonline.com uses. The
+ * status/error/suberror triple decides how MSAL classifies the error
+ * (InteractionRequiredAuthError vs ServerError), so it must not drift.
+ */
+export const entraErrors = {
+  /** AADSTS90002: the tenant segment is well-formed but no such tenant exists (discovery and token endpoint). */
+  // Source: Azure/azure-cli#22145 (full JSON, invalid_tenant); james-gould/azure-keyvault-emulator#324 (same text, 2025); sjkp/letsencrypt-siteextension#108 (400)
+  tenantNotFound: (tenant: string) =>
+    new EntraError({
+      status: 400,
+      error: "invalid_tenant",
+      aadsts: 90002,
+      description: `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.`,
+    }),
+
+  /** AADSTS900023: the tenant segment is neither a GUID nor a DNS name. */
+  // Source: caddy-dns/azure#3 (400, invalid_request, full body); microsoft/Analysis-Services#194; microsoft/aspire#4253 (ErrorCode: invalid_request)
+  malformedTenant: (tenant: string) =>
+    new EntraError({
+      status: 400,
+      error: "invalid_request",
+      aadsts: 900023,
+      description: `Specified tenant identifier '${tenant}' is neither a valid DNS name, nor a valid external domain.`,
+    }),
+
+  /** AADSTS700016: no application with this client id in the tenant. */
+  // Source: vippsas/vipps-ecom-api#183 (unauthorized_client JSON); AKS workload-identity troubleshooting README ("reply status code was 400", code corpus); AzureADQuickStarts/AppModelv2-WebApp-OpenIDConnect-DotNet#50
+  unknownApplication: (clientId: string, tenantName: string) =>
+    new EntraError({
+      status: 400,
+      error: "unauthorized_client",
+      aadsts: 700016,
+      description: `Application with identifier '${clientId}' was not found in the directory '${tenantName}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
+    }),
+
+  /** AADSTS7000215: wrong client secret. */
+  // Source: OfficeDev/microsoft-365-agents-toolkit#8621 (401 + full JSON); Azure/sap-automation#418; databricks/databricks-sdk-go#240
+  invalidClientSecret: (clientId: string) =>
+    new EntraError({
+      status: 401,
+      error: "invalid_client",
+      aadsts: 7000215,
+      description: `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`,
+    }),
+
+  /** AADSTS7000222: the secret exists but has expired. */
+  // Source: liprec/vsts-release-aas#119 (401 + invalid_client JSON, 2023); dotnet/sign#849 (same text, 2025); microsoft/botframework-sdk#6221 (401, older text)
+  expiredClientSecret: (clientId: string) =>
+    new EntraError({
+      status: 401,
+      error: "invalid_client",
+      aadsts: 7000222,
+      description: `The provided client secret keys for app '${clientId}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds.`,
+    }),
+
+  /** AADSTS7000218: a confidential client sent no credential. */
+  // Source: tamhinsf/ChannelSurf#38 (401 + invalid_client JSON); haystackeditor/haystack-editor#41 (full JSON, 2024)
+  missingClientCredential: () =>
+    new EntraError({
+      status: 401,
+      error: "invalid_client",
+      aadsts: 7000218,
+      description: "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+    }),
+
+  /** AADSTS50011 at authorize: shown on Entra's own page, never redirected. */
+  // Source: unoplatform/uno.todo#180 and OfficeDev/microsoft-teams-apps-company-communicator#1035 (page text, 2022-23); no `error` value is shown on the page
+  redirectUriMismatch: (redirectUri: string, clientId: string) =>
+    new EntraError({
+      status: 400,
+      error: "invalid_request",
+      aadsts: 50011,
+      description: `The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application '${clientId}'. Make sure the redirect URI sent in the request matches one added to your application in the Azure portal. Navigate to https://aka.ms/redirectUriMismatchError to learn more about how to fix this.`,
+    }),
+
+  /** AADSTS50011 at the token endpoint: the code was issued for another redirect URI (today's Entra reports this as AADSTS500112). */
+  // Source: PartnerCenterSamples/Reseller-Web-Application#73 (text, under 50011); 2018 body with "error":"invalid_client" (code corpus); AzureAD/microsoft-identity-web#3114 (AADSTS500112, invalid_client, HTTP 400)
+  redirectUriMismatchAtRedemption: (sent: string, original: string) =>
+    new EntraError({
+      status: 400,
+      error: "invalid_client",
+      aadsts: 500112,
+      description: `The reply address '${sent}' does not match the reply address '${original}' provided when requesting Authorization code.`,
+    }),
+
+  /** AADSTS500113: the app has no redirect URI at all (shown on Entra's page). */
+  // Source: OneDrive/onedrive-sample-apibrowser-dotnet#27; microsoft/powercat-business-approvals-kit#198
+  noReplyAddress: () =>
+    new EntraError({
+      status: 400,
+      error: "invalid_request",
+      aadsts: 500113,
+      description: "No reply address is registered for the application.",
+    }),
+
+  /** AADSTS65001: delegated permission not consented (token endpoint). */
+  // Source: MicrosoftDocs/azure-docs#39189 (full JSON with suberror consent_required); stevenmaguire/oauth2-microsoft#31 (same, 2025); OfficeDev/microsoft-teams-apps-contactgrouplookup#43 (400)
+  consentRequired: (clientId: string, appName: string) =>
+    new EntraError({
+      status: 400,
+      error: "invalid_grant",
+      suberror: "consent_required",
+      aadsts: 65001,
+      description: `The user or administrator has not consented to use the application with ID '${clientId}' named '${appName}'. Send an interactive authorization request for this user and resource.`,
+    }),
+
+  /** AADSTS65001 on an authorize redirect (prompt=none). */
+  // Source: text as at the token endpoint (MicrosoftDocs/azure-docs#39189); `error=consent_required` on the redirect: none found, OIDC value kept
+  consentRequiredRedirect: (clientId: string, appName: string) =>
+    new EntraError({
+      status: 400,
+      error: "consent_required",
+      aadsts: 65001,
+      description: `The user or administrator has not consented to use the application with ID '${clientId}' named '${appName}'. Send an interactive authorization request for this user and resource.`,
+    }),
+
+  /** AADSTS65004: the user pressed "Cancel" on the /authorize consent page (redirected with error=consent_required; /adminconsent uses access_denied). */
+  // Source: PuzzleServer/mainpuzzleserver#571 (error=consent_required&error_description=AADSTS65004: User declined to consent to access the app.); MicrosoftDocs/azure-docs#59872; AzureAD/microsoft-authentication-library-for-dotnet#1736; MicrosoftDocs/azure-docs#114009 (same text, access_denied, /adminconsent)
+  consentDeclined: () =>
+    new EntraError({
+      status: 400,
+      error: "consent_required",
+      aadsts: 65004,
+      description: "User declined to consent to access the app.",
+    }),
+
+  /** AADSTS90094: a scope needs admin consent and the user is no admin ("Need admin approval" page). */
+  // Source: learn.microsoft.com/archive/blogs/aaddevsup/receiving-aadsts90094-the-grant-requires-admin-permission and joonasw.net/view/the-grant-requires-admin-permission (text); `error` on a redirect: none found, access_denied kept
+  adminConsentRequired: () =>
+    new EntraError({
+      status: 400,
+      error: "access_denied",
+      aadsts: 90094,
+      description: "The grant requires admin permission.",
+    }),
+
+  /** AADSTS50058: prompt=none without a signed-in user (redirected with error=login_required). */
+  // Source: AzureAD/microsoft-authentication-library-for-js#6610 ("login_required: AADSTS50058: ...", 2023); AzureAD/microsoft-authentication-library-for-dotnet#3655
+  loginRequired: () =>
+    new EntraError({
+      status: 400,
+      error: "login_required",
+      aadsts: 50058,
+      description: "A silent sign-in request was sent but no user is signed in. The cookies used to represent the user's session were not sent in the request to Azure AD. This can happen if the user is using Internet Explorer or Edge, and the web app sending the silent sign-in request is in different IE security zone than the Azure AD endpoint (login.microsoftonline.com).",
+    }),
+
+  /** AADSTS70011: a scope value is not valid. */
+  // Source: AzureAD/microsoft-authentication-library-for-dotnet#449 (text); laravel/socialite#315 (400 + invalid_scope); MicrosoftDocs/entra-docs reference-error-codes.md sample body
+  invalidScope: (scope: string) =>
+    new EntraError({
+      status: 400,
+      error: "invalid_scope",
+      aadsts: 70011,
+      description: `The provided value for the input parameter 'scope' is not valid. The scope ${scope} is not valid.`,
+    }),
+
+  /** AADSTS1002012: client credentials need a `/.default` scope. */
+  // Source: MicrosoftDocs/azure-docs#99862 and microsoftgraph/msgraph-sdk-python#181 (text); databricks/databricks-sql-nodejs#226 (invalid_scope)
+  clientCredentialsScope: (scope: string) =>
+    new EntraError({
+      status: 400,
+      error: "invalid_scope",
+      aadsts: 1002012,
+      description: `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+    }),
+
+  /** AADSTS700082: refresh token unused for longer than its inactivity window (the sentence break is a no-break space; the date has 7 fraction digits). */
+  // Source: Azure/azure-cli#14244 (400 + full JSON); microsoft/foundry-dev-tools#707 (subError bad_token, 2026); microsoft/powerplatform-build-tools#894 and mspnp/identity-reference-architectures#9 (no-break space)
+  refreshTokenExpired: (issuedAt: Date, inactiveDays: number) =>
+    new EntraError({
+      status: 400,
+      error: "invalid_grant",
+      suberror: "bad_token",
+      aadsts: 700082,
+      description: `The refresh token has expired due to inactivity.\u00a0The token was issued on ${issuedAt.toISOString().replace("Z", "0000Z")} and was inactive for ${inactiveDays}.00:00:00.`,
+    }),
+
+  /** AADSTS50173: the user's sessions were revoked after the grant was issued (dates quoted, 7 fraction digits). */
+  // Source: Azure/azure-sdk-for-js sdk/identity/identity/recordings/node/cae/recording_usernamepasswordcredential.js (recorded 400 with "suberror":"bad_token", 2021); Azure/azure-cli#16745 (same text, no suberror, Jan 2021)
+  grantRevoked: (issuedAt: Date, validFrom: Date) =>
+    new EntraError({
+      status: 400,
+      error: "invalid_grant",
+      suberror: "bad_token",
+      aadsts: 50173,
+      description: `The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password. The grant was issued on '${issuedAt.toISOString().replace("Z", "0000Z")}' and the TokensValidFrom date (before which tokens are not valid) for this user is '${validFrom.toISOString().replace("Z", "0000Z")}'.`,
+    }),
+
+  /** AADSTS70008: the authorization code has expired. */
+  // Source: Azure/azure-sdk-for-net#19201 (400 + full JSON, no suberror); Azure/azure-sdk-for-java#33235
+  codeExpired: () =>
+    new EntraError({
+      status: 400,
+      error: "invalid_grant",
+      aadsts: 70008,
+      description: "The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.",
+    }),
+
+  /** AADSTS9002313: the code or refresh token is not one the emulator issued. */
+  // Source: davidjrh/dnn.azureadprovider#112 (invalid_grant JSON, 2024)
+  malformedGrant: () =>
+    new EntraError({
+      status: 400,
+      error: "invalid_grant",
+      aadsts: 9002313,
+      description: "Invalid request. Request is malformed or invalid.",
+    }),
+
+  /** AADSTS54005: an authorization code can be redeemed once (current bodies list only 54005; 2018 ones led with 70002). */
+  // Source: AzureAD/microsoft-identity-web#2489 (invalid_grant, 2023); AzureAD/microsoft-identity-web#2008 (400); davidjrh/dnn.azureadprovider#17 (2018, [70002,54005])
+  codeAlreadyRedeemed: () =>
+    new EntraError({
+      status: 400,
+      error: "invalid_grant",
+      aadsts: 54005,
+      errorCodes: [54005],
+      description: "OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.",
+    }),
+
+  /** AADSTS501481: PKCE verifier does not match the challenge. */
+  // Source: AzureAD/microsoft-authentication-library-for-js#7425 (invalid_grant, 2024); GillesZunino/insomnia-plugin-azure-ad-authentication#14
+  pkceMismatch: () =>
+    new EntraError({
+      status: 400,
+      error: "invalid_grant",
+      aadsts: 501481,
+      description: "The Code_Verifier does not match the code_challenge supplied in the authorization request.",
+    }),
+
+  /** AADSTS50148 family: a verifier was sent for a code issued without a challenge, or the reverse. */
+  // Source: pennersr/django-allauth#2916 (invalid_grant JSON); AzureAD/microsoft-authentication-library-for-js#5044 and #7649 (text, 2022/2025)
+  pkceMissing: () =>
+    new EntraError({
+      status: 400,
+      error: "invalid_grant",
+      aadsts: 50148,
+      description: "The code_verifier does not match the code_challenge supplied in the authorization request for PKCE.",
+    }),
+
+  /** AADSTS50126: wrong username or password. */
+  // Source: Azure/azure-cli#18647 (400 + full JSON)
+  badPassword: () =>
+    new EntraError({
+      status: 400,
+      error: "invalid_grant",
+      aadsts: 50126,
+      description: "Error validating credentials due to invalid username or password.",
+    }),
+
+  /** AADSTS50034: no such user in the tenant ({EUII Hidden} replaced the older {EmailHidden}). */
+  // Source: Microsoft365DSC/Microsoft365DSC#801 (400 + invalid_grant JSON, {EmailHidden}); {EUII Hidden} form in 2026 captured responses (code corpus)
+  userNotFound: (tenantName: string) =>
+    new EntraError({
+      status: 400,
+      error: "invalid_grant",
+      aadsts: 50034,
+      description: `The user account {EUII Hidden} does not exist in the ${tenantName} directory. To sign into this application, the account must be added to the directory.`,
+    }),
+
+  /** AADSTS50057: the account is disabled. */
+  // Source: Azure/azure-cli#18945 (400 + full JSON); canonical/authd#814 (2025)
+  userDisabled: () =>
+    new EntraError({
+      status: 400,
+      error: "invalid_grant",
+      aadsts: 50057,
+      description: "The user account is disabled.",
+    }),
+
+  /** AADSTS900144: a required body parameter is missing. */
+  // Source: MicrosoftDocs/azure-docs#43780 (invalid_request JSON); rootinc/laravel-azure-middleware#49 (400)
+  missingParameter: (name: string) =>
+    new EntraError({
+      status: 400,
+      error: "invalid_request",
+      aadsts: 900144,
+      description: `The request body must contain the following parameter: '${name}'.`,
+    }),
+
+  /** AADSTS90014: a required field (e.g. 'scope') is missing from the request. */
+  // Source: ctron/oidc-cli#7 ("InvalidRequest: ... The required field 'scope' is missing from the credential...", token endpoint, 2025)
+  missingField: (name: string) =>
+    new EntraError({
+      status: 400,
+      error: "invalid_request",
+      aadsts: 90014,
+      description: `The required field '${name}' is missing from the credential. Ensure that you have all the necessary parameters for the login request.`,
+    }),
+
+  /** AADSTS70003: grant_type not supported (real text appends the value: "... grant type 'authorization_code'."). */
+  // Source: AzureAD/microsoft-authentication-library-for-dotnet#3023 (text); `error` value unsupported_grant_type: none found, RFC 6749 value kept
+  unsupportedGrantType: (grantType: string) =>
+    new EntraError({
+      status: 400,
+      error: "unsupported_grant_type",
+      aadsts: 70003,
+      description: `The app requested an unsupported grant type '${grantType}'.`,
+    }),
+
+  /** AADSTS900561: token endpoint called with GET (Entra answers with an HTML page). */
+  // Source: nbarbettini/oidc-debugger#87, blacklanternsecurity/TREVORspray#19, NunoFilipeMota/PublicScripts#5 ("POST, OPTIONS" on /token, 400)
+  postRequired: () =>
+    new EntraError({
+      status: 400,
+      error: "invalid_request",
+      aadsts: 900561,
+      description: "The endpoint only accepts POST, OPTIONS requests. Received a GET request.",
+    }),
+
+  /** AADSTS50194: a single-tenant app used /common or /organizations. */
+  // Source: microsoftgraph/aspnetcore-connect-sample#65 (error invalid_request); alexandrtovmach/react-microsoft-login#73 (text)
+  singleTenantOnCommon: (clientId: string, appName: string) =>
+    new EntraError({
+      status: 400,
+      error: "invalid_request",
+      aadsts: 50194,
+      description: `Application '${clientId}'(${appName}) is not configured as a multi-tenant application. Usage of the /common endpoint is not supported for such applications created after '10/15/2018'. Use a tenant-specific endpoint or configure the application to be multi-tenant.`,
+    }),
+
+  /** AADSTS700054: response_type not enabled for the application (redirected with error=unsupported_response_type). */
+  // Source: syncweek-react-aad/react-aad#158 (text); Azure/active-directory-dotnet-graphapi-b2bportal-web#22 and AzureAD/microsoft-authentication-library-for-js#766 (unsupported_response_type)
+  unsupportedResponseType: (value: string) =>
+    new EntraError({
+      status: 400,
+      error: "unsupported_response_type",
+      aadsts: 700054,
+      description: `response_type '${value}' is not enabled for the application.`,
+    }),
+
+  /** Client credentials on /common or /organizations: real Entra answers AADSTS50059 (code number here is the emulator's). */
+  // Source: MicrosoftDocs/azure-docs#24064 (client credentials on /common); AzureAD/microsoft-authentication-library-for-python#141 and MicrosoftDocs/azure-docs#68490 (400, invalid_request JSON)
+  tenantRequired: () =>
+    new EntraError({
+      status: 400,
+      error: "invalid_request",
+      aadsts: 50059,
+      description: "No tenant-identifying information found in either the request or implied by any provided credentials.",
+    }),
+
+  /** AADSTS90023-style rejection of a parameter with a value Entra does not accept. */
+  // Source: none found for every parameter; wording is the emulator's, shaped like Entra's invalid_request answers
+  invalidParameterValue: (name: string, value: string) =>
+    new EntraError({
+      status: 400,
+      error: "invalid_request",
+      aadsts: 90023,
+      description: `The value '${value.slice(0, 100)}' of the parameter '${name}' is not valid.`,
+    }),
+
+};
+
+export type EntraErrorName = keyof typeof entraErrors;

@@ -1,0 +1,47 @@
+import { timingSafeEqual } from "node:crypto";
+import { entraErrors } from "../errors/entra-catalogue.ts";
+import type { IdentityDeps } from "./context.ts";
+import { resolveApp, type ResolvedApp } from "./directory.ts";
+import { sha256 } from "./tokens.ts";
+
+export type FormParams = Record<string, string | undefined>;
+
+/** Reads client_id and client_secret from the body or an HTTP Basic header (client_secret_basic). */
+export function clientCredentialsOf(params: FormParams, authorization: string | undefined): { clientId?: string; secret?: string } {
+  const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization ?? "");
+  if (basic) {
+    const decoded = Buffer.from(basic[1] as string, "base64").toString("utf8");
+    const colon = decoded.indexOf(":");
+    if (colon > 0) {
+      return {
+        clientId: decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, " ")),
+        secret: decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, " ")),
+      };
+    }
+  }
+  return { clientId: params.client_id, secret: params.client_secret };
+}
+
+/**
+ * Authenticates the calling application in `tenantId`. Apps with secrets are
+ * confidential clients and must present a valid, unexpired one; apps without
+ * secrets are public clients.
+ */
+export function authenticateClient(
+  deps: IdentityDeps,
+  tenantId: string,
+  params: FormParams,
+  authorization: string | undefined,
+): ResolvedApp {
+  const { clientId, secret } = clientCredentialsOf(params, authorization);
+  if (!clientId) throw entraErrors.missingParameter("client_id");
+  const resolved = resolveApp(deps.store, tenantId, clientId);
+  const secrets = resolved.app.secrets;
+  if (secrets.length === 0) return resolved;
+  if (!secret) throw entraErrors.missingClientCredential();
+  const sent = Buffer.from(sha256(secret));
+  const match = secrets.find((s) => timingSafeEqual(Buffer.from(sha256(s.secretText)), sent));
+  if (!match) throw entraErrors.invalidClientSecret(resolved.app.appId);
+  if (new Date(match.endDateTime).getTime() <= deps.clock.nowMs()) throw entraErrors.expiredClientSecret(resolved.app.appId);
+  return resolved;
+}

@@ -1,0 +1,44 @@
+import { entraErrors } from "../../errors/entra-catalogue.ts";
+import { authenticateClient } from "../client-auth.ts";
+import { findServicePrincipal } from "../directory.ts";
+import { GRAPH_APP_ID, GRAPH_URI } from "../graph-resource.ts";
+import { ACCESS_TOKEN_LIFETIME_S } from "../tokens.ts";
+import type { Grant } from "./types.ts";
+
+/**
+ * grant_type=client_credentials: a concrete tenant, exactly one
+ * `<resource>/.default` scope, and `roles` from the application permissions an
+ * admin granted to the app's service principal in that tenant. No refresh
+ * token, ID token or client_info, as in Entra.
+ */
+export const clientCredentialsGrant: Grant = {
+  grantType: "client_credentials",
+  async handle(deps, req) {
+    if (req.segment.kind !== "tenant") throw entraErrors.tenantRequired();
+    const tenantId = req.segment.tenantId;
+    const resolved = authenticateClient(deps, tenantId, req.params, req.authorization);
+    const scope = req.params.scope;
+    if (!scope) throw entraErrors.missingParameter("scope");
+    const parts = scope.split(/\s+/).filter(Boolean);
+    const only = parts.length === 1 ? (parts[0] as string) : "";
+    const resource = only.toLowerCase().replace(/\/+\.default$/, "");
+    if (!only.toLowerCase().endsWith("/.default")) throw entraErrors.clientCredentialsScope(scope);
+    if (resource !== GRAPH_URI && resource !== GRAPH_APP_ID) throw entraErrors.invalidScope(scope);
+    const sp = findServicePrincipal(deps.store, tenantId, resolved.app.appId);
+    if (!sp) throw entraErrors.unknownApplication(resolved.app.appId, deps.store.read(tenantId, (t) => t.defaultDomain));
+    const access_token = await deps.minter.appAccessToken({
+      tenantId,
+      app: resolved.app,
+      servicePrincipal: sp,
+      roles: [...sp.appRoleAssignments],
+      audience: resource === GRAPH_APP_ID ? GRAPH_APP_ID : GRAPH_URI,
+    });
+    return {
+      token_type: "Bearer",
+      scope: resource === GRAPH_APP_ID ? `${GRAPH_APP_ID}/.default` : `${GRAPH_URI}/.default`,
+      expires_in: ACCESS_TOKEN_LIFETIME_S,
+      ext_expires_in: ACCESS_TOKEN_LIFETIME_S,
+      access_token,
+    };
+  },
+};

@@ -1,0 +1,43 @@
+import { entraErrors } from "../../errors/entra-catalogue.ts";
+import { authenticateClient } from "../client-auth.ts";
+import { checkConsent, grantedScopes } from "../consent.ts";
+import { findUserBySignInName } from "../directory.ts";
+import { issueUserTokens } from "../issue.ts";
+import { parseScopes } from "../scopes.ts";
+import type { Grant } from "./types.ts";
+
+/**
+ * grant_type=password (ROPC), for headless tests. Like Entra, it cannot show a
+ * consent page, so unconsented scopes fail with AADSTS65001.
+ */
+export const passwordGrant: Grant = {
+  grantType: "password",
+  async handle(deps, req) {
+    const { username, password } = req.params;
+    if (!username) throw entraErrors.missingParameter("username");
+    if (!password) throw entraErrors.missingParameter("password");
+    const requested = parseScopes(req.params.scope);
+    const found = findUserBySignInName(deps.store, req.segment, username);
+    if (!found) {
+      const where = req.segment.kind === "tenant" ? deps.store.read(req.segment.tenantId, (t) => t.defaultDomain) : req.segment.segment;
+      throw entraErrors.userNotFound(where);
+    }
+    const { user, tenantId } = found;
+    const resolved = authenticateClient(deps, tenantId, req.params, req.authorization);
+    if (user.password !== password) throw entraErrors.badPassword();
+    if (!user.accountEnabled) throw entraErrors.userDisabled();
+    const granted = grantedScopes(deps.store, tenantId, resolved.app.appId, user.id);
+    const { effective, missing } = checkConsent(requested.graph, granted, resolved.app.delegatedPermissions);
+    if (missing.length > 0) throw entraErrors.consentRequired(resolved.app.appId, resolved.app.displayName);
+    return issueUserTokens(deps, {
+      origin: req.origin,
+      tenantId,
+      user,
+      resolved,
+      requested,
+      effective,
+      nonce: null,
+      ipAddress: req.ipAddress,
+    });
+  },
+};

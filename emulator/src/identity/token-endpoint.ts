@@ -1,0 +1,50 @@
+import type { Request, Response } from "express";
+import { entraErrors } from "../errors/entra-catalogue.ts";
+import { EntraError, entraErrorBody } from "../errors/entra-error.ts";
+import { ctxOf } from "../http/request-context.ts";
+import type { IdentityDeps } from "./context.ts";
+import { resolveTenantSegment } from "./directory.ts";
+import { GRANTS } from "./grants/index.ts";
+
+/** Sends an Entra error as JSON, the way the token and discovery endpoints answer. */
+export function sendEntraError(deps: IdentityDeps, res: Response, err: EntraError): void {
+  const ctx = ctxOf(res);
+  res
+    .status(err.status)
+    .set("Cache-Control", "no-store, no-cache")
+    .json(entraErrorBody(err, { now: deps.clock.now(), origin: ctx.origin, correlationId: ctx.clientRequestId }));
+}
+
+/** POST /{tenant}/oauth2/v2.0/token: resolve the tenant, then hand over to the grant. */
+export function tokenHandler(deps: IdentityDeps) {
+  return async (req: Request, res: Response): Promise<void> => {
+    try {
+      const segment = resolveTenantSegment(deps.store, String(req.params.tenant));
+      if (req.method !== "POST") throw entraErrors.postRequired();
+      const params = formParams(req.body);
+      const grantType = params.grant_type;
+      if (!grantType) throw entraErrors.missingParameter("grant_type");
+      const grant = GRANTS.get(grantType);
+      if (!grant) throw entraErrors.unsupportedGrantType(grantType);
+      const body = await grant.handle(deps, {
+        segment,
+        params,
+        authorization: req.get("authorization"),
+        origin: ctxOf(res).origin,
+        ipAddress: req.ip,
+      });
+      res.status(200).set("Cache-Control", "no-store, no-cache").set("Pragma", "no-cache").json(body);
+    } catch (err) {
+      if (err instanceof EntraError) return sendEntraError(deps, res, err);
+      throw err;
+    }
+  };
+}
+
+/** Form fields as strings; a field sent twice is not valid, so only single values are kept. */
+function formParams(body: unknown): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  if (!body || typeof body !== "object") return out;
+  for (const [k, v] of Object.entries(body as Record<string, unknown>)) if (typeof v === "string") out[k] = v;
+  return out;
+}

@@ -1,0 +1,177 @@
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { SignJWT } from "jose";
+import type { Clock } from "../clock.ts";
+import type { SigningKeys } from "./keys.ts";
+import type { DeepReadonly } from "../store/store.ts";
+import type { Application, ServicePrincipal, User } from "../store/types.ts";
+import { GRAPH_APP_ID, MEMBER_ROLE_TEMPLATE_ID, ROLE_TEMPLATE_IDS } from "./graph-resource.ts";
+
+/** Lifetime of access and ID tokens; Entra's documented client-credential answer says 3599. */
+export const ACCESS_TOKEN_LIFETIME_S = 3599;
+/** A refresh token dies after this long unused (Entra's inactivity window). */
+export const REFRESH_TOKEN_INACTIVITY_DAYS = 90;
+export const AUTH_CODE_LIFETIME_S = 600;
+
+/** The `iss` of Graph (v1.0-format) access tokens for a tenant. */
+export function accessTokenIssuer(tenantId: string): string {
+  return `https://sts.windows.net/${tenantId}/`;
+}
+
+/** The v2.0 issuer, which the emulator serves under its own origin. */
+export function v2Issuer(origin: string, tenantId: string): string {
+  return `${origin}/${tenantId}/v2.0`;
+}
+
+export function clientInfo(userId: string, tenantId: string): string {
+  return Buffer.from(JSON.stringify({ uid: userId, utid: tenantId })).toString("base64url");
+}
+
+export function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("base64url");
+}
+
+/** Opaque grant text that names its tenant, so `/common` can find it: `1.<tenant>.<random>`. */
+export function newOpaqueGrant(tenantId: string): string {
+  return `1.${Buffer.from(tenantId).toString("base64url")}.${randomBytes(48).toString("base64url")}`;
+}
+
+export function tenantOfOpaqueGrant(text: string): string | undefined {
+  const m = /^1\.([A-Za-z0-9_-]{1,120})\.[A-Za-z0-9_-]{20,}$/.exec(text);
+  return m ? Buffer.from(m[1] as string, "base64url").toString("utf8") : undefined;
+}
+
+export interface TokenMinterDeps {
+  keys: SigningKeys;
+  clock: Clock;
+}
+
+export interface DelegatedTokenInput {
+  tenantId: string;
+  user: DeepReadonly<User>;
+  app: DeepReadonly<Application>;
+  /** Graph scopes granted, short names. */
+  scopes: string[];
+  /** Audience style follows the request: URI-qualified scopes give the Graph URI. */
+  audience: string;
+  ipAddress?: string | undefined;
+}
+
+export interface AppTokenInput {
+  tenantId: string;
+  app: DeepReadonly<Application>;
+  servicePrincipal: DeepReadonly<ServicePrincipal>;
+  roles: string[];
+  audience: string;
+}
+
+export class TokenMinter {
+  readonly #deps: TokenMinterDeps;
+
+  constructor(deps: TokenMinterDeps) {
+    this.#deps = deps;
+  }
+
+  #sign(payload: Record<string, unknown>): Promise<string> {
+    const { kid, privateKey } = this.#deps.keys;
+    return new SignJWT(payload).setProtectedHeader({ typ: "JWT", alg: "RS256", x5t: kid, kid }).sign(privateKey);
+  }
+
+  #times(): { iat: number; nbf: number; exp: number } {
+    const now = this.#deps.clock.nowSeconds();
+    return { iat: now, nbf: now, exp: now + ACCESS_TOKEN_LIFETIME_S };
+  }
+
+  /** A Graph access token for a signed-in user, shaped like Entra's v1.0 Graph tokens. */
+  delegatedAccessToken(input: DelegatedTokenInput): Promise<string> {
+    const { user, app, tenantId } = input;
+    const wids = [...new Set([...user.directoryRoles.map((r) => ROLE_TEMPLATE_IDS[r]).filter(Boolean), MEMBER_ROLE_TEMPLATE_ID])];
+    return this.#sign({
+      aud: input.audience,
+      iss: accessTokenIssuer(tenantId),
+      ...this.#times(),
+      acct: 0,
+      acr: "1",
+      aio: randomBytes(24).toString("base64url"),
+      amr: ["pwd"],
+      app_displayname: app.displayName,
+      appid: app.appId,
+      appidacr: "1",
+      family_name: user.surname ?? undefined,
+      given_name: user.givenName ?? undefined,
+      idtyp: "user",
+      ipaddr: input.ipAddress ?? "127.0.0.1",
+      name: user.displayName,
+      oid: user.id,
+      platf: "3",
+      puid: createHash("sha1").update(user.id).digest("hex").slice(0, 16).toUpperCase(),
+      rh: "0.emulator",
+      scp: input.scopes.join(" "),
+      sid: randomUUID(),
+      sub: pairwiseSubject(user.id, GRAPH_APP_ID),
+      tenant_region_scope: "EU",
+      tid: tenantId,
+      unique_name: user.userPrincipalName,
+      upn: user.userPrincipalName,
+      uti: randomBytes(16).toString("base64url"),
+      ver: "1.0",
+      wids,
+      xms_idrel: "1 20",
+      xms_st: { sub: pairwiseSubject(user.id, app.appId) },
+      xms_tcdt: 1600000000,
+    });
+  }
+
+  /** A Graph access token for an application (client credentials). */
+  appAccessToken(input: AppTokenInput): Promise<string> {
+    const { app, servicePrincipal, tenantId } = input;
+    return this.#sign({
+      aud: input.audience,
+      iss: accessTokenIssuer(tenantId),
+      ...this.#times(),
+      aio: randomBytes(24).toString("base64url"),
+      app_displayname: app.displayName,
+      appid: app.appId,
+      appidacr: "1",
+      idp: accessTokenIssuer(tenantId),
+      idtyp: "app",
+      oid: servicePrincipal.id,
+      rh: "0.emulator",
+      ...(input.roles.length > 0 ? { roles: input.roles } : {}),
+      sub: servicePrincipal.id,
+      tenant_region_scope: "EU",
+      tid: tenantId,
+      uti: randomBytes(16).toString("base64url"),
+      ver: "1.0",
+      wids: ["0997a1d0-0d1d-4acb-b408-d5ca73121e90"],
+      xms_idrel: "7 20",
+      xms_tcdt: 1600000000,
+    });
+  }
+
+  /** A v2.0 ID token for the client. */
+  idToken(input: { origin: string; tenantId: string; user: DeepReadonly<User>; clientId: string; nonce: string | null; includeEmail: boolean }): Promise<string> {
+    const { user } = input;
+    return this.#sign({
+      aud: input.clientId,
+      iss: v2Issuer(input.origin, input.tenantId),
+      ...this.#times(),
+      ...(input.includeEmail && user.mail ? { email: user.mail } : {}),
+      login_hint: Buffer.from(`O.${user.id}.${input.tenantId}`).toString("base64url"),
+      name: user.displayName,
+      ...(input.nonce ? { nonce: input.nonce } : {}),
+      oid: user.id,
+      preferred_username: user.userPrincipalName,
+      rh: "0.emulator",
+      sid: randomUUID(),
+      sub: pairwiseSubject(user.id, input.clientId),
+      tid: input.tenantId,
+      uti: randomBytes(16).toString("base64url"),
+      ver: "2.0",
+    });
+  }
+}
+
+/** Entra's `sub` is pairwise: stable per user and application, different across apps. */
+export function pairwiseSubject(userId: string, appId: string): string {
+  return createHash("sha256").update(`${userId}|${appId.toLowerCase()}`).digest("base64url").slice(0, 43);
+}

@@ -1,0 +1,55 @@
+import { CliError, HELP, parseCli } from "./cli/args.ts";
+import { startEmulator } from "./server.ts";
+import { FixtureError } from "./tenants/seed.ts";
+
+/** The command-line entry point: parse flags, start, print where things are, stop cleanly on signals. */
+async function main(): Promise<void> {
+  const cli = parseCli(process.argv.slice(2), process.env);
+  if (cli.help) {
+    console.log(HELP);
+    return;
+  }
+  const emulator = await startEmulator(cli.options);
+  const lines = [
+    `Graph emulator ready at ${emulator.baseUrl}`,
+    `  Graph:        ${emulator.graphBaseUrl}`,
+    `  Control:      ${emulator.adminUrl}  (health, ca.pem, clock, reset, tenants)`,
+    "  Tenants (authority URLs for MSAL):",
+    ...emulator.tenants.map((t) => `    ${t.displayName.padEnd(12)} ${emulator.authority(t.id)}   (${t.defaultDomain})`),
+    `    common       ${emulator.authority("common")}`,
+    emulator.caFile
+      ? `  CA:           ${emulator.caFile}\n  Trust it:     NODE_EXTRA_CA_CERTS=${emulator.caFile}`
+      : `  CA:           ${emulator.adminUrl}/ca.pem`,
+    "Press Ctrl+C to stop.",
+  ];
+  console.log(lines.join("\n"));
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal} received, flushing state and stopping...`);
+    emulator.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(`graph-emulator: error while stopping: ${(err as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof CliError || err instanceof FixtureError) {
+    console.error(`graph-emulator: ${err.message}`);
+    process.exit(2);
+  }
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === "EADDRINUSE") {
+    console.error(`graph-emulator: the port is already in use (${e.message}). Pick another with --port.`);
+    process.exit(2);
+  }
+  console.error("graph-emulator: failed to start:", e.stack ?? e);
+  process.exit(1);
+});

@@ -1,0 +1,84 @@
+import { createServer, type Server } from "node:https";
+import type { AddressInfo, Socket } from "node:net";
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { Clock } from "./clock.ts";
+import { createApp } from "./app.ts";
+import { emulatorOptions, type EmulatorOptions } from "./config.ts";
+import { loadOrCreateSigningKeys } from "./identity/keys.ts";
+import { openStore, type Store } from "./store/store.ts";
+import { buildState, readFixtures } from "./tenants/seed.ts";
+import { loadOrCreateTls } from "./tls/certificates.ts";
+import type { TenantSummary } from "./store/types.ts";
+
+export interface RunningEmulator {
+  /** e.g. https://localhost:8443 */
+  baseUrl: string;
+  port: number;
+  /** Graph's base URL on the emulator: `${baseUrl}/v1.0`. */
+  graphBaseUrl: string;
+  /** The control plane: `${baseUrl}/_emulator`. */
+  adminUrl: string;
+  /** PEM of the local CA that signed the server certificate. */
+  caCert: string;
+  /** Path of that CA on disk, for NODE_EXTRA_CA_CERTS (undefined when nothing is on disk). */
+  caFile: string | undefined;
+  tenants: TenantSummary[];
+  /** The authority URL of a tenant (GUID or domain), as MSAL wants it. */
+  authority(tenant: string): string;
+  store: Store;
+  clock: Clock;
+  /** Stops listening, closes connections and flushes state. */
+  close(): Promise<void>;
+}
+
+/** Starts the emulator over HTTPS and resolves once it is listening. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const config = emulatorOptions.parse(options);
+  const dataDir = config.dataDir === null ? undefined : resolve(config.dataDir);
+  if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const fixtures = readFixtures(resolve(config.fixtures));
+  const [tls, keys] = await Promise.all([loadOrCreateTls(dataDir), loadOrCreateSigningKeys(dataDir)]);
+  const clock = new Clock();
+  const store = await openStore({
+    file: dataDir && !config.inMemory ? join(dataDir, "state.json") : undefined,
+    seed: () => buildState(fixtures),
+  });
+  const app = createApp({ store, clock, keys, caCert: tls.caCert });
+  const server: Server = createServer({ cert: tls.cert, key: tls.key }, app);
+  const sockets = new Set<Socket>();
+  server.on("connection", (s: Socket) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  await new Promise<void>((resolvePromise, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => {
+      server.off("error", reject);
+      resolvePromise();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const loopback = ["127.0.0.1", "localhost", "::1", "0.0.0.0", "::"].includes(config.host);
+  const baseUrl = `https://${loopback ? "localhost" : config.host}:${port}`;
+  let closed: Promise<void> | undefined;
+  return {
+    baseUrl,
+    port,
+    graphBaseUrl: `${baseUrl}/v1.0`,
+    adminUrl: `${baseUrl}/_emulator`,
+    caCert: tls.caCert,
+    caFile: tls.caFile,
+    tenants: store.listTenants(),
+    authority: (tenant: string) => `${baseUrl}/${tenant}`,
+    store,
+    clock,
+    close() {
+      closed ??= new Promise<void>((done) => {
+        server.close(() => done());
+        for (const s of sockets) s.destroy();
+      }).then(() => store.flush());
+      return closed;
+    },
+  };
+}

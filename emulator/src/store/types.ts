@@ -1,0 +1,125 @@
+/**
+ * The shape of everything the emulator remembers. All state lives under a
+ * tenant; the only top-level field besides `tenants` is the schema version.
+ */
+
+export interface User {
+  id: string;
+  userPrincipalName: string;
+  displayName: string;
+  givenName: string | null;
+  surname: string | null;
+  mail: string | null;
+  jobTitle: string | null;
+  mobilePhone: string | null;
+  officeLocation: string | null;
+  preferredLanguage: string | null;
+  businessPhones: string[];
+  accountEnabled: boolean;
+  /** Stored in clear: this is a test fixture, never a real secret. */
+  password: string;
+  /** Directory role template names, e.g. "Global Administrator". */
+  directoryRoles: string[];
+  /** Refresh tokens issued before this instant are refused (revokeSignInSessions). */
+  tokensValidFrom: string;
+  [extra: string]: unknown;
+}
+
+export interface ClientSecret {
+  keyId: string;
+  /** The secret text. Fixture apps keep it here so tests can use it. */
+  secretText: string;
+  endDateTime: string;
+}
+
+/** Permission requested by an application, e.g. { resource: "graph", value: "User.Read" }. */
+export interface Application {
+  /** Object id of the application object. */
+  id: string;
+  appId: string;
+  displayName: string;
+  signInAudience: "AzureADMyOrg" | "AzureADMultipleOrgs";
+  redirectUris: string[];
+  secrets: ClientSecret[];
+  /** Delegated scopes the app declares (requiredResourceAccess, scope type). */
+  delegatedPermissions: string[];
+  /** Application permissions (app roles) the app declares. */
+  applicationPermissions: string[];
+}
+
+export interface ServicePrincipal {
+  id: string;
+  appId: string;
+  displayName: string;
+  /** Application permissions granted by an admin in this tenant (appRoleAssignments). */
+  appRoleAssignments: string[];
+}
+
+/** An oauth2PermissionGrant: delegated consent, per user or for all principals. */
+export interface ConsentGrant {
+  id: string;
+  clientId: string;
+  consentType: "AllPrincipals" | "Principal";
+  principalId: string | null;
+  resource: string;
+  scopes: string[];
+}
+
+export interface AuthCode {
+  /** SHA-256 of the code text; the code itself is never stored. */
+  hash: string;
+  clientId: string;
+  userId: string;
+  redirectUri: string;
+  /** The `scope` parameter of the authorize request, split on spaces. */
+  scopes: string[];
+  nonce: string | null;
+  codeChallenge: string | null;
+  codeChallengeMethod: "S256" | "plain" | null;
+  issuedAt: string;
+  expiresAt: string;
+  redeemedAt: string | null;
+}
+
+export interface RefreshToken {
+  /** SHA-256 of the token text; the text itself is never stored. */
+  hash: string;
+  clientId: string;
+  userId: string;
+  scopes: string[];
+  issuedAt: string;
+  lastUsedAt: string;
+  revokedAt: string | null;
+}
+
+/** A browser sign-in session at the authorize endpoint (the ESTS cookie). */
+export interface SignInSession {
+  id: string;
+  userId: string;
+  createdAt: string;
+}
+
+export interface TenantState {
+  id: string;
+  displayName: string;
+  defaultDomain: string;
+  domains: string[];
+  users: User[];
+  applications: Application[];
+  servicePrincipals: ServicePrincipal[];
+  consentGrants: ConsentGrant[];
+  authCodes: AuthCode[];
+  refreshTokens: RefreshToken[];
+  sessions: SignInSession[];
+}
+
+export interface EmulatorState {
+  version: 1;
+  tenants: TenantState[];
+}
+
+export interface TenantSummary {
+  id: string;
+  defaultDomain: string;
+  displayName: string;
+}

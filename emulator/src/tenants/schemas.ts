@@ -1,0 +1,81 @@
+import { z } from "zod";
+import { findApplicationPermission, findDelegated, ROLE_TEMPLATE_IDS } from "../identity/graph-resource.ts";
+
+const guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a GUID");
+const delegated = z.string().refine((s) => findDelegated(s) !== undefined, { error: (iss) => `unknown delegated Graph permission '${String(iss.input)}'` });
+const appPermission = z
+  .string()
+  .refine((s) => findApplicationPermission(s) !== undefined, { error: (iss) => `unknown Graph application permission '${String(iss.input)}'` });
+const role = z
+  .string()
+  .refine((s) => s in ROLE_TEMPLATE_IDS, { error: (iss) => `unknown directory role '${String(iss.input)}' (known: ${Object.keys(ROLE_TEMPLATE_IDS).join(", ")})` });
+const redirectUri = z.string().url().refine((u) => /^(https?:\/\/|[a-z][a-z0-9+.-]*:\/)/i.test(u), "must be an absolute URI");
+
+/** A user, as fixtures and POST /_emulator/tenants/{tenant}/users describe it. */
+export const userInput = z.object({
+  id: guid.optional(),
+  displayName: z.string().min(1).max(256),
+  userPrincipalName: z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, "must look like name@domain"),
+  password: z.string().min(1).default("Passw0rd!"),
+  givenName: z.string().nullable().optional(),
+  surname: z.string().nullable().optional(),
+  mail: z.string().nullable().optional(),
+  jobTitle: z.string().nullable().optional(),
+  mobilePhone: z.string().nullable().optional(),
+  officeLocation: z.string().nullable().optional(),
+  preferredLanguage: z.string().nullable().optional(),
+  businessPhones: z.array(z.string()).default([]),
+  accountEnabled: z.boolean().default(true),
+  directoryRoles: z.array(role).default([]),
+}).strict();
+export type UserInput = z.input<typeof userInput>;
+
+/** An application registration, as fixtures and POST /_emulator/tenants/{tenant}/applications describe it. */
+export const applicationInput = z.object({
+  appId: guid.optional(),
+  displayName: z.string().min(1).max(256),
+  signInAudience: z.enum(["AzureADMyOrg", "AzureADMultipleOrgs"]).default("AzureADMyOrg"),
+  redirectUris: z.array(redirectUri).default([]),
+  /** A client secret to use; one is generated when omitted. `null` makes a public client with no secret. */
+  clientSecret: z.string().min(8).nullable().optional(),
+  delegatedPermissions: z.array(delegated).default([]),
+  applicationPermissions: z.array(appPermission).default([]),
+  /** Grant tenant-wide consent to every declared permission (delegated and application). */
+  adminConsent: z.boolean().default(false),
+}).strict();
+export type ApplicationInput = z.input<typeof applicationInput>;
+
+/** A multi-tenant application from another tenant that this tenant has consented to. */
+export const consentedAppInput = z.object({
+  appId: guid,
+  delegatedPermissions: z.array(delegated).default([]),
+  applicationPermissions: z.array(appPermission).default([]),
+}).strict();
+
+export const tenantFixture = z.object({
+  id: guid,
+  displayName: z.string().min(1),
+  defaultDomain: z.string().min(3),
+  domains: z.array(z.string()).default([]),
+  users: z.array(userInput).default([]),
+  applications: z.array(applicationInput).default([]),
+  consentedApplications: z.array(consentedAppInput).default([]),
+}).strict();
+export type TenantFixture = z.output<typeof tenantFixture>;
+
+export const consentInput = z.object({
+  clientId: guid,
+  consentType: z.enum(["AllPrincipals", "Principal"]),
+  principalId: guid.nullable().optional(),
+  scopes: z.array(delegated).min(1),
+}).strict();
+
+export const clockInput = z.union([
+  z.object({ advance: z.string() }).strict(),
+  z.object({ set: z.string().datetime({ offset: true }) }).strict(),
+]);
+
+/** Formats a zod failure as one readable line per problem. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.length ? i.path.join(".") : "body"}: ${i.message}`).join("; ");
+}

@@ -1,0 +1,81 @@
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { X509Certificate } from "node:crypto";
+import selfsigned from "selfsigned";
+
+export interface TlsMaterial {
+  /** PEM of the local certificate authority that signed the server certificate. */
+  caCert: string;
+  cert: string;
+  key: string;
+  /** Where the CA lives on disk, for NODE_EXTRA_CA_CERTS; undefined for in-memory runs. */
+  caFile: string | undefined;
+}
+
+const FILES = { caCert: "ca.pem", caKey: "ca-key.pem", cert: "server.pem", key: "server-key.pem" } as const;
+const YEAR_MS = 365 * 86_400_000;
+
+/**
+ * Loads the local CA and the server certificate from `dir`, or creates them
+ * (CA valid ten years, server certificate one year, renewed when it has less
+ * than a week left). With no `dir` the material is made fresh in memory.
+ */
+export async function loadOrCreateTls(dir: string | undefined): Promise<TlsMaterial> {
+  if (dir && existsSync(join(dir, FILES.caCert)) && existsSync(join(dir, FILES.cert))) {
+    const [caCert, caKey, cert, key] = await Promise.all(
+      [FILES.caCert, FILES.caKey, FILES.cert, FILES.key].map((f) => readFile(join(dir, f), "utf8")),
+    ) as [string, string, string, string];
+    if (new Date(new X509Certificate(cert).validTo).getTime() - Date.now() > 7 * 86_400_000) {
+      return { caCert, cert, key, caFile: join(dir, FILES.caCert) };
+    }
+    const server = await createServerCert(caCert, caKey);
+    await writePrivate(dir, FILES.cert, server.cert);
+    await writePrivate(dir, FILES.key, server.key);
+    return { caCert, ...server, caFile: join(dir, FILES.caCert) };
+  }
+  const ca = await selfsigned.generate([{ name: "commonName", value: "Graph Emulator Local CA" }], {
+    keySize: 2048,
+    algorithm: "sha256",
+    notAfterDate: new Date(Date.now() + 10 * YEAR_MS),
+    extensions: [
+      { name: "basicConstraints", cA: true, critical: true },
+      { name: "keyUsage", keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+    ],
+  });
+  const server = await createServerCert(ca.cert, ca.private);
+  if (!dir) return { caCert: ca.cert, ...server, caFile: undefined };
+  await mkdir(dir, { recursive: true });
+  await writePrivate(dir, FILES.caKey, ca.private);
+  await writePrivate(dir, FILES.key, server.key);
+  await writeFile(join(dir, FILES.caCert), ca.cert);
+  await writeFile(join(dir, FILES.cert), server.cert);
+  return { caCert: ca.cert, ...server, caFile: join(dir, FILES.caCert) };
+}
+
+async function createServerCert(caCert: string, caKey: string): Promise<{ cert: string; key: string }> {
+  const pems = await selfsigned.generate([{ name: "commonName", value: "localhost" }], {
+    keySize: 2048,
+    algorithm: "sha256",
+    notAfterDate: new Date(Date.now() + YEAR_MS),
+    ca: { cert: caCert, key: caKey },
+    extensions: [
+      { name: "basicConstraints", cA: false, critical: true },
+      { name: "keyUsage", digitalSignature: true, keyEncipherment: true, critical: true },
+      { name: "extKeyUsage", serverAuth: true },
+      {
+        name: "subjectAltName",
+        altNames: [
+          { type: 2, value: "localhost" },
+          { type: 7, ip: "127.0.0.1" },
+          { type: 7, ip: "::1" },
+        ],
+      },
+    ],
+  });
+  return { cert: pems.cert, key: pems.private };
+}
+
+async function writePrivate(dir: string, name: string, text: string): Promise<void> {
+  await writeFile(join(dir, name), text, { mode: 0o600 });
+}
