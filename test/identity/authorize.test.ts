@@ -212,3 +212,25 @@ describe("tenants and multi-tenant apps", () => {
     expect(page.html).toContain("Contoso");
   });
 });
+
+describe("logout and unreadable requests", () => {
+  it("redirects after sign-out only to a registered origin", async () => {
+    const browser = new FormBrowser(emu.baseUrl);
+    const good = await browser.get(`${emu.baseUrl}/${CONTOSO.id}/oauth2/v2.0/logout?post_logout_redirect_uri=${encodeURIComponent("http://localhost:3000/")}`);
+    expect(good.status).toBe(302);
+    const evil = await browser.get(`${emu.baseUrl}/${CONTOSO.id}/oauth2/v2.0/logout?post_logout_redirect_uri=${encodeURIComponent("https://evil.example/")}`);
+    expect(evil.status).toBe(200);
+    expect(evil.location).toBeUndefined();
+  });
+
+  it("answers an oversized token request body with an Entra error, not a crash", async () => {
+    const res = await fetch(`${emu.baseUrl}/${CONTOSO.id}/oauth2/v2.0/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: `grant_type=password&x=${"a".repeat(200_000)}`,
+    });
+    expect(res.status).toBe(413);
+    const body = (await res.json()) as { error: string; error_codes: number[] };
+    expect(body).toMatchObject({ error: "invalid_request", error_codes: [9002313] });
+  });
+});

@@ -351,6 +351,16 @@ export const entraErrors = {
       description: `The value '${value.slice(0, 100)}' of the parameter '${name}' is not valid.`,
     }),
 
+
+  /** AADSTS9002313 for a request the endpoint cannot read at all (bad form body, too large). */
+  // Source: same wording as malformedGrant; Entra uses it for unreadable requests
+  malformedRequest: (status = 400) =>
+    new EntraError({
+      status,
+      error: "invalid_request",
+      aadsts: 9002313,
+      description: "Invalid request. Request is malformed or invalid.",
+    }),
 };
 
 export type EntraErrorName = keyof typeof entraErrors;

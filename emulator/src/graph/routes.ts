@@ -19,7 +19,13 @@ export function graphRouter(deps: GraphDeps): Router {
   router.get("/me", getMe(deps.store));
   router.use((req) => {
     const segment = req.path.split("/").filter(Boolean)[0] ?? "";
-    throw graphErrors.segmentNotFound(decodeURIComponent(segment));
+    let decoded = segment;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      // Keep the raw text when it is not valid percent-encoding.
+    }
+    throw graphErrors.segmentNotFound(decoded);
   });
   return router;
 }

@@ -1,5 +1,7 @@
-import express, { Router, type Request, type Response } from "express";
+import express, { Router, type NextFunction, type Request, type Response } from "express";
 import { EntraError } from "../errors/entra-error.ts";
+import { entraErrors } from "../errors/entra-catalogue.ts";
+import { findAppRegistration } from "./directory.ts";
 import { ctxOf } from "../http/request-context.ts";
 import type { IdentityDeps } from "./context.ts";
 import { authorizeHandler } from "./authorize-flow.ts";
@@ -49,8 +51,38 @@ export function identityRouter(deps: IdentityDeps): Router {
       // Signing out of an unknown tenant still clears the cookie.
     }
     const next = typeof req.query.post_logout_redirect_uri === "string" ? req.query.post_logout_redirect_uri : undefined;
-    if (next && /^https?:\/\//i.test(next)) return res.redirect(302, next);
+    if (next && isRegisteredLogoutTarget(deps, next, req.query.client_id)) return res.redirect(302, next);
     res.type("html").send(renderInfoPage("Signed out", "You have signed out of the emulator. You can close this window."));
   });
+  // A body the form parser cannot read (malformed, too large) is an Entra error, not a crash.
+  router.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    const status = (err as { status?: number }).status;
+    if (typeof status === "number" && status >= 400 && status < 500) return sendEntraError(deps, res, entraErrors.malformedRequest(status));
+    next(err);
+  });
   return router;
+}
+
+/**
+ * Sends the browser on after sign-out only to an origin registered by some
+ * application (the named one when client_id is given), never to arbitrary sites.
+ */
+function isRegisteredLogoutTarget(deps: IdentityDeps, target: string, clientId: unknown): boolean {
+  let origin: string;
+  try {
+    origin = new URL(target).origin;
+  } catch {
+    return false;
+  }
+  const uris =
+    typeof clientId === "string"
+      ? (findAppRegistration(deps.store, clientId)?.app.redirectUris ?? [])
+      : deps.store.readAll((tenants) => tenants.flatMap((t) => t.applications.flatMap((a) => a.redirectUris)));
+  return uris.some((u) => {
+    try {
+      return new URL(u).origin === origin;
+    } catch {
+      return false;
+    }
+  });
 }
