@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   AuthError,
+  ClientAuthError,
   ConfidentialClientApplication,
   CryptoProvider,
   InteractionRequiredAuthError,
@@ -416,12 +417,18 @@ describe("token endpoint and discovery errors", () => {
     expect(body.correlation_id).toBe(id);
   });
 
-  it("90002: msal-node cannot resolve an unknown tenant's endpoints (a client error, not a ServerError)", async () => {
-    const err = await failure(cca(CONTOSO.daemon.clientId, CONTOSO.daemon.secret, UNKNOWN_TENANT_GUID).acquireTokenByClientCredential({ scopes: ["https://graph.microsoft.com/.default"] }));
-    expect(err).toBeInstanceOf(AuthError);
+  // MSAL stops before the token request in these cases, with a ClientAuthError of its own.
+  it.each([
+    { name: "90002 unknown tenant", tenant: UNKNOWN_TENANT_GUID, errorCode: "endpoints_resolution_error" },
+    { name: "900023 malformed tenant", tenant: "not_a_tenant!", errorCode: "endpoints_resolution_error" },
+    { name: "50059 client credentials on /common", tenant: "common", errorCode: "missing_tenant_id_error" },
+  ])("$name: msal-node fails on its side with $errorCode (not a ServerError)", async ({ tenant, errorCode }) => {
+    const app = cca(CONTOSO.daemon.clientId, CONTOSO.daemon.secret, tenant);
+    const err = await failure(app.acquireTokenByClientCredential({ scopes: ["https://graph.microsoft.com/.default"] }));
+    expect(err).toBeInstanceOf(ClientAuthError);
     expect(err).not.toBeInstanceOf(ServerError);
     expect(err).not.toBeInstanceOf(InteractionRequiredAuthError);
-    expect((err as AuthError).errorCode).toBe("endpoints_resolution_error");
+    expect((err as ClientAuthError).errorCode).toBe(errorCode);
   });
 });
 

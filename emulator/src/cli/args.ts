@@ -42,7 +42,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliResult {
   }
   if (values.help) return { help: true };
   const port = (values.port as string | undefined) ?? env.GRAPH_EMULATOR_PORT;
-  if (port !== undefined && !/^\d{1,5}$/.test(port)) throw new CliError(`--port must be a number from 0 to 65535, not '${port}'`);
+  if (port !== undefined && (!/^\d{1,5}$/.test(port) || Number(port) > 65535)) throw new CliError(`--port must be a number from 0 to 65535, not '${port}'`);
   const truthy = (v: string | undefined) => v !== undefined && /^(1|true|yes|on)$/i.test(v);
   const options: EmulatorOptions = {};
   if (port !== undefined) options.port = Number(port);

@@ -40,12 +40,12 @@ export function controlRouter(deps: ControlDeps): Router {
   router.get("/clock", (_req, res) => void res.json(clockView()));
   router.post("/clock", (req, res) => {
     const input = parse(clockInput, req.body);
-    if ("advance" in input) {
+    if (input.advance !== undefined) {
       const ms = parseDuration(input.advance);
       if (ms === undefined) throw new AdminError(400, "ValidationError", `advance: '${input.advance}' is not an ISO 8601 duration such as P91D or PT1H`);
       clock.advance(ms);
     } else {
-      clock.set(new Date(input.set));
+      clock.set(new Date(input.set as string));
     }
     res.json(clockView());
   });

@@ -112,7 +112,10 @@ export function consentToForeignApp(
 export function revokeSignInSessions(t: TenantState, userId: string, clock: Clock): void {
   const user = t.users.find((u) => u.id === userId || u.userPrincipalName.toLowerCase() === userId.toLowerCase());
   if (!user) throw new AdminError(404, "NotFound", `User '${userId}' was not found in tenant ${t.displayName}.`);
-  user.tokensValidFrom = clock.now().toISOString();
+  const now = clock.now().toISOString();
+  user.tokensValidFrom = now;
+  // Mark existing tokens too, so one issued in the same millisecond is revoked as well.
+  for (const rt of t.refreshTokens) if (rt.userId === user.id && !rt.revokedAt) rt.revokedAt = now;
   t.sessions = t.sessions.filter((s) => s.userId !== user.id);
 }
 

@@ -70,10 +70,13 @@ export const consentInput = z.object({
   scopes: z.array(delegated).min(1),
 }).strict();
 
-export const clockInput = z.union([
-  z.object({ advance: z.string() }).strict(),
-  z.object({ set: z.string().datetime({ offset: true }) }).strict(),
-]);
+export const clockInput = z
+  .object({
+    advance: z.string({ error: "must be an ISO 8601 duration string such as P91D" }).optional(),
+    set: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time such as 2027-01-01T00:00:00Z" }).optional(),
+  })
+  .strict()
+  .refine((b) => (b.advance === undefined) !== (b.set === undefined), { error: "give exactly one of advance or set" });
 
 /** Formats a zod failure as one readable line per problem. */
 export function describeIssues(error: z.ZodError): string {
