@@ -48,6 +48,11 @@ export function createApp(deps: AppDeps): Express {
 function graphErrorHandler(clock: Clock) {
   return (err: unknown, _req: Request, res: Response, next: NextFunction): void => {
     if (err instanceof GraphError) return sendGraphError(res, err, clock.now());
+    const type = (err as { type?: string }).type;
+    if (type === "entity.parse.failed" || type === "encoding.unsupported" || type === "charset.unsupported") {
+      return sendGraphError(res, graphErrors.invalidJson(), clock.now());
+    }
+    if (type === "entity.too.large") return sendGraphError(res, graphErrors.bodyTooLarge(), clock.now());
     const status = (err as { status?: number }).status;
     if (typeof status === "number" && status >= 400 && status < 500) {
       return sendGraphError(res, new GraphError(status, "BadRequest", (err as Error).message), clock.now());

@@ -7,7 +7,7 @@ import { createApp } from "./app.ts";
 import { emulatorOptions, type EmulatorOptions } from "./config.ts";
 import { loadOrCreateSigningKeys } from "./identity/keys.ts";
 import { openStore, type Store } from "./store/store.ts";
-import { buildState, readFixtures } from "./tenants/seed.ts";
+import { buildState, normalizeTenant, readFixtures } from "./tenants/seed.ts";
 import { loadOrCreateTls } from "./tls/certificates.ts";
 import type { TenantSummary } from "./store/types.ts";
 
@@ -43,6 +43,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const store = await openStore({
     file: dataDir && !config.inMemory ? join(dataDir, "state.json") : undefined,
     seed: () => buildState(fixtures),
+    normalize: normalizeTenant,
   });
   const app = createApp({ store, clock, keys, caCert: tls.caCert });
   const server: Server = createServer({ cert: tls.cert, key: tls.key }, app);

@@ -3,8 +3,8 @@ import type { z } from "zod";
 import type { Clock } from "../clock.ts";
 import { parseDuration } from "../clock.ts";
 import type { Store } from "../store/store.ts";
-import { AdminError, addApplication, addUser, publicUser, revokeSignInSessions } from "../tenants/admin.ts";
-import { applicationInput, clockInput, consentInput, describeIssues, userInput } from "../tenants/schemas.ts";
+import { AdminError, addApplication, addUser, patchUserAdmin, publicUser, revokeSignInSessions } from "../tenants/admin.ts";
+import { applicationInput, clockInput, consentInput, describeIssues, userAdminPatch, userInput } from "../tenants/schemas.ts";
 import { GRAPH_RESOURCE } from "../identity/consent.ts";
 import { randomUUID } from "node:crypto";
 
@@ -72,6 +72,12 @@ export function controlRouter(deps: ControlDeps): Router {
     const user = store.write(id, (t) => addUser(t, input));
     res.status(201).json(publicUser({ ...user }));
   });
+  router.patch("/tenants/:tenant/users/:user", (req, res) => {
+    const id = tenantOf(store, req);
+    const input = parse(userAdminPatch, req.body);
+    const user = store.write(id, (t) => patchUserAdmin(t, String(req.params.user), input));
+    res.json(publicUser({ ...user }));
+  });
   router.post("/tenants/:tenant/users/:user/revokeSignInSessions", (req, res) => {
     const id = tenantOf(store, req);
     store.write(id, (t) => revokeSignInSessions(t, String(req.params.user), clock));
@@ -96,6 +102,18 @@ export function controlRouter(deps: ControlDeps): Router {
   router.get("/tenants/:tenant/servicePrincipals", (req, res) => {
     const id = tenantOf(store, req);
     res.json(store.read(id, (t) => t.servicePrincipals));
+  });
+
+  router.delete("/tenants/:tenant/servicePrincipals/:sp", (req, res) => {
+    const id = tenantOf(store, req);
+    const key = String(req.params.sp).toLowerCase();
+    const removed = store.write(id, (t) => {
+      const before = t.servicePrincipals.length;
+      t.servicePrincipals = t.servicePrincipals.filter((sp) => sp.id.toLowerCase() !== key && sp.appId.toLowerCase() !== key);
+      return before !== t.servicePrincipals.length;
+    });
+    if (!removed) throw new AdminError(404, "NotFound", `Service principal '${String(req.params.sp)}' does not exist (give its id or appId).`);
+    res.status(204).end();
   });
 
   router.get("/tenants/:tenant/consents", (req, res) => {

@@ -82,4 +82,11 @@ export const graphErrors = {
     ),
   segmentNotFound: (segment: string) => new GraphError(400, "BadRequest", `Resource not found for the segment '${segment}'.`),
   invalidVersion: () => new GraphError(400, "BadRequest", "Invalid version."),
+  invalidJson: () =>
+    new GraphError(
+      400,
+      "BadRequest",
+      "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.",
+    ),
+  bodyTooLarge: () => new GraphError(413, "RequestEntityTooLarge", "The request body is too large."),
 };

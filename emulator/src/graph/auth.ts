@@ -68,6 +68,12 @@ export function graphAuth(deps: GraphAuthDeps) {
       payload.idtyp === "app"
         ? { kind: "app", tenantId, servicePrincipalId: oid, appId, scopes, roles }
         : { kind: "user", tenantId, userId: oid, appId, scopes, roles };
+    // An app-only caller must still have a service principal in the tenant (it may have been removed since).
+    if (principal.kind === "app") {
+      const id = appId.toLowerCase();
+      const present = deps.store.read(tenantId, (t) => t.servicePrincipals.some((sp) => sp.appId.toLowerCase() === id));
+      if (!present) throw graphErrors.identityNotFound();
+    }
     res.locals.principal = principal;
     next();
   };

@@ -1,22 +1,19 @@
-import { Router } from "express";
-import type { Clock } from "../clock.ts";
-import type { Store } from "../store/store.ts";
-import type { SigningKeys } from "../identity/keys.ts";
+import express, { Router } from "express";
 import { graphErrors } from "../errors/graph-error.ts";
 import { graphAuth } from "./auth.ts";
-import { getMe } from "./me.ts";
+import type { GraphDeps } from "./context.ts";
+import { calendarRouter } from "./calendar/routes.ts";
+import { usersRouter } from "./users/routes.ts";
 
-export interface GraphDeps {
-  store: Store;
-  clock: Clock;
-  keys: SigningKeys;
-}
+export type { GraphDeps } from "./context.ts";
 
 /** The graph.microsoft.com surface, mounted at /v1.0. Every route needs a verified token. */
 export function graphRouter(deps: GraphDeps): Router {
   const router = Router({ caseSensitive: false });
   router.use(graphAuth(deps));
-  router.get("/me", getMe(deps.store));
+  router.use(express.json({ limit: "4mb" }));
+  router.use(calendarRouter(deps));
+  router.use(usersRouter(deps));
   router.use((req) => {
     const segment = req.path.split("/").filter(Boolean)[0] ?? "";
     let decoded = segment;

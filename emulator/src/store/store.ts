@@ -34,6 +34,8 @@ export interface StoreOptions {
   file?: string;
   /** Builds the initial state (from fixtures) on first start and on reset. */
   seed: () => EmulatorState;
+  /** Upgrades a tenant read from disk to the current shape. */
+  normalize?: (tenant: TenantState) => TenantState;
 }
 
 /** Opens the lowdb-backed store, seeding it when the file is new or empty. */
@@ -44,6 +46,8 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   if (!db.data || !Array.isArray(db.data.tenants) || db.data.tenants.length === 0) {
     db.data = options.seed();
     await db.write();
+  } else if (options.normalize) {
+    db.data.tenants = db.data.tenants.map(options.normalize);
   }
   return new LowStore(db, options.seed);
 }

@@ -1,3 +1,7 @@
+import type { Calendar, CalendarEvent } from "./calendar-types.ts";
+
+export type { Calendar, CalendarEvent } from "./calendar-types.ts";
+
 /**
  * The shape of everything the emulator remembers. All state lives under a
  * tenant; the only top-level field besides `tenants` is the schema version.
@@ -99,6 +103,20 @@ export interface SignInSession {
   createdAt: string;
 }
 
+/** A Microsoft 365 or security group, for memberOf. */
+export interface Group {
+  id: string;
+  displayName: string;
+  description: string | null;
+  mail: string | null;
+  mailEnabled: boolean;
+  mailNickname: string;
+  securityEnabled: boolean;
+  groupTypes: string[];
+  /** Object ids of member users. */
+  members: string[];
+}
+
 export interface TenantState {
   id: string;
   displayName: string;
@@ -111,6 +129,9 @@ export interface TenantState {
   authCodes: AuthCode[];
   refreshTokens: RefreshToken[];
   sessions: SignInSession[];
+  groups: Group[];
+  calendars: Calendar[];
+  events: CalendarEvent[];
 }
 
 export interface EmulatorState {

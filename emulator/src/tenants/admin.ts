@@ -119,6 +119,19 @@ export function revokeSignInSessions(t: TenantState, userId: string, clock: Cloc
   t.sessions = t.sessions.filter((s) => s.userId !== user.id);
 }
 
+export function patchUserAdmin(
+  t: TenantState,
+  userKey: string,
+  patch: { directoryRoles?: string[] | undefined; password?: string | undefined; accountEnabled?: boolean | undefined },
+): User {
+  const user = t.users.find((u) => u.id === userKey || u.userPrincipalName.toLowerCase() === userKey.toLowerCase());
+  if (!user) throw new AdminError(404, "NotFound", `User '${userKey}' was not found in tenant ${t.displayName}.`);
+  if (patch.directoryRoles) user.directoryRoles = patch.directoryRoles;
+  if (patch.password !== undefined) user.password = patch.password;
+  if (patch.accountEnabled !== undefined) user.accountEnabled = patch.accountEnabled;
+  return user;
+}
+
 /** Public view of a user: everything but the password. */
 export function publicUser(user: Pick<User, "password"> & Record<string, unknown>): Record<string, unknown> {
   const { password: _password, ...rest } = user;

@@ -30,6 +30,13 @@ export const userInput = z.object({
 }).strict();
 export type UserInput = z.input<typeof userInput>;
 
+/** What the control plane may change on a user beyond Graph: roles, password, enabled state. */
+export const userAdminPatch = z.object({
+  directoryRoles: z.array(role).optional(),
+  password: z.string().min(1).optional(),
+  accountEnabled: z.boolean().optional(),
+}).strict();
+
 /** An application registration, as fixtures and POST /_emulator/tenants/{tenant}/applications describe it. */
 export const applicationInput = z.object({
   appId: guid.optional(),

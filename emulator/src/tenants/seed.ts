@@ -48,7 +48,19 @@ export function emptyTenant(f: Pick<TenantFixture, "id" | "displayName" | "defau
     authCodes: [],
     refreshTokens: [],
     sessions: [],
+    groups: [],
+    calendars: [],
+    events: [],
   };
+}
+
+/**
+ * Brings a tenant read from an older state file up to the current shape by
+ * adding collections it lacks; existing data is kept as it is.
+ */
+export function normalizeTenant(t: Partial<TenantState> & Pick<TenantState, "id">): TenantState {
+  const empty = emptyTenant({ id: t.id, displayName: t.displayName ?? t.id, defaultDomain: t.defaultDomain ?? "", domains: t.domains ?? [] });
+  return { ...empty, ...t } as TenantState;
 }
 
 /** Builds the whole emulator state from fixtures: directories first, then cross-tenant consent. */

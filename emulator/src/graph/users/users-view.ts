@@ -1,5 +1,5 @@
-import type { DeepReadonly } from "../store/store.ts";
-import type { User } from "../store/types.ts";
+import type { DeepReadonly } from "../../store/store.ts";
+import type { User } from "../../store/types.ts";
 
 /** Graph's default property set for a user when there is no $select. */
 export const DEFAULT_USER_PROPERTIES = [

@@ -1,8 +1,8 @@
 import type { Request, Response } from "express";
-import type { Store } from "../store/store.ts";
-import { graphErrors } from "../errors/graph-error.ts";
-import { ctxOf } from "../http/request-context.ts";
-import { principalOf } from "./auth.ts";
+import type { Store } from "../../store/store.ts";
+import { graphErrors } from "../../errors/graph-error.ts";
+import { ctxOf } from "../../http/request-context.ts";
+import { principalOf } from "../auth.ts";
 import { defaultUserView } from "./users-view.ts";
 
 /** Delegated permissions that allow reading the signed-in user's profile. */

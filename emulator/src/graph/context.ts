@@ -1,0 +1,10 @@
+import type { Clock } from "../clock.ts";
+import type { Store } from "../store/store.ts";
+import type { SigningKeys } from "../identity/keys.ts";
+
+/** What every Graph feature needs, passed in rather than imported. */
+export interface GraphDeps {
+  store: Store;
+  clock: Clock;
+  keys: SigningKeys;
+}
