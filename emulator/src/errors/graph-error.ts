@@ -6,13 +6,18 @@ export class GraphError extends Error {
   readonly status: number;
   readonly code: string;
   readonly headers: Record<string, string>;
+  /** Extra innerError fields some errors carry (e.g. the 429's code, message and status). */
+  readonly inner: Record<string, string>;
+  /** OData `details` (e.g. ObjectConflict on userPrincipalName); written only when set. */
+  details?: { code: string; target: string }[];
 
-  constructor(status: number, code: string, message: string, headers: Record<string, string> = {}) {
+  constructor(status: number, code: string, message: string, headers: Record<string, string> = {}, inner: Record<string, string> = {}) {
     super(message);
     this.name = "GraphError";
     this.status = status;
     this.code = code;
     this.headers = headers;
+    this.inner = inner;
   }
 }
 
@@ -31,7 +36,9 @@ export function sendGraphError(res: Response, err: GraphError, now: Date): void 
       error: {
         code: err.code,
         message: err.message,
+        ...(err.details ? { details: err.details } : {}),
         innerError: {
+          ...err.inner,
           date: graphDate(now),
           "request-id": ctx.requestId,
           "client-request-id": ctx.clientRequestId ?? ctx.requestId,
@@ -43,6 +50,12 @@ export function sendGraphError(res: Response, err: GraphError, now: Date): void 
 /** Graph's `WWW-Authenticate` challenge on 401s. */
 export function graphChallenge(origin: string): string {
   return `Bearer realm="", authorization_uri="${origin}/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`;
+}
+
+/** Attaches OData `details` to an error. */
+function withDetails(err: GraphError, details: { code: string; target: string }[]): GraphError {
+  err.details = details;
+  return err;
 }
 
 /** Graph errors, one factory per case, with Microsoft's status, code and message. */
@@ -81,6 +94,22 @@ export const graphErrors = {
       `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
     ),
   segmentNotFound: (segment: string) => new GraphError(400, "BadRequest", `Resource not found for the segment '${segment}'.`),
+  tooManyRequests: (retryAfterSeconds: number) =>
+    new GraphError(
+      429,
+      "TooManyRequests",
+      "Please retry again later.",
+      { "Retry-After": String(retryAfterSeconds) },
+      { code: "429", message: "Please retry after", status: "429" },
+    ),
+  serviceUnavailable: (retryAfterSeconds: number) =>
+    new GraphError(503, "serviceNotAvailable", "Service Unavailable", { "Retry-After": String(retryAfterSeconds) }),
+  gatewayTimeout: () =>
+    new GraphError(
+      504,
+      "gatewayTimeout",
+      "The server, while acting as a proxy, did not receive a timely response from the upstream server it needed to access in attempting to complete the request.",
+    ),
   invalidVersion: () => new GraphError(400, "BadRequest", "Invalid version."),
   invalidJson: () =>
     new GraphError(
@@ -89,4 +118,150 @@ export const graphErrors = {
       "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.",
     ),
   bodyTooLarge: () => new GraphError(413, "RequestEntityTooLarge", "The request body is too large."),
+
+  // Calendar (Outlook) errors: Exchange's Error* codes. Sources in ../shared/reference/graph-users-calendar.md §3.2
+  // unless a comment says the wording is the emulator's own.
+  emptyPayload: () => new GraphError(400, "BadRequest", "Empty Payload. JSON content expected."),
+  calendarAccessDenied: () => new GraphError(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again."),
+  itemNotFound: () => new GraphError(404, "ErrorItemNotFound", "The specified object was not found in the store."),
+  idMalformed: () => new GraphError(400, "ErrorInvalidIdMalformed", "Id is malformed."),
+  /** 404 with the path's user text (microsoft-graph-docs#7909, #4097). */
+  invalidMailboxUser: (user: string) => new GraphError(404, "ErrorInvalidUser", `The requested user '${user}' is invalid.`),
+  calendarViewWindowRequired: () =>
+    new GraphError(400, "ErrorInvalidParameter", "This request requires a time window specified by the query string parameters StartDateTime and EndDateTime."),
+  /** calendarView and /instances windows are limited to 1825 days (microsoft-graph-docs#6284). */
+  calendarViewRangeTooBig: () =>
+    new GraphError(
+      400,
+      "ErrorInvalidRequest",
+      "Your request can't be completed. The range between the start and end dates is greater than the allowed range. Maximum number of days: 1825",
+    ),
+  /** Emulator wording: Graph's text for an unparsable startDateTime/endDateTime is not documented. */
+  invalidParameterValue: (name: string, value: string) =>
+    new GraphError(400, "ErrorInvalidParameter", `The value '${value}' of parameter '${name}' is invalid.`),
+  /** Seen for Outlook body validation, e.g. an end before the start (microsoft-graph-docs#7919). */
+  propertyValidationFailure: () => new GraphError(400, "ErrorPropertyValidationFailure", "At least one property failed validation."),
+  /** Exchange's message for an unknown time zone name (also what Kopano's Graph clone copies). */
+  timeZoneNotSupported: (name: string) =>
+    new GraphError(400, "TimeZoneNotSupportedException", `A valid TimeZone value must be specified. The following TimeZone value is not supported: '${name}'.`),
+  /** OData's messages for a body value of the wrong type or an unknown enum member. */
+  requestBodyRead: (message: string) => new GraphError(400, "RequestBodyRead", message),
+  /** Emulator wording (Exchange's ErrorRecurrenceHasNoOccurrence has no documented Graph text). */
+  recurrenceHasNoOccurrence: () => new GraphError(400, "ErrorRecurrenceHasNoOccurrence", "The recurrence pattern has no occurrences in the given range."),
+  occurrenceCrossingBoundary: () =>
+    new GraphError(400, "ErrorOccurrenceCrossingBoundary", "Modified occurrence is crossing or overlapping adjacent occurrence."),
+  /** Exchange's EWS text for deleting a distinguished folder such as the default calendar. */
+  deleteDefaultCalendar: () => new GraphError(400, "ErrorDeleteDistinguishedFolder", "Distinguished folders cannot be deleted."),
+  /** Message from api/event-cancel.md; the code is not documented (ErrorInvalidRequest is Exchange's generic 400). */
+  cancelNotOrganizer: () =>
+    new GraphError(400, "ErrorInvalidRequest", "Your request can't be completed. You need to be an organizer to cancel a meeting."),
+  /** Emulator wording: the organizer answering their own meeting. */
+  respondAsOrganizer: () => new GraphError(400, "ErrorInvalidRequest", "Your request can't be completed. You can't respond to a meeting you organized."),
+  /** Emulator wording for the two 400s api/event-tentativelyaccept.md lists for proposedNewTime. */
+  proposalNotAllowed: (why: string) => new GraphError(400, "ErrorInvalidRequest", `Your request can't be completed. ${why}`),
+  /** Emulator wording for getSchedule and findMeetingTimes limits (Graph's text is not documented). */
+  invalidScheduleRequest: (message: string) => new GraphError(400, "ErrorInvalidParameter", message),
+  /** OData's message for an unknown $select property. */
+  unknownProperty: (name: string, type: string) =>
+    new GraphError(400, "RequestBroker--ParseUri", `Could not find a property named '${name}' on type '${type}'.`),
+  /** Emulator wording for a malformed $filter/$orderby, with the parser's explanation. */
+  invalidQuery: (message: string) => new GraphError(400, "BadRequest", message),
+  // ---- Users (graph/users). Sources: reference graph-users-calendar.md §1.3, §1.4, §3 and the GitHub issues cited. ----
+  /** learn Q&A 577870; microsoft-graph-docs-contrib#3260. */
+  userFilterNotSupported: (property: string) =>
+    new GraphError(400, "Request_UnsupportedQuery", `Unsupported or invalid query filter clause specified for property '${property}' of resource 'User'.`),
+  /** msgraph-sdk-php#329 (a $filter naming a property the type lacks). */
+  userPropertyNotDeclared: (property: string) =>
+    new GraphError(400, "Request_UnsupportedQuery", `Property '${property}' does not exist as a declared property or extension property.`),
+  /** Emulator wording, modelled on the filter clause message. */
+  userSearchNotSupported: (property: string) =>
+    new GraphError(400, "Request_UnsupportedQuery", `Unsupported or invalid query search clause specified for property '${property}' of resource 'User'.`),
+  /** aad-advanced-queries.md: an advanced-only clause without ConsistencyLevel: eventual and $count=true. */
+  unsupportedQuery: () => new GraphError(400, "Request_UnsupportedQuery", "Unsupported Query."),
+  searchNeedsConsistencyLevel: () =>
+    new GraphError(
+      400,
+      "Request_UnsupportedQuery",
+      "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'",
+    ),
+  countNotSupported: () => new GraphError(400, "Request_BadRequest", "$count is not currently supported."),
+  /** msgraph-metadata#135. */
+  skipNotSupported: () => new GraphError(400, "Request_BadRequest", "'$skip' is not supported by the service."),
+  /** As quoted in several Graph client projects (Request_UnsupportedQuery above 999). */
+  invalidPageSize: (top: string) =>
+    new GraphError(400, "Request_UnsupportedQuery", `Invalid page size specified: '${top}'. Must be between 1 and 999 inclusive.`),
+  sortingNotSupported: () => new GraphError(400, "Request_UnsupportedQuery", "Sorting not supported for current query."),
+  /** A query option that does not parse; the message is the parser's, naming the problem and its position. */
+  userQuerySyntax: (message: string) => new GraphError(400, "Request_BadRequest", message),
+  /** Microsoft.OData.Core wording for a repeated system query option. */
+  duplicateQueryOption: (name: string) =>
+    new GraphError(400, "BadRequest", `Query option '${name}' was specified more than once, but it must be specified at most once.`),
+  /** Microsoft.OData.Core wording for an unknown system query option. */
+  unknownQueryOption: (name: string) => new GraphError(400, "BadRequest", `The query parameter '${name}' is not supported.`),
+  /**
+   * user-list.md says this is a 501 but quotes no body; the code and wording
+   * here are the emulator's own.
+   */
+  selectSingleOnly: (property: string) =>
+    new GraphError(501, "NotImplemented", `The property '${property}' can only be selected when getting a single user, not when listing users.`),
+  /** microsoft-graph-docs#8612 (Graph answered with an empty code there; the emulator says Request_BadRequest). */
+  invalidSkipToken: () => new GraphError(400, "Request_BadRequest", "Invalid Skip Token"),
+  /** Emulator wording, in the style of the skip token error. */
+  invalidDeltaToken: () => new GraphError(400, "Request_BadRequest", "Invalid Delta Token"),
+  /** MSGraph-SDK-Code-Generator#244 (maintainer's comment). */
+  userPropertyRequired: (property: string) =>
+    new GraphError(400, "Request_BadRequest", `Property ${property} value is required but is empty or missing.`),
+  /** microsoft-graph-docs#5777. */
+  userInvalidValue: (property: string) =>
+    withDetails(new GraphError(400, "Request_BadRequest", `Invalid value specified for property '${property}' of resource 'User'.`), [
+      { code: "InvalidValue", target: property },
+    ]),
+  /** PnP-Sites-Core#1807 (an undeclared property in a directory object body). */
+  invalidBodyProperty: (property: string) => new GraphError(400, "Request_BadRequest", `Invalid property '${property}'.`),
+  readOnlyProperty: (property: string) => new GraphError(400, "Request_BadRequest", `Property '${property}' is read-only and cannot be set.`),
+  /** microsoft-graph-docs#1508 (maintainer's reply). */
+  upnConflict: () =>
+    withDetails(new GraphError(400, "Request_BadRequest", "Another object with the same value for property userPrincipalName already exists."), [
+      { code: "ObjectConflict", target: "userPrincipalName" },
+    ]),
+  upnDomainInvalid: () =>
+    withDetails(
+      new GraphError(
+        400,
+        "Request_BadRequest",
+        "The domain portion of the userPrincipalName property is invalid. You must use one of the verified domain names in your organization.",
+      ),
+      [{ code: "InvalidValue", target: "userPrincipalName" }],
+    ),
+  passwordComplexity: () =>
+    new GraphError(
+      400,
+      "Request_BadRequest",
+      "The specified password does not comply with password complexity requirements. Please provide a different password.",
+    ),
+  /** Microsoft.OData.Core reader messages for JSON of the wrong shape or type (Graph answers BadRequest with them). */
+  jsonNodeMismatch: (found: string, expected: string) =>
+    new GraphError(400, "BadRequest", `An unexpected '${found}' node was found when reading from the JSON reader. A '${expected}' node was expected.`),
+  jsonLiteralMismatch: (literal: string, type: string) =>
+    new GraphError(400, "BadRequest", `Cannot convert the literal '${literal}' to the expected type '${type}'.`),
+  jsonPrimitiveMismatch: (type: string) =>
+    new GraphError(400, "BadRequest", `Cannot convert a primitive value to the expected type '${type}'. See the inner exception for more details.`),
+  jsonUndeclaredProperty: (property: string, type: string) =>
+    new GraphError(
+      400,
+      "BadRequest",
+      `The property '${property}' does not exist on type '${type}'. Make sure to only use property names that are defined by the type or mark the type as open type.`,
+    ),
+  jsonNullNotAllowed: (property: string, type: string) =>
+    new GraphError(
+      400,
+      "BadRequest",
+      `A null value was found for the property named '${property}', which has the expected type '${type}[Nullable=False]'. The expected type '${type}[Nullable=False]' does not allow null values.`,
+    ),
+  /** Entra's answer to a reference that is not a directory object id. */
+  invalidObjectIdentifier: (value: string) => new GraphError(400, "Request_BadRequest", `Invalid object identifier '${value}'.`),
+  /** Emulator wording: a $ref body without @odata.id. */
+  refMissingOdataId: () => new GraphError(400, "BadRequest", "The request body must contain an '@odata.id' property naming the directory object."),
+  /** Emulator wording: Entra refuses a manager loop on oneself. */
+  managerIsSelf: () => new GraphError(400, "Request_BadRequest", "A user cannot be their own manager."),
 };

@@ -26,7 +26,27 @@ export interface User {
   directoryRoles: string[];
   /** Refresh tokens issued before this instant are refused (revokeSignInSessions). */
   tokensValidFrom: string;
+  /** Object id of the user's manager (Graph's `manager` navigation); null or absent when none. */
+  managerId?: string | null;
+  /** Graph's mailNickname (the mail alias). */
+  mailNickname?: string | null;
+  /** ISO 8601 instant the user was created; null for fixture users that do not say. */
+  createdDateTime?: string | null;
+  /**
+   * Every other Graph user property (city, department, otherMails, identities,
+   * ...) is stored under its Graph name; graph/users/properties.ts lists them.
+   */
   [extra: string]: unknown;
+}
+
+/** One entry of a tenant's user change log, which `/users/delta` reads. */
+export interface UserChange {
+  /** Position in the log, from 1; a delta token remembers the last one it saw. */
+  seq: number;
+  userId: string;
+  kind: "created" | "updated" | "deleted";
+  /** For "updated": the Graph properties that changed (for `Prefer: return=minimal`). */
+  properties?: string[];
 }
 
 export interface ClientSecret {
@@ -130,6 +150,8 @@ export interface TenantState {
   refreshTokens: RefreshToken[];
   sessions: SignInSession[];
   groups: Group[];
+  /** Changes to users since the fixtures were loaded, oldest first (users/delta). */
+  userChanges: UserChange[];
   calendars: Calendar[];
   events: CalendarEvent[];
 }

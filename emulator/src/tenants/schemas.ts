@@ -11,6 +11,9 @@ const role = z
   .refine((s) => s in ROLE_TEMPLATE_IDS, { error: (iss) => `unknown directory role '${String(iss.input)}' (known: ${Object.keys(ROLE_TEMPLATE_IDS).join(", ")})` });
 const redirectUri = z.string().url().refine((u) => /^(https?:\/\/|[a-z][a-z0-9+.-]*:\/)/i.test(u), "must be an absolute URI");
 
+/** An optional Graph profile property (city, department, ...) of a fixture user. */
+const profileString = z.string().nullable().optional();
+
 /** A user, as fixtures and POST /_emulator/tenants/{tenant}/users describe it. */
 export const userInput = z.object({
   id: guid.optional(),
@@ -27,8 +30,47 @@ export const userInput = z.object({
   businessPhones: z.array(z.string()).default([]),
   accountEnabled: z.boolean().default(true),
   directoryRoles: z.array(role).default([]),
+  /** The manager, by userPrincipalName or object id (in fixtures, any user of the same tenant). */
+  manager: z.string().min(1).optional(),
+  /** Defaults to the part of userPrincipalName before the @. */
+  mailNickname: z.string().min(1).max(64).optional(),
+  /** ISO 8601 creation instant; Graph shows null when a fixture does not give one. */
+  createdDateTime: z.iso.datetime({ offset: true }).optional(),
+  city: profileString,
+  country: profileString,
+  state: profileString,
+  streetAddress: profileString,
+  postalCode: profileString,
+  department: profileString,
+  companyName: profileString,
+  employeeId: profileString,
+  employeeType: profileString,
+  usageLocation: profileString,
+  userType: profileString,
+  ageGroup: profileString,
+  faxNumber: profileString,
+  aboutMe: profileString,
+  mySite: profileString,
+  preferredName: profileString,
+  employeeHireDate: profileString,
+  otherMails: z.array(z.string()).optional(),
+  identities: z.array(z.object({ signInType: z.string(), issuer: z.string(), issuerAssignedId: z.string() }).strict()).optional(),
 }).strict();
 export type UserInput = z.input<typeof userInput>;
+
+/** A group, as fixtures describe it; members are users named by userPrincipalName or object id. */
+export const groupInput = z.object({
+  id: guid.optional(),
+  displayName: z.string().min(1).max(256),
+  description: z.string().nullable().optional(),
+  mailNickname: z.string().min(1).max(64).optional(),
+  mail: z.string().nullable().optional(),
+  mailEnabled: z.boolean().default(false),
+  securityEnabled: z.boolean().default(true),
+  groupTypes: z.array(z.string()).default([]),
+  members: z.array(z.string().min(1)).default([]),
+}).strict();
+export type GroupInput = z.input<typeof groupInput>;
 
 /** What the control plane may change on a user beyond Graph: roles, password, enabled state. */
 export const userAdminPatch = z.object({
@@ -66,9 +108,13 @@ export const tenantFixture = z.object({
   domains: z.array(z.string()).default([]),
   users: z.array(userInput).default([]),
   applications: z.array(applicationInput).default([]),
+  groups: z.array(groupInput).default([]),
   consentedApplications: z.array(consentedAppInput).default([]),
 }).strict();
 export type TenantFixture = z.output<typeof tenantFixture>;
+
+/** Application permissions granted to a service principal (replaces the list). */
+export const servicePrincipalPatch = z.object({ appRoleAssignments: z.array(appPermission) }).strict();
 
 export const consentInput = z.object({
   clientId: guid,

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { EmulatorState, TenantState } from "../store/types.ts";
-import { addApplication, addUser, consentToForeignApp } from "./admin.ts";
+import { addApplication, addGroup, addParsedUser, consentToForeignApp, setUserManager } from "./admin.ts";
 import { describeIssues, tenantFixture, type TenantFixture } from "./schemas.ts";
 
 export class FixtureError extends Error {}
@@ -49,6 +49,7 @@ export function emptyTenant(f: Pick<TenantFixture, "id" | "displayName" | "defau
     refreshTokens: [],
     sessions: [],
     groups: [],
+    userChanges: [],
     calendars: [],
     events: [],
   };
@@ -68,8 +69,13 @@ export function buildState(fixtures: TenantFixture[]): EmulatorState {
   const tenants = fixtures.map((f) => {
     const t = emptyTenant(f);
     try {
-      for (const u of f.users) addUser(t, u);
+      // Managers may be listed after their reports, so they are linked once everyone exists.
+      for (const u of f.users) addParsedUser(t, u, { linkManager: false });
+      for (const u of f.users) if (u.manager !== undefined) setUserManager(t, u.userPrincipalName, u.manager);
+      for (const g of f.groups) addGroup(t, g);
       for (const a of f.applications) addApplication(t, a);
+      // The fixtures are the starting point, not changes: /users/delta starts from here.
+      t.userChanges = [];
     } catch (err) {
       throw new FixtureError(`Tenant ${f.displayName}: ${(err as Error).message}`);
     }
