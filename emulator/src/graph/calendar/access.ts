@@ -1,0 +1,75 @@
+import type { Request, Response } from "express";
+import { GraphError, graphErrors } from "../../errors/graph-error.ts";
+import { principalOf, type Principal } from "../auth.ts";
+import type { GraphDeps } from "../context.ts";
+import { authorize, ruleFor } from "../permissions.ts";
+import { seedTenantCalendars, type readCalendarFixtures } from "./fixtures.ts";
+import { addressOf, calendarsOf, ensureMailbox, findUser } from "./mailbox.ts";
+import type { Owner } from "./events-model.ts";
+import { CALENDAR_PERMISSIONS, FULL_READ, SHARED_READ, SHARED_WRITE } from "./permissions.ts";
+import { preferencesOf, type Preferences } from "./prefer.ts";
+
+export interface CalendarDeps extends GraphDeps {
+  fixtures: ReturnType<typeof readCalendarFixtures>;
+}
+
+/** One request against one mailbox, after every check. */
+export interface MailboxCall {
+  principal: Principal;
+  tenantId: string;
+  owner: Owner;
+  /** Calendars of the mailbox the caller may use; null means all of them. */
+  calendars: ReadonlySet<string> | null;
+  /** Calendars.ReadBasic only: bodies are left out. */
+  basic: boolean;
+  prefs: Preferences;
+}
+
+const has = (granted: readonly string[], wanted: readonly string[]) => wanted.some((w) => granted.some((g) => g.toLowerCase() === w.toLowerCase()));
+
+/**
+ * Opens the mailbox a calendar route names (/me or /users/{id | UPN}):
+ * /me needs a delegated token; the permission table row must allow the call
+ * (Outlook answers 403 ErrorAccessDenied, not the directory's
+ * Authorization_RequestDenied); an unknown user is 404 ErrorInvalidUser; a
+ * delegated caller reaches another user's mailbox only through calendars
+ * shared with them and a .Shared scope.
+ */
+export function openMailbox(deps: CalendarDeps, req: Request, res: Response, template: string, mode: "read" | "write"): MailboxCall {
+  const principal = principalOf(res);
+  const userParam = typeof req.params.user === "string" ? req.params.user : undefined;
+  if (userParam === undefined && principal.kind !== "user") throw graphErrors.meNeedsDelegated();
+  const path = `${userParam === undefined ? "/me" : "/users/{id}"}${template}`;
+  const method = (req.method === "HEAD" ? "GET" : req.method) as "GET";
+  const rule = ruleFor(CALENDAR_PERMISSIONS, method, path);
+  try {
+    authorize(deps.store, principal, rule);
+  } catch (err) {
+    if (err instanceof GraphError && err.code === "Authorization_RequestDenied") throw graphErrors.calendarAccessDenied();
+    throw err;
+  }
+  const prefs = preferencesOf(req);
+  const tenantId = principal.tenantId;
+  seedTenantCalendars(deps.store, deps.fixtures, tenantId, deps.clock.nowMs());
+  const key = userParam ?? (principal.kind === "user" ? principal.userId : "");
+  const user = deps.store.read(tenantId, (t) => {
+    const u = findUser(t, key);
+    return u ? { id: u.id, displayName: u.displayName, address: addressOf(u) } : undefined;
+  });
+  if (!user) throw graphErrors.invalidMailboxUser(key);
+  ensureMailbox(deps.store, tenantId, user.id);
+  const granted = principal.kind === "app" ? principal.roles : principal.scopes;
+  const basic = !has(granted, FULL_READ);
+  let calendars: ReadonlySet<string> | null = null;
+  if (principal.kind === "user" && principal.userId !== user.id) {
+    if (!has(principal.scopes, mode === "write" ? SHARED_WRITE : SHARED_READ)) throw graphErrors.calendarAccessDenied();
+    const shared = deps.store.read(tenantId, (t) =>
+      calendarsOf(t, user.id)
+        .filter((c) => c.shares.some((s) => s.userId === principal.userId && (mode === "read" || s.role === "write")))
+        .map((c) => c.id),
+    );
+    if (shared.length === 0) throw graphErrors.calendarAccessDenied();
+    calendars = new Set(shared);
+  }
+  return { principal, tenantId, owner: user, calendars, basic, prefs };
+}

@@ -1,0 +1,142 @@
+import type { Request, Response } from "express";
+import { GraphError, graphErrors } from "../../errors/graph-error.ts";
+import type { DeepReadonly } from "../../store/store.ts";
+import type { Calendar, TenantState } from "../../store/types.ts";
+import { openMailbox, type CalendarDeps, type MailboxCall } from "./access.ts";
+import { enumValue, isObject, optStr, prop } from "./body-values.ts";
+import { eventIndex, removeEvent } from "./event-index.ts";
+import { decodeId, newChangeKey, newId } from "./ids.ts";
+import { calendarsOf, defaultCalendarOf } from "./mailbox.ts";
+import { contextUrl } from "./query.ts";
+
+const COLORS = ["auto", "lightBlue", "lightGreen", "lightOrange", "lightGray", "lightYellow", "lightTeal", "lightPink", "lightBrown", "lightRed", "maxColor"] as const;
+const HEX: Record<string, string> = {
+  auto: "", lightBlue: "#a6d1f5", lightGreen: "#87d28e", lightOrange: "#fcab73", lightGray: "#c0c0c0", lightYellow: "#f4d07a",
+  lightTeal: "#62d3d3", lightPink: "#f09bd7", lightBrown: "#d5b595", lightRed: "#f38b8d", maxColor: "",
+};
+
+type ReadTenant = DeepReadonly<TenantState> | TenantState;
+
+export function calendarJson(c: DeepReadonly<Calendar> | Calendar, call: MailboxCall): Record<string, unknown> {
+  const own = call.calendars === null;
+  const canEdit = own || c.shares.some((s) => s.role === "write");
+  return {
+    id: c.id,
+    name: c.name,
+    color: c.color,
+    hexColor: c.hexColor,
+    isDefaultCalendar: c.isDefault,
+    changeKey: c.changeKey,
+    canShare: own && c.isDefault,
+    canViewPrivateItems: own,
+    canEdit,
+    allowedOnlineMeetingProviders: ["teamsForBusiness"],
+    defaultOnlineMeetingProvider: "teamsForBusiness",
+    isTallyingResponses: true,
+    isRemovable: !c.isDefault,
+    owner: { name: call.owner.displayName, address: call.owner.address },
+  };
+}
+
+/** A calendar the caller may use, by id: 400 when malformed, 404 when unknown or not shared with them. */
+export function calendarById<T extends ReadTenant>(t: T, call: MailboxCall, id: string): T["calendars"][number] {
+  const decoded = decodeId(id);
+  if (!decoded) throw graphErrors.idMalformed();
+  const c = calendarsOf(t, call.owner.id).find((x) => x.id === id);
+  if (!c || decoded.kind !== "calendar" || (call.calendars !== null && !call.calendars.has(c.id))) throw graphErrors.itemNotFound();
+  return c;
+}
+
+/** The calendar a route names: /calendar (default) or /calendars/{id}. */
+export function namedCalendar<T extends ReadTenant>(t: T, call: MailboxCall, req: Request): T["calendars"][number] {
+  const id = req.params.calendarId;
+  if (typeof id === "string") return calendarById(t, call, id);
+  const c = defaultCalendarOf(t, call.owner.id);
+  if (!c || (call.calendars !== null && !call.calendars.has(c.id))) throw graphErrors.itemNotFound();
+  return c;
+}
+
+function readCalendarBody(req: Request, creating: boolean): { name?: string; color?: string } {
+  if (req.body === undefined) throw graphErrors.emptyPayload();
+  if (!isObject(req.body)) throw graphErrors.requestBodyRead("The request body must be a JSON object describing a microsoft.graph.calendar.");
+  const name = optStr(prop(req.body, "name"));
+  const rawColor = prop(req.body, "color");
+  const color = rawColor === undefined || rawColor === null ? undefined : enumValue(rawColor, COLORS);
+  if (creating && !name?.trim()) throw graphErrors.propertyValidationFailure();
+  if (name !== undefined && name !== null && !name.trim()) throw graphErrors.propertyValidationFailure();
+  return { ...(name ? { name: name.trim() } : {}), ...(color ? { color } : {}) };
+}
+
+/** Exchange's answer to a second folder of the same name (EWS ErrorFolderExists). */
+const folderExists = () => new GraphError(409, "ErrorFolderExists", "A folder with the specified name already exists.");
+
+export function calendarHandlers(deps: CalendarDeps) {
+  const { store } = deps;
+  return {
+    get(template: string) {
+      return (req: Request, res: Response) => {
+        const call = openMailbox(deps, req, res, template, "read");
+        const json = store.read(call.tenantId, (t) => calendarJson(namedCalendar(t, call, req), call));
+        res.json({ "@odata.context": contextUrl(res, call, "calendars", undefined, true), ...json });
+      };
+    },
+    list(template: string) {
+      return (req: Request, res: Response) => {
+        const call = openMailbox(deps, req, res, template, "read");
+        const value = store.read(call.tenantId, (t) =>
+          calendarsOf(t, call.owner.id)
+            .filter((c) => call.calendars === null || call.calendars.has(c.id))
+            .map((c) => calendarJson(c, call)),
+        );
+        res.json({ "@odata.context": contextUrl(res, call, "calendars", undefined), value });
+      };
+    },
+    create(template: string) {
+      return (req: Request, res: Response) => {
+        const call = openMailbox(deps, req, res, template, "write");
+        const input = readCalendarBody(req, true);
+        const json = store.write(call.tenantId, (t) => {
+          const mine = calendarsOf(t, call.owner.id);
+          if (mine.some((c) => c.name.toLowerCase() === (input.name as string).toLowerCase())) throw folderExists();
+          const color = input.color ?? "auto";
+          const c: Calendar = { id: newId("calendar", call.owner.id), ownerId: call.owner.id, name: input.name as string, isDefault: false, color, hexColor: HEX[color] ?? "", changeKey: newChangeKey(), shares: [] };
+          t.calendars.push(c);
+          return calendarJson(c, call);
+        });
+        res.status(201).json({ "@odata.context": contextUrl(res, call, "calendars", undefined, true), ...json });
+      };
+    },
+    update(template: string) {
+      return (req: Request, res: Response) => {
+        const call = openMailbox(deps, req, res, template, "write");
+        const input = readCalendarBody(req, false);
+        const json = store.write(call.tenantId, (t) => {
+          const c = namedCalendar(t, call, req);
+          if (input.name && input.name.toLowerCase() !== c.name.toLowerCase()) {
+            if (calendarsOf(t, call.owner.id).some((x) => x.name.toLowerCase() === (input.name as string).toLowerCase())) throw folderExists();
+          }
+          if (input.name) c.name = input.name;
+          if (input.color) {
+            c.color = input.color;
+            c.hexColor = HEX[input.color] ?? "";
+          }
+          c.changeKey = newChangeKey();
+          return calendarJson(c, call);
+        });
+        res.json({ "@odata.context": contextUrl(res, call, "calendars", undefined, true), ...json });
+      };
+    },
+    remove(template: string) {
+      return (req: Request, res: Response) => {
+        const call = openMailbox(deps, req, res, template, "write");
+        store.write(call.tenantId, (t) => {
+          const c = namedCalendar(t, call, req);
+          if (c.isDefault) throw graphErrors.deleteDefaultCalendar();
+          for (const e of [...eventIndex(t).ofOwner(call.owner.id)]) if (e.calendarId === c.id) removeEvent(t, e);
+          t.calendars.splice(t.calendars.indexOf(c), 1);
+        });
+        res.status(204).end();
+      };
+    },
+  };
+}

@@ -1,0 +1,130 @@
+import type { DeepReadonly } from "../../store/store.ts";
+import type { CalendarEvent, TenantState } from "../../store/types.ts";
+
+/**
+ * Indexes over a tenant's events, kept beside the store: per mailbox, by id,
+ * by iCalUId (to find a meeting's copies) and by series (exceptions). The
+ * index is keyed by the tenant's `events` array, so a reset, snapshot import
+ * or clone (all new arrays) gets a fresh index on first use. The calendar model
+ * is the only writer of `events` and updates both through add/remove here.
+ */
+/** One mailbox's events arranged for windows: single instances by start, and the series masters. */
+export interface OwnerLayout {
+  singles: CalendarEvent[];
+  masters: CalendarEvent[];
+  /** Longest single instance, so a window search can start early enough. */
+  maxDurationMs: number;
+}
+
+export class EventIndex {
+  readonly byId = new Map<string, CalendarEvent>();
+  /** Window layouts per mailbox, rebuilt after a change to that mailbox. */
+  readonly #layouts = new Map<string, OwnerLayout>();
+  readonly byOwner = new Map<string, Map<string, CalendarEvent>>();
+  readonly byICalUId = new Map<string, Map<string, CalendarEvent>>();
+  /** Exceptions per series master id, keyed by original start. */
+  readonly exceptions = new Map<string, Map<number, CalendarEvent>>();
+
+  constructor(events: readonly CalendarEvent[]) {
+    for (const e of events) this.add(e);
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  /** Marks a mailbox's layout stale after an event's times or type changed in place. */
+  touched(e: Pick<CalendarEvent, "ownerId">): void {
+    this.#layouts.delete(e.ownerId);
+  }
+
+  layout(ownerId: string): OwnerLayout {
+    let l = this.#layouts.get(ownerId);
+    if (l) return l;
+    l = { singles: [], masters: [], maxDurationMs: 0 };
+    for (const e of this.ofOwner(ownerId)) {
+      if (e.type === "seriesMaster") l.masters.push(e);
+      else if (e.type === "singleInstance") {
+        l.singles.push(e);
+        l.maxDurationMs = Math.max(l.maxDurationMs, e.endMs - e.startMs);
+      }
+    }
+    l.singles.sort((a, b) => a.startMs - b.startMs);
+    this.#layouts.set(ownerId, l);
+    return l;
+  }
+
+  add(e: CalendarEvent): void {
+    this.#layouts.delete(e.ownerId);
+    this.byId.set(e.id, e);
+    let owner = this.byOwner.get(e.ownerId);
+    if (!owner) this.byOwner.set(e.ownerId, (owner = new Map()));
+    owner.set(e.id, e);
+    let copies = this.byICalUId.get(e.iCalUId);
+    if (!copies) this.byICalUId.set(e.iCalUId, (copies = new Map()));
+    copies.set(e.id, e);
+    if (e.type === "exception" && e.seriesMasterId && e.originalStartMs !== null) {
+      let ex = this.exceptions.get(e.seriesMasterId);
+      if (!ex) this.exceptions.set(e.seriesMasterId, (ex = new Map()));
+      ex.set(e.originalStartMs, e);
+    }
+  }
+
+  remove(e: CalendarEvent): void {
+    this.#layouts.delete(e.ownerId);
+    this.byId.delete(e.id);
+    this.byOwner.get(e.ownerId)?.delete(e.id);
+    const copies = this.byICalUId.get(e.iCalUId);
+    copies?.delete(e.id);
+    if (copies && copies.size === 0) this.byICalUId.delete(e.iCalUId);
+    if (e.type === "exception" && e.seriesMasterId && e.originalStartMs !== null) this.exceptions.get(e.seriesMasterId)?.delete(e.originalStartMs);
+  }
+
+  /** Copies of one meeting (or one series) across mailboxes. */
+  copiesOf(iCalUId: string): Iterable<CalendarEvent> {
+    return this.byICalUId.get(iCalUId)?.values() ?? [];
+  }
+
+  /** Events of one mailbox (every calendar). */
+  ofOwner(ownerId: string): Iterable<CalendarEvent> {
+    return this.byOwner.get(ownerId)?.values() ?? [];
+  }
+
+  exceptionsOf(masterId: string): ReadonlyMap<number, CalendarEvent> {
+    return this.exceptions.get(masterId) ?? NO_EXCEPTIONS;
+  }
+}
+
+const NO_EXCEPTIONS: ReadonlyMap<number, CalendarEvent> = new Map();
+const indexes = new WeakMap<object, EventIndex>();
+
+/** The index of a tenant's events, built on first use or when the array changed behind the model's back. */
+export function eventIndex(t: DeepReadonly<TenantState> | TenantState): EventIndex {
+  const events = t.events as unknown as CalendarEvent[];
+  let index = indexes.get(events);
+  if (!index || index.size !== events.length) {
+    index = new EventIndex(events);
+    indexes.set(events, index);
+  }
+  return index;
+}
+
+export function addEvent(t: TenantState, e: CalendarEvent): void {
+  const index = eventIndex(t);
+  t.events.push(e);
+  index.add(e);
+}
+
+export function removeEvent(t: TenantState, e: CalendarEvent): void {
+  const index = eventIndex(t);
+  const at = t.events.lastIndexOf(e);
+  if (at >= 0) t.events.splice(at, 1);
+  index.remove(e);
+}
+
+/** Re-files an event whose indexed keys (type, series, iCalUId) changed. */
+export function reindexEvent(t: TenantState, e: CalendarEvent, before: Pick<CalendarEvent, "type" | "seriesMasterId" | "originalStartMs" | "iCalUId">): void {
+  const index = eventIndex(t);
+  index.remove({ ...e, ...before });
+  index.add(e);
+}

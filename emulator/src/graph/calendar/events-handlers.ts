@@ -1,0 +1,107 @@
+import type { Request, Response } from "express";
+import { openMailbox, type CalendarDeps } from "./access.ts";
+import { namedCalendar } from "./calendars-handlers.ts";
+import { itemOf, routeCalendars, routeEvent, windowOf } from "./event-lookup.ts";
+import { parseEventInput } from "./event-input.ts";
+import { changesSchedule, createEvent, deleteRef, updateRef, type EventRef } from "./events-model.ts";
+import { defaultCalendarOf } from "./mailbox.ts";
+import { cancelMeeting, syncAttendees, syncException } from "./meetings.ts";
+import { applyPreferences } from "./prefer.ts";
+import { contextUrl, renderItem, selectOf, sendEvents } from "./query.ts";
+import { byStart, calendarViewItems, eventItems, seriesItems } from "./views.ts";
+import { graphErrors } from "../../errors/graph-error.ts";
+
+export type Container = "" | "/calendar" | "/calendars/{calendarId}";
+
+/** Whether deleting this event must tell attendees (the organizer's copy of a meeting). */
+function isMeeting(ref: EventRef): boolean {
+  const e = ref.kind === "stored" ? ref.event : ref.master;
+  return e.isOrganizer && e.attendees.length > 0;
+}
+
+/** Handlers for events, calendarView and instances; `template` is the route after /me or /users/{id}. */
+export function eventHandlers(deps: CalendarDeps) {
+  const { store, clock } = deps;
+  return {
+    list(template: string, container: Container) {
+      return (req: Request, res: Response) => {
+        const call = openMailbox(deps, req, res, template, "read");
+        const items = store.read(call.tenantId, (t) => eventItems(t, call.owner.id, routeCalendars(t, call, req, container)));
+        sendEvents(req, res, call, items, "events");
+      };
+    },
+    create(template: string, container: Container) {
+      return (req: Request, res: Response) => {
+        const call = openMailbox(deps, req, res, template, "write");
+        const input = parseEventInput(req.body, true);
+        const select = selectOf(req);
+        const json = store.write(call.tenantId, (t) => {
+          const calendar = container === "" ? defaultCalendarOf(t, call.owner.id) : namedCalendar(t, call, req);
+          if (!calendar || (call.calendars !== null && !call.calendars.has(calendar.id))) throw graphErrors.itemNotFound();
+          const now = clock.nowMs();
+          const event = createEvent(t, call.owner, calendar.id, input, now);
+          syncAttendees(t, event, now, false);
+          return renderItem({ event }, call, select);
+        });
+        applyPreferences(res, call.prefs, ["timezone", "body"]);
+        res.status(201).json({ "@odata.context": contextUrl(res, call, "events", select, true), ...json });
+      };
+    },
+    get(template: string, container: Container) {
+      return (req: Request, res: Response) => {
+        const call = openMailbox(deps, req, res, template, "read");
+        const select = selectOf(req);
+        const json = store.read(call.tenantId, (t) => renderItem(itemOf(routeEvent(t, call, req, container)), call, select));
+        applyPreferences(res, call.prefs, ["timezone", "body"]);
+        res.json({ "@odata.context": contextUrl(res, call, "events", select, true), ...json });
+      };
+    },
+    update(template: string, container: Container) {
+      return (req: Request, res: Response) => {
+        const call = openMailbox(deps, req, res, template, "write");
+        const input = parseEventInput(req.body, false);
+        const json = store.write(call.tenantId, (t) => {
+          const now = clock.nowMs();
+          const event = updateRef(t, routeEvent(t, call, req, container), input, now);
+          if (event.type === "exception") syncException(t, event, now);
+          else syncAttendees(t, event, now, changesSchedule(input));
+          return renderItem({ event }, call, undefined);
+        });
+        applyPreferences(res, call.prefs, ["timezone", "body"]);
+        res.json({ "@odata.context": contextUrl(res, call, "events", undefined, true), ...json });
+      };
+    },
+    remove(template: string, container: Container) {
+      return (req: Request, res: Response) => {
+        const call = openMailbox(deps, req, res, template, "write");
+        store.write(call.tenantId, (t) => {
+          const ref = routeEvent(t, call, req, container);
+          // The organizer deleting a meeting sends a cancellation to its attendees (api/event-delete.md).
+          if (isMeeting(ref)) cancelMeeting(t, ref, clock.nowMs());
+          else deleteRef(t, ref);
+        });
+        res.status(204).end();
+      };
+    },
+    calendarView(template: string, container: Container) {
+      return (req: Request, res: Response) => {
+        const call = openMailbox(deps, req, res, template, "read");
+        const { fromMs, toMs } = windowOf(req);
+        const items = store.read(call.tenantId, (t) => calendarViewItems(t, call.owner.id, routeCalendars(t, call, req, container), fromMs, toMs));
+        sendEvents(req, res, call, items, "calendarView");
+      };
+    },
+    instances(template: string, container: Container) {
+      return (req: Request, res: Response) => {
+        const call = openMailbox(deps, req, res, template, "read");
+        const { fromMs, toMs } = windowOf(req);
+        const items = store.read(call.tenantId, (t) => {
+          const ref = routeEvent(t, call, req, container);
+          if (ref.kind !== "stored" || ref.event.type !== "seriesMaster") return [];
+          return seriesItems(t, ref.event, fromMs, toMs).sort(byStart);
+        });
+        sendEvents(req, res, call, items, `events('${String(req.params.eventId)}')/instances`);
+      };
+    },
+  };
+}

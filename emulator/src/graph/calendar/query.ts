@@ -1,0 +1,128 @@
+import type { Request, Response } from "express";
+import { graphErrors } from "../../errors/graph-error.ts";
+import { ctxOf } from "../../http/request-context.ts";
+import { compareBy, evaluateFilter, ODataSyntaxError, parseFilter, parseOrderBy, parseSelect, type FilterExpr, type OrderByItem } from "../odata/index.ts";
+import type { MailboxCall } from "./access.ts";
+import { eventJson, selectOnlyJson, UTC_VIEW, type EventItem } from "./event-view.ts";
+import { applyPreferences } from "./prefer.ts";
+
+/** Properties of microsoft.graph.event (and its bases) that $select may name. */
+export const EVENT_PROPERTIES = [
+  "id", "createdDateTime", "lastModifiedDateTime", "changeKey", "categories", "transactionId", "originalStartTimeZone", "originalEndTimeZone",
+  "iCalUId", "reminderMinutesBeforeStart", "isReminderOn", "hasAttachments", "subject", "bodyPreview", "importance", "sensitivity", "isAllDay",
+  "isCancelled", "isOrganizer", "responseRequested", "seriesMasterId", "showAs", "type", "webLink", "onlineMeetingUrl", "isOnlineMeeting",
+  "onlineMeetingProvider", "allowNewTimeProposals", "isDraft", "hideAttendees", "responseStatus", "body", "start", "end", "location", "locations",
+  "recurrence", "attendees", "organizer", "onlineMeeting", "originalStart", "cancelledOccurrences",
+];
+const SELECT_ONLY = new Set(["cancelledOccurrences"]);
+
+/** Enum properties sort by member value, not by name (importance: low < normal < high). */
+const ENUM_ORDER: Record<string, readonly string[]> = {
+  importance: ["low", "normal", "high"],
+  sensitivity: ["normal", "personal", "private", "confidential"],
+  showAs: ["free", "tentative", "busy", "oof", "workingElsewhere", "unknown"],
+  type: ["singleInstance", "occurrence", "exception", "seriesMaster"],
+};
+
+function sortable(json: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...json };
+  for (const [name, members] of Object.entries(ENUM_ORDER)) if (typeof out[name] === "string") out[name] = members.indexOf(out[name] as string);
+  return out;
+}
+
+/** Query options read case-insensitively ($Top, $top and top all work, as in Graph). */
+export function queryOption(req: Request, name: string): string | undefined {
+  const wanted = [name.toLowerCase(), `$${name.toLowerCase()}`];
+  for (const [k, v] of Object.entries(req.query)) {
+    if (wanted.includes(k.toLowerCase())) return Array.isArray(v) ? String(v[0]) : typeof v === "string" ? v : undefined;
+  }
+  return undefined;
+}
+
+function odata<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof ODataSyntaxError) throw graphErrors.invalidQuery(err.message);
+    throw err;
+  }
+}
+
+/** $select, checked against the event type; undefined when absent. */
+export function selectOf(req: Request): string[] | undefined {
+  const text = queryOption(req, "select");
+  if (text === undefined) return undefined;
+  const names = odata(() => parseSelect(text));
+  return names.map((n) => {
+    const known = EVENT_PROPERTIES.find((p) => p.toLowerCase() === n.toLowerCase());
+    if (!known) throw graphErrors.unknownProperty(n, "microsoft.graph.event");
+    return known;
+  });
+}
+
+function count(req: Request, name: "top" | "skip"): number | undefined {
+  const text = queryOption(req, name);
+  if (text === undefined) return undefined;
+  if (!/^\s*\d{1,9}\s*$/.test(text)) throw graphErrors.invalidQuery(`Syntax error: $${name} must be a non-negative integer, but was '${text.slice(0, 100)}'.`);
+  return Number(text.trim());
+}
+
+/** An event item as JSON for the caller: their zone and body type, ReadBasic trimming, $select. */
+export function renderItem(item: EventItem, call: MailboxCall, select: string[] | undefined): Record<string, unknown> {
+  const full = eventJson(item, { zone: call.prefs.zone, bodyType: call.prefs.bodyType, basic: call.basic });
+  if (!select) return full;
+  const out: Record<string, unknown> = { "@odata.etag": full["@odata.etag"], id: full.id };
+  for (const name of select) {
+    if (SELECT_ONLY.has(name)) out[name] = selectOnlyJson(item, name);
+    else if (name in full) out[name] = full[name];
+  }
+  return out;
+}
+
+export function contextUrl(res: Response, call: MailboxCall, segment: string, select: string[] | undefined, entity = false): string {
+  const sel = select ? `(${select.join(",")})` : "";
+  return `${ctxOf(res).origin}/v1.0/$metadata#users('${call.owner.id}')/${segment}${sel}${entity ? "/$entity" : ""}`;
+}
+
+/** The nextLink: this request's URL on the caller's origin, with $skip moved on. */
+function nextLink(req: Request, res: Response, skip: number): string {
+  const url = new URL(req.originalUrl, ctxOf(res).origin);
+  const kept = url.search
+    .replace(/^\?/, "")
+    .split("&")
+    .filter((p) => p !== "" && !/^(%24|\$)?skip=/i.test(p));
+  kept.push(`$skip=${skip}`);
+  return `${url.origin}${url.pathname}?${kept.join("&")}`;
+}
+
+/**
+ * Sends an event collection as Outlook does: $filter and $orderby over the
+ * UTC form, pages of 10 (or $top, at most 1000) with $skip in @odata.nextLink.
+ */
+export function sendEvents(req: Request, res: Response, call: MailboxCall, items: EventItem[], segment: string): void {
+  const select = selectOf(req);
+  const filterText = queryOption(req, "filter");
+  const orderText = queryOption(req, "orderby");
+  const filter: FilterExpr | undefined = filterText === undefined ? undefined : odata(() => parseFilter(filterText));
+  const order: OrderByItem[] | undefined = orderText === undefined ? undefined : odata(() => parseOrderBy(orderText));
+  const top = count(req, "top");
+  const skip = count(req, "skip") ?? 0;
+  let list = items;
+  if (filter || order) {
+    let rows = items.map((item) => ({ item, json: eventJson(item, UTC_VIEW) }));
+    if (filter) rows = rows.filter((r) => evaluateFilter(filter, r.json, { caseSensitive: false }));
+    if (order) {
+      const cmp = compareBy(order, { caseSensitive: false });
+      rows = rows.map((r, i) => ({ ...r, key: sortable(r.json), i })).sort((a, b) => cmp(a.key, b.key) || a.i - b.i);
+    }
+    list = rows.map((r) => r.item);
+  }
+  const size = Math.min(top ?? call.prefs.maxPageSize ?? 10, 1000);
+  const page = list.slice(skip, skip + size);
+  const body: Record<string, unknown> = { "@odata.context": contextUrl(res, call, segment, select) };
+  if (/^true$/i.test(queryOption(req, "count") ?? "")) body["@odata.count"] = list.length;
+  body.value = page.map((item) => renderItem(item, call, select));
+  if (skip + size < list.length && size > 0) body["@odata.nextLink"] = nextLink(req, res, skip + size);
+  applyPreferences(res, call.prefs, ["timezone", "body", ...(top === undefined ? (["pagesize"] as const) : [])]);
+  res.json(body);
+}
