@@ -1,0 +1,44 @@
+/** The Microsoft functions client: public API. */
+export { MicrosoftFunctions, createMicrosoftFunctions, type ClientOptions } from "./client.ts";
+export { parseSettings, scopesForMode, SettingsError, type Settings, type SettingsInput } from "./settings.ts";
+export {
+  AuthenticationFailedError,
+  InvalidArgumentError,
+  MicrosoftFunctionsError,
+  RefreshTokenInvalidError,
+  ScopeInvalidError,
+  SignInError,
+  TenantNotFoundError,
+  type GraphErrorInfo,
+  type GraphResult,
+  type MicrosoftErrorCode,
+} from "./errors.ts";
+export {
+  LowdbTokenStore,
+  MemoryTokenStore,
+  SecureJsonFile,
+  userCachePlugin,
+  type BoundAccount,
+  type PendingSignIn,
+  type StoredUser,
+  type TokenStore,
+} from "./token-store.ts";
+export type { SignInUrl, SignInUrlOptions, SignedInUser } from "./sign-in.ts";
+export type { RenewalFailure, RenewalOptions, RenewalReport, RenewalTimer, RenewalTimerOptions } from "./renewal.ts";
+export { GRAPH_DEFAULT_SCOPE } from "./app-tokens.ts";
+export type { WhoOptions } from "./caller.ts";
+export type { CalendarPreferences, ODataQuery, Page } from "./graph.ts";
+export type { DirectoryObject, GraphUser, ListOptions, NewUser, AllPagesOptions } from "./users.ts";
+export type {
+  CalendarOptions,
+  DateTimeTimeZone,
+  EventListOptions,
+  GraphCalendar,
+  GraphEvent,
+  MeetingTimeSuggestionsResult,
+  ResponseOptions,
+  ScheduleInformation,
+  ScheduleRequest,
+  TimeRange,
+} from "./calendar.ts";
+export { caFetch, fetchNetworkModule, type FetchLike } from "./http.ts";
