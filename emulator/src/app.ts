@@ -4,16 +4,23 @@ import type { Store } from "./store/store.ts";
 import type { SigningKeys } from "./identity/keys.ts";
 import { TokenMinter } from "./identity/tokens.ts";
 import { requestContext } from "./http/request-context.ts";
+import { durableAnswers } from "./http/durable-answers.ts";
 import { controlRouter } from "./control/routes.ts";
 import { identityRouter } from "./identity/routes.ts";
 import { graphRouter } from "./graph/routes.ts";
 import { GraphError, graphErrors, sendGraphError } from "./errors/graph-error.ts";
+import type { RequestJournal } from "./journal/journal.ts";
+import { journalMiddleware } from "./journal/middleware.ts";
+import type { FaultEngine } from "./faults/engine.ts";
 
 export interface AppDeps {
   store: Store;
   clock: Clock;
   keys: SigningKeys;
   caCert: string;
+  journal: RequestJournal;
+  faults: FaultEngine;
+  controlToken?: string | undefined;
 }
 
 /**
@@ -24,23 +31,28 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   const identity = { ...deps, minter: new TokenMinter(deps) };
 
-  // 1. Express settings: no X-Powered-By, exact paths, trust loopback proxies for req.ip.
+  // 1. Express settings: no X-Powered-By or ETag work, trust loopback proxies for req.ip.
   app.disable("x-powered-by");
+  app.set("etag", false);
   app.set("trust proxy", "loopback");
   // 2. Request context: request-id, client-request-id echo, the origin the caller used.
   app.use(requestContext);
-  // 3. Control plane (/_emulator): health, CA, clock, reset, tenants, users, apps, consent.
+  // 3. Durable answers: a request that may change state is answered once the change is on disk.
+  app.use(durableAnswers(deps.store));
+  // 4. Request journal: every request, recorded when its answer is sent, secrets redacted.
+  app.use(journalMiddleware(deps.journal, deps.clock));
+  // 5. Control plane (/_emulator): health, CA, clock, reset, tenants, users, apps, consent.
   app.use("/_emulator", controlRouter(deps));
-  // 4. Microsoft Graph (/v1.0): token check, then resources; errors in Graph's format.
-  app.use("/v1.0", graphRouter(deps), graphErrorHandler(deps.clock));
+  // 6. Microsoft Graph (/v1.0): token check, throttling and faults, then resources; errors in Graph's format.
+  app.use("/v1.0", graphRouter(deps, deps.faults), graphErrorHandler(deps.clock));
   app.use("/beta", (_req: Request, res: Response) => sendGraphError(res, graphErrors.invalidVersion(), deps.clock.now()));
-  // 5. Identity platform (login.microsoftonline.com): /{tenant}/v2.0/..., /{tenant}/oauth2/v2.0/...
-  app.use(identityRouter(identity));
-  // 6. Anything else: a JSON 404 naming the path.
+  // 7. Identity platform (login.microsoftonline.com): form body, faults, then /{tenant}/v2.0/..., /{tenant}/oauth2/v2.0/...
+  app.use(identityRouter(identity, deps.faults));
+  // 8. Anything else: a JSON 404 naming the path.
   app.use((req: Request, res: Response) => {
     res.status(404).json({ error: { code: "NotFound", message: `The emulator serves no ${req.method} ${req.path}.` } });
   });
-  // 7. Last resort: malformed input is a 400; anything else is logged (without secrets) and a 500.
+  // 9. Last resort: malformed input is a 400; anything else is logged (without secrets) and a 500.
   app.use(lastResort);
   return app;
 }

@@ -1,6 +1,7 @@
 import { CliError, HELP, parseCli } from "./cli/args.ts";
 import { startEmulator } from "./server.ts";
 import { FixtureError } from "./tenants/seed.ts";
+import { StoreFileError } from "./store/store.ts";
 
 /** The command-line entry point: parse flags, start, print where things are, stop cleanly on signals. */
 async function main(): Promise<void> {
@@ -20,6 +21,9 @@ async function main(): Promise<void> {
     emulator.caFile
       ? `  CA:           ${emulator.caFile}\n  Trust it:     NODE_EXTRA_CA_CERTS=${emulator.caFile}`
       : `  CA:           ${emulator.adminUrl}/ca.pem`,
+    ...(emulator.controlToken
+      ? [`  Listening beyond loopback: the control plane needs the header X-Emulator-Token: ${emulator.controlToken}`]
+      : []),
     "Press Ctrl+C to stop.",
   ];
   console.log(lines.join("\n"));
@@ -41,7 +45,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof CliError || err instanceof FixtureError) {
+  if (err instanceof CliError || err instanceof FixtureError || err instanceof StoreFileError) {
     console.error(`graph-emulator: ${err.message}`);
     process.exit(2);
   }

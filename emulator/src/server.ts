@@ -1,4 +1,5 @@
 import { createServer, type Server } from "node:https";
+import { randomBytes } from "node:crypto";
 import type { AddressInfo, Socket } from "node:net";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -10,6 +11,9 @@ import { openStore, type Store } from "./store/store.ts";
 import { buildState, normalizeTenant, readFixtures } from "./tenants/seed.ts";
 import { loadOrCreateTls } from "./tls/certificates.ts";
 import type { TenantSummary } from "./store/types.ts";
+import { RequestJournal } from "./journal/journal.ts";
+import { FaultEngine } from "./faults/engine.ts";
+import { AdminClient } from "./admin/admin-client.ts";
 
 export interface RunningEmulator {
   /** e.g. https://localhost:8443 */
@@ -28,6 +32,12 @@ export interface RunningEmulator {
   authority(tenant: string): string;
   store: Store;
   clock: Clock;
+  journal: RequestJournal;
+  faults: FaultEngine;
+  /** A typed client for the control plane. */
+  admin: AdminClient;
+  /** The control-plane token, when the emulator listens beyond loopback. */
+  controlToken: string | undefined;
   /** Stops listening, closes connections and flushes state. */
   close(): Promise<void>;
 }
@@ -45,7 +55,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     seed: () => buildState(fixtures),
     normalize: normalizeTenant,
   });
-  const app = createApp({ store, clock, keys, caCert: tls.caCert });
+  const loopback = ["127.0.0.1", "localhost", "::1"].includes(config.host);
+  // Beyond loopback, the control plane (which can mint users and secrets) needs a token.
+  const controlToken = loopback ? undefined : randomBytes(24).toString("base64url");
+  const journal = new RequestJournal();
+  const faults = new FaultEngine(clock);
+  const app = createApp({ store, clock, keys, caCert: tls.caCert, journal, faults, controlToken });
   const server: Server = createServer({ cert: tls.cert, key: tls.key }, app);
   const sockets = new Set<Socket>();
   server.on("connection", (s: Socket) => {
@@ -60,8 +75,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     });
   });
   const port = (server.address() as AddressInfo).port;
-  const loopback = ["127.0.0.1", "localhost", "::1", "0.0.0.0", "::"].includes(config.host);
-  const baseUrl = `https://${loopback ? "localhost" : config.host}:${port}`;
+  const localName = loopback || config.host === "0.0.0.0" || config.host === "::";
+  const baseUrl = `https://${localName ? "localhost" : config.host}:${port}`;
   let closed: Promise<void> | undefined;
   return {
     baseUrl,
@@ -74,6 +89,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     authority: (tenant: string) => `${baseUrl}/${tenant}`,
     store,
     clock,
+    journal,
+    faults,
+    admin: new AdminClient(baseUrl, tls.caCert, controlToken),
+    controlToken,
     close() {
       closed ??= new Promise<void>((done) => {
         server.close(() => done());

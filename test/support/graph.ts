@@ -79,6 +79,8 @@ export function graphClient(emu: RunningEmulator, token: string): Client {
   return Client.init({
     baseUrl: `${emu.baseUrl}/`,
     defaultVersion: "v1.0",
+    // The SDK sends the token only to Graph's hosts and to these (host names, no port).
+    customHosts: new Set([new URL(emu.baseUrl).hostname]),
     authProvider: (done) => done(null, token),
   });
 }

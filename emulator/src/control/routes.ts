@@ -4,14 +4,17 @@ import type { Clock } from "../clock.ts";
 import { parseDuration } from "../clock.ts";
 import type { Store } from "../store/store.ts";
 import { AdminError, addApplication, addUser, patchUserAdmin, publicUser, revokeSignInSessions } from "../tenants/admin.ts";
-import { applicationInput, clockInput, consentInput, describeIssues, userAdminPatch, userInput } from "../tenants/schemas.ts";
+import { applicationInput, clockInput, consentInput, describeIssues, servicePrincipalPatch, userAdminPatch, userInput } from "../tenants/schemas.ts";
 import { GRAPH_RESOURCE } from "../identity/consent.ts";
-import { randomUUID } from "node:crypto";
+import { randomUUID, timingSafeEqual } from "node:crypto";
+import { testingRouter, type TestingDeps } from "./testing-routes.ts";
+import { dashboardRouter } from "../dashboard/routes.ts";
 
-export interface ControlDeps {
-  store: Store;
+export interface ControlDeps extends TestingDeps {
   clock: Clock;
   caCert: string;
+  /** When set (the emulator listens beyond loopback), every control request must present it. */
+  controlToken?: string | undefined;
 }
 
 function parse<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
@@ -31,9 +34,20 @@ function tenantOf(store: Store, req: Request): string {
 export function controlRouter(deps: ControlDeps): Router {
   const { store, clock } = deps;
   const router = Router();
+  // The dashboard reads form posts, the JSON API reads JSON.
   router.use(express.json({ limit: "1mb" }));
+  router.use(express.urlencoded({ extended: false, limit: "64kb", parameterLimit: 100 }));
+  if (deps.controlToken) {
+    const expected = Buffer.from(deps.controlToken);
+    router.use((req, _res, next) => {
+      const sent = Buffer.from(req.get("x-emulator-token") ?? /^Bearer\s+(.+)$/i.exec(req.get("authorization") ?? "")?.[1] ?? "");
+      if (req.path === "/health" || (sent.length === expected.length && timingSafeEqual(sent, expected))) return next();
+      throw new AdminError(401, "Unauthorized", "The control plane needs the token printed at start, in an X-Emulator-Token header.");
+    });
+  }
 
   router.get("/health", (_req, res) => void res.json({ status: "ok" }));
+  router.use("/ui", dashboardRouter(deps));
   router.get("/ca.pem", (_req, res) => void res.type("application/x-pem-file").send(deps.caCert));
 
   const clockView = () => ({ now: clock.now().toISOString(), offsetMs: clock.offsetMs });
@@ -53,6 +67,8 @@ export function controlRouter(deps: ControlDeps): Router {
   router.post("/reset", async (_req, res) => {
     await store.reset();
     clock.reset();
+    deps.faults.clear();
+    deps.faults.setThrottling(null);
     res.json({ status: "reset", tenants: store.listTenants() });
   });
 
@@ -104,6 +120,18 @@ export function controlRouter(deps: ControlDeps): Router {
     res.json(store.read(id, (t) => t.servicePrincipals));
   });
 
+  router.patch("/tenants/:tenant/servicePrincipals/:sp", (req, res) => {
+    const id = tenantOf(store, req);
+    const input = parse(servicePrincipalPatch, req.body);
+    const key = String(req.params.sp).toLowerCase();
+    const sp = store.write(id, (t) => {
+      const found = t.servicePrincipals.find((x) => x.id.toLowerCase() === key || x.appId.toLowerCase() === key);
+      if (found) found.appRoleAssignments = [...new Set(input.appRoleAssignments)];
+      return found ? { ...found } : undefined;
+    });
+    if (!sp) throw new AdminError(404, "NotFound", `Service principal '${String(req.params.sp)}' does not exist (give its id or appId).`);
+    res.json(sp);
+  });
   router.delete("/tenants/:tenant/servicePrincipals/:sp", (req, res) => {
     const id = tenantOf(store, req);
     const key = String(req.params.sp).toLowerCase();
@@ -148,6 +176,7 @@ export function controlRouter(deps: ControlDeps): Router {
     res.status(204).end();
   });
 
+  router.use(testingRouter(deps));
   router.use((req: Request) => {
     throw new AdminError(404, "NotFound", `No control-plane route ${req.method} /_emulator${req.path}.`);
   });

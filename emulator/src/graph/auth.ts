@@ -29,6 +29,9 @@ export interface GraphAuthDeps {
  * the emulator clock. Failures answer 401 InvalidAuthenticationToken.
  */
 export function graphAuth(deps: GraphAuthDeps) {
+  // Tokens whose signature has been verified, keyed by the whole token text, so a
+  // busy client does not pay an RS256 verification per request. Bounded.
+  const verified = new BoundedCache<string, Record<string, unknown>>(10_000);
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const { origin } = ctxOf(res);
     const header = req.get("authorization") ?? "";
@@ -36,24 +39,34 @@ export function graphAuth(deps: GraphAuthDeps) {
     const token = m ? (m[1] as string).trim() : "";
     if (!token) throw graphErrors.tokenEmpty(origin);
     if (!token.includes(".")) throw graphErrors.tokenNotJwt(origin);
-    try {
-      const alg = decodeProtectedHeader(token).alg;
-      if (alg !== "RS256") throw graphErrors.tokenInvalid(origin);
-    } catch (err) {
-      if (err instanceof Error && err.name === "GraphError") throw err;
-      throw graphErrors.tokenInvalid(origin);
-    }
     let payload: Record<string, unknown>;
-    try {
-      ({ payload } = await jwtVerify(token, deps.keys.publicKey, {
-        algorithms: ["RS256"],
-        currentDate: deps.clock.now(),
-        clockTolerance: CLOCK_SKEW_S,
-      }));
-    } catch (err) {
-      if (err instanceof joseErrors.JWTExpired) throw graphErrors.tokenExpired(origin);
-      if (err instanceof joseErrors.JWTClaimValidationFailed && err.claim === "nbf") throw graphErrors.tokenExpired(origin);
-      throw graphErrors.tokenInvalid(origin);
+    const cached = verified.get(token);
+    if (cached) {
+      // The signature was checked before; the lifetime is checked again, since the clock moves.
+      const now = deps.clock.nowSeconds();
+      if (now > (cached.exp as number) + CLOCK_SKEW_S || now < (cached.nbf as number) - CLOCK_SKEW_S) throw graphErrors.tokenExpired(origin);
+      payload = cached;
+    } else {
+      try {
+        const header = decodeProtectedHeader(token);
+        // Like Graph, only RS256 with the issuer's published key id: an unknown kid has no key to verify with.
+        if (header.alg !== "RS256" || header.kid !== deps.keys.kid) throw graphErrors.tokenInvalid(origin);
+      } catch (err) {
+        if (err instanceof Error && err.name === "GraphError") throw err;
+        throw graphErrors.tokenInvalid(origin);
+      }
+      try {
+        ({ payload } = await jwtVerify(token, deps.keys.publicKey, {
+          algorithms: ["RS256"],
+          currentDate: deps.clock.now(),
+          clockTolerance: CLOCK_SKEW_S,
+        }));
+      } catch (err) {
+        if (err instanceof joseErrors.JWTExpired) throw graphErrors.tokenExpired(origin);
+        if (err instanceof joseErrors.JWTClaimValidationFailed && err.claim === "nbf") throw graphErrors.tokenExpired(origin);
+        throw graphErrors.tokenInvalid(origin);
+      }
+      if (typeof payload.exp === "number" && typeof payload.nbf === "number") verified.set(token, payload);
     }
     if (typeof payload.exp !== "number" || typeof payload.nbf !== "number") throw graphErrors.tokenInvalid(origin);
     if (typeof payload.aud !== "string" || !AUDIENCES.includes(payload.aud)) throw graphErrors.tokenBadAudience(origin);
@@ -77,6 +90,22 @@ export function graphAuth(deps: GraphAuthDeps) {
     res.locals.principal = principal;
     next();
   };
+}
+
+/** A Map that forgets its oldest entries beyond `max`. */
+class BoundedCache<K, V> {
+  readonly #map = new Map<K, V>();
+  readonly #max: number;
+  constructor(max: number) {
+    this.#max = max;
+  }
+  get(key: K): V | undefined {
+    return this.#map.get(key);
+  }
+  set(key: K, value: V): void {
+    if (this.#map.size >= this.#max) this.#map.delete(this.#map.keys().next().value as K);
+    this.#map.set(key, value);
+  }
 }
 
 export function principalOf(res: Response): Principal {

@@ -4,16 +4,19 @@ import { graphAuth } from "./auth.ts";
 import type { GraphDeps } from "./context.ts";
 import { calendarRouter } from "./calendar/routes.ts";
 import { usersRouter } from "./users/routes.ts";
+import type { FaultEngine } from "../faults/engine.ts";
+import { graphFaults } from "../faults/middleware.ts";
 
 export type { GraphDeps } from "./context.ts";
 
 /** The graph.microsoft.com surface, mounted at /v1.0. Every route needs a verified token. */
-export function graphRouter(deps: GraphDeps): Router {
+export function graphRouter(deps: GraphDeps, faults: FaultEngine): Router {
   const router = Router({ caseSensitive: false });
   router.use(graphAuth(deps));
+  router.use(graphFaults(faults, deps.clock, deps.store));
   router.use(express.json({ limit: "4mb" }));
-  router.use(calendarRouter(deps));
   router.use(usersRouter(deps));
+  router.use(calendarRouter(deps));
   router.use((req) => {
     const segment = req.path.split("/").filter(Boolean)[0] ?? "";
     let decoded = segment;

@@ -9,10 +9,12 @@ import { instanceDiscovery, jwks, openIdConfiguration } from "./discovery.ts";
 import { resolveTenantSegment } from "./directory.ts";
 import { endSession } from "./sessions.ts";
 import { renderInfoPage } from "./pages.ts";
+import type { FaultEngine } from "../faults/engine.ts";
+import { identityFaults } from "../faults/middleware.ts";
 import { sendEntraError, tokenHandler } from "./token-endpoint.ts";
 
 /** The login.microsoftonline.com surface: discovery, keys, authorize, token, logout. */
-export function identityRouter(deps: IdentityDeps): Router {
+export function identityRouter(deps: IdentityDeps, faults: FaultEngine): Router {
   const router = Router({ caseSensitive: false });
   const form = express.urlencoded({ extended: false, limit: "64kb", parameterLimit: 100 });
 
@@ -35,14 +37,28 @@ export function identityRouter(deps: IdentityDeps): Router {
     }
   };
 
+  // Security headers on every identity answer; pages carry inline styles only and may not be framed.
+  router.use((_req, res, next) => {
+    res.set({
+      "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'",
+      "X-Frame-Options": "DENY",
+      "X-Content-Type-Options": "nosniff",
+      "Referrer-Policy": "no-referrer",
+      "Cache-Control": "no-store",
+    });
+    next();
+  });
+  // Form bodies are read first so fault rules can match the client id.
+  router.use((req, res, next) => (req.method === "POST" ? form(req, res, next) : next()));
+  router.use(identityFaults(faults, deps));
   router.get("/common/discovery/instance", instanceDiscovery);
   router.get("/:tenant/v2.0/.well-known/openid-configuration", discovery(true));
   router.get("/:tenant/.well-known/openid-configuration", discovery(false));
   router.get("/:tenant/discovery/v2.0/keys", keys);
   router.get("/:tenant/discovery/keys", keys);
   router.get("/:tenant/oauth2/v2.0/authorize", authorizeHandler(deps));
-  router.post("/:tenant/oauth2/v2.0/authorize", form, authorizeHandler(deps));
-  router.all("/:tenant/oauth2/v2.0/token", form, tokenHandler(deps));
+  router.post("/:tenant/oauth2/v2.0/authorize", authorizeHandler(deps));
+  router.all("/:tenant/oauth2/v2.0/token", tokenHandler(deps));
   router.get("/:tenant/oauth2/v2.0/logout", (req, res) => {
     try {
       const segment = resolveTenantSegment(deps.store, String(req.params.tenant));

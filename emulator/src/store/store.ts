@@ -1,6 +1,9 @@
 import { Low, Memory } from "lowdb";
-import { JSONFile } from "lowdb/node";
+import { DurableJsonFile } from "./durable-json-file.ts";
 import type { EmulatorState, TenantState, TenantSummary } from "./types.ts";
+import { StoreFileError } from "./durable-json-file.ts";
+
+export { StoreFileError } from "./durable-json-file.ts";
 
 /** Deeply read-only view, so that reads cannot change state behind the store's back. */
 export type DeepReadonly<T> = T extends (infer E)[]
@@ -25,6 +28,10 @@ export interface Store {
   removeTenant(tenantId: string): boolean;
   /** Replaces all state with a fresh copy of the seed. */
   reset(): Promise<void>;
+  /** A deep copy of the whole state, for snapshots. */
+  exportState(): EmulatorState;
+  /** Replaces the whole state (a snapshot); written through like any change. */
+  importState(state: EmulatorState): Promise<void>;
   /** Waits until every change so far is on disk. */
   flush(): Promise<void>;
 }
@@ -40,10 +47,13 @@ export interface StoreOptions {
 
 /** Opens the lowdb-backed store, seeding it when the file is new or empty. */
 export async function openStore(options: StoreOptions): Promise<Store> {
-  const adapter = options.file ? new JSONFile<EmulatorState>(options.file) : new Memory<EmulatorState>();
+  const adapter = options.file ? new DurableJsonFile<EmulatorState>(options.file) : new Memory<EmulatorState>();
   const db = new Low<EmulatorState>(adapter, { version: 1, tenants: [] });
   await db.read();
-  if (!db.data || !Array.isArray(db.data.tenants) || db.data.tenants.length === 0) {
+  if (db.data && (typeof db.data !== "object" || !Array.isArray(db.data.tenants))) {
+    throw new StoreFileError(`${options.file ?? "state"} does not hold emulator state (no "tenants" list). Move it away to start again from the fixtures.`);
+  }
+  if (!db.data || db.data.tenants.length === 0) {
     db.data = options.seed();
     await db.write();
   } else if (options.normalize) {
@@ -105,6 +115,17 @@ class LowStore implements Store {
 
   async reset(): Promise<void> {
     this.#db.data = this.#seed();
+    this.#reindex();
+    this.#schedule();
+    await this.flush();
+  }
+
+  exportState(): EmulatorState {
+    return structuredClone(this.#db.data);
+  }
+
+  async importState(state: EmulatorState): Promise<void> {
+    this.#db.data = structuredClone(state);
     this.#reindex();
     this.#schedule();
     await this.flush();

@@ -1,0 +1,159 @@
+import { randomUUID } from "node:crypto";
+import { get, tokenPost, userAccessToken } from "../http.ts";
+import type { ErrorCase } from "./types.ts";
+
+const clientCredentials = (clientId: string, clientSecret: string, scope = "https://graph.microsoft.com/.default") => ({
+  grant_type: "client_credentials",
+  client_id: clientId,
+  client_secret: clientSecret,
+  scope,
+});
+
+/** Entra ID error paths at the token and discovery endpoints. */
+export const ENTRA_CASES: ErrorCase[] = [
+  {
+    id: "entra-90002-token",
+    wire: "entra",
+    title: "unknown tenant at the token endpoint",
+    status: 400, code: "invalid_tenant", aadsts: 90002, suberror: null,
+    message: /^Tenant '[0-9a-f-]{36}' not found\. /,
+    run: (t) => tokenPost(t, t.unknownTenantId, clientCredentials(t.app.clientId, t.app.clientSecret)),
+  },
+  {
+    id: "entra-90002-discovery",
+    wire: "entra",
+    title: "unknown tenant at discovery",
+    status: 400, code: "invalid_tenant", aadsts: 90002, suberror: null,
+    message: /^Tenant '[0-9a-f-]{36}' not found\. /,
+    run: (t) => get(`${t.authorityHost}/${t.unknownTenantId}/v2.0/.well-known/openid-configuration`),
+  },
+  {
+    id: "entra-900023",
+    wire: "entra",
+    title: "malformed tenant identifier",
+    status: 400, code: "invalid_request", aadsts: 900023, suberror: null,
+    message: /^Specified tenant identifier 'not_a_tenant!' is neither a valid DNS name, nor a valid external domain\.$/,
+    run: (t) => tokenPost(t, "not_a_tenant!", clientCredentials(t.app.clientId, t.app.clientSecret)),
+  },
+  {
+    id: "entra-700016",
+    wire: "entra",
+    title: "unknown application",
+    status: 400, code: "unauthorized_client", aadsts: 700016, suberror: null,
+    message: /^Application with identifier '[0-9a-f-]{36}' was not found in the directory '[^']+'\./,
+    run: (t) => tokenPost(t, t.tenantId, clientCredentials(randomUUID(), "whatever")),
+  },
+  {
+    id: "entra-7000215",
+    wire: "entra",
+    title: "wrong client secret",
+    status: 401, code: "invalid_client", aadsts: 7000215, suberror: null,
+    message: /^Invalid client secret provided\. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '[0-9a-f-]{36}'\.$/,
+    run: (t) => tokenPost(t, t.tenantId, clientCredentials(t.app.clientId, "not-the-secret")),
+  },
+  {
+    id: "entra-7000218",
+    wire: "entra",
+    title: "confidential client without a credential",
+    status: 401, code: "invalid_client", aadsts: 7000218, suberror: null,
+    message: /^The request body must contain the following parameter: 'client_assertion' or 'client_secret'\.$/,
+    run: (t) => tokenPost(t, t.tenantId, { grant_type: "client_credentials", client_id: t.app.clientId, scope: "https://graph.microsoft.com/.default" }),
+  },
+  {
+    id: "entra-1002012",
+    wire: "entra",
+    title: "client credentials without /.default",
+    status: 400, code: "invalid_scope", aadsts: 1002012, suberror: null,
+    message: /^The provided value for scope https:\/\/graph\.microsoft\.com\/User\.Read is not valid\. Client credential flows must have a scope value with \/\.default suffixed to the resource identifier \(application ID URI\)\.$/,
+    run: (t) => tokenPost(t, t.tenantId, clientCredentials(t.app.clientId, t.app.clientSecret, "https://graph.microsoft.com/User.Read")),
+  },
+  {
+    id: "entra-70011",
+    wire: "entra",
+    title: "invalid scope on refresh",
+    status: 400, code: "invalid_scope", aadsts: 70011, suberror: null,
+    message: /^The provided value for the input parameter 'scope' is not valid\. The scope User\.Nope is not valid\.$/,
+    run: async (t) => tokenPost(t, t.tenantId, { grant_type: "refresh_token", client_id: t.app.clientId, client_secret: t.app.clientSecret, refresh_token: await t.userRefreshToken(), scope: "User.Nope" }),
+  },
+  {
+    id: "entra-9002313",
+    wire: "entra",
+    title: "malformed refresh token",
+    status: 400, code: "invalid_grant", aadsts: 9002313, suberror: null,
+    message: /^Invalid request\. Request is malformed or invalid\.$/,
+    run: (t) => tokenPost(t, t.tenantId, { grant_type: "refresh_token", client_id: t.app.clientId, client_secret: t.app.clientSecret, refresh_token: "not-a-refresh-token", scope: "User.Read" }),
+  },
+  {
+    id: "entra-900144",
+    wire: "entra",
+    title: "missing grant_type",
+    status: 400, code: "invalid_request", aadsts: 900144, suberror: null,
+    message: /^The request body must contain the following parameter: 'grant_type'\.$/,
+    run: (t) => tokenPost(t, t.tenantId, { client_id: t.app.clientId }),
+  },
+  {
+    id: "entra-70003",
+    wire: "entra",
+    title: "unsupported grant_type",
+    status: 400, code: "unsupported_grant_type", aadsts: 70003, suberror: null,
+    message: /^The app requested an unsupported grant type 'magic'\.$/,
+    run: (t) => tokenPost(t, t.tenantId, { grant_type: "magic", client_id: t.app.clientId, client_secret: t.app.clientSecret }),
+  },
+  {
+    id: "entra-50059",
+    wire: "entra",
+    title: "client credentials on /common",
+    status: 400, code: "invalid_request", aadsts: 50059, suberror: null,
+    message: /^No tenant-identifying information found in either the request or implied by any provided credentials\.$/,
+    run: (t) => tokenPost(t, "common", clientCredentials(t.app.clientId, t.app.clientSecret)),
+  },
+  {
+    id: "entra-700082",
+    wire: "entra",
+    title: "refresh token unused for 90 days",
+    status: 400, code: "invalid_grant", aadsts: 700082, suberror: "bad_token",
+    message: /^The refresh token has expired due to inactivity\./,
+    needsControlPlane: true,
+    run: async (t) => {
+      const rt = await t.userRefreshToken();
+      await t.admin!.advanceClock("P91D");
+      try {
+        return await tokenPost(t, t.tenantId, { grant_type: "refresh_token", client_id: t.app.clientId, client_secret: t.app.clientSecret, refresh_token: rt, scope: "User.Read" });
+      } finally {
+        await t.admin!.setClock(new Date());
+      }
+    },
+  },
+  {
+    id: "entra-50173",
+    wire: "entra",
+    title: "refresh token revoked",
+    status: 400, code: "invalid_grant", aadsts: 50173, suberror: "bad_token",
+    message: /^The provided grant has expired due to it being revoked/,
+    needsControlPlane: true,
+    run: async (t) => {
+      const { accessToken } = await userAccessToken(t);
+      const oid = JSON.parse(Buffer.from(accessToken.split(".")[1] as string, "base64url").toString()).oid as string;
+      const rt = await t.userRefreshToken();
+      await t.admin!.revokeSignInSessions(t.tenantId, oid);
+      return tokenPost(t, t.tenantId, { grant_type: "refresh_token", client_id: t.app.clientId, client_secret: t.app.clientSecret, refresh_token: rt, scope: "User.Read" });
+    },
+  },
+  {
+    id: "entra-65001",
+    wire: "entra",
+    title: "consent revoked, then refresh",
+    status: 400, code: "invalid_grant", aadsts: 65001, suberror: "consent_required",
+    message: /^The user or administrator has not consented to use the application with ID '[0-9a-f-]{36}' named '[^']+'\./,
+    needsControlPlane: true,
+    run: async (t) => {
+      const rt = await t.userRefreshToken();
+      for (const g of await t.admin!.consents(t.tenantId)) if (g.clientId === t.app.clientId) await t.admin!.revokeConsent(t.tenantId, g.id);
+      try {
+        return await tokenPost(t, t.tenantId, { grant_type: "refresh_token", client_id: t.app.clientId, client_secret: t.app.clientSecret, refresh_token: rt, scope: "User.Read" });
+      } finally {
+        await t.admin!.grantConsent(t.tenantId, { clientId: t.app.clientId, consentType: "AllPrincipals", scopes: ["User.Read"] });
+      }
+    },
+  },
+];

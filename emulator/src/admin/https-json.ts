@@ -1,0 +1,45 @@
+import { request } from "node:https";
+
+export interface JsonResponse<T> {
+  status: number;
+  headers: Record<string, string>;
+  body: T;
+}
+
+/**
+ * One JSON request over HTTPS, trusting the given CA. Written on node:https
+ * because it takes a CA per request, which global fetch does not.
+ */
+export function httpsJson<T>(method: string, url: string, ca: string, body?: unknown, headers: Record<string, string> = {}): Promise<JsonResponse<T>> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = request(
+      url,
+      {
+        method,
+        ca,
+        headers: { ...headers, ...(payload === undefined ? {} : { "content-type": "application/json", "content-length": String(Buffer.byteLength(payload)) }) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("error", reject);
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          const headers: Record<string, string> = {};
+          for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(", ") : v;
+          let parsed: unknown = undefined;
+          try {
+            parsed = text ? JSON.parse(text) : undefined;
+          } catch {
+            parsed = text;
+          }
+          resolve({ status: res.statusCode ?? 0, headers, body: parsed as T });
+        });
+      },
+    );
+    req.on("error", reject);
+    if (payload !== undefined) req.write(payload);
+    req.end();
+  });
+}

@@ -1,0 +1,109 @@
+import { Router, type Request } from "express";
+import type { z } from "zod";
+import type { Store } from "../store/store.ts";
+import type { EmulatorState } from "../store/types.ts";
+import type { RequestJournal } from "../journal/journal.ts";
+import { journalQuery } from "../journal/journal.ts";
+import type { FaultEngine } from "../faults/engine.ts";
+import { FAULT_NAMES, faultInput, throttlingInput } from "../faults/schema.ts";
+import { AdminError } from "../tenants/admin.ts";
+import { cloneTenant } from "../tenants/clone.ts";
+import { describeIssues } from "../tenants/schemas.ts";
+import { normalizeTenant } from "../tenants/seed.ts";
+import { z as zod } from "zod";
+
+export interface TestingDeps {
+  store: Store;
+  journal: RequestJournal;
+  faults: FaultEngine;
+}
+
+function parse<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
+  const result = schema.safeParse(body ?? {});
+  if (!result.success) throw new AdminError(400, "ValidationError", describeIssues(result.error));
+  return result.data;
+}
+
+const createTenantInput = zod
+  .object({ from: zod.string().min(1).optional(), displayName: zod.string().min(1).max(256).optional() })
+  .strict();
+
+const snapshotInput = zod
+  .object({ version: zod.literal(1), tenants: zod.array(zod.object({ id: zod.string(), displayName: zod.string(), defaultDomain: zod.string(), domains: zod.array(zod.string()) }).passthrough()).min(1) })
+  .strict();
+
+function tenantId(store: Store, req: Request): string {
+  const raw = String(req.params.tenant);
+  const id = store.resolveTenant(raw);
+  if (!id) throw new AdminError(404, "TenantNotFound", `Tenant '${raw}' does not exist. GET /_emulator/tenants lists the tenants.`);
+  return id;
+}
+
+/** Control-plane routes for test harnesses: tenants per test file, faults, throttling, journal, snapshots. */
+export function testingRouter(deps: TestingDeps): Router {
+  const { store, journal, faults } = deps;
+  const router = Router();
+
+  router.post("/tenants", (req, res) => {
+    const input = parse(createTenantInput, req.body);
+    const sourceId = input.from ? store.resolveTenant(input.from) : store.listTenants()[0]?.id;
+    if (!sourceId) throw new AdminError(404, "TenantNotFound", `Tenant '${input.from ?? ""}' does not exist.`);
+    const cloned = store.read(sourceId, (t) => cloneTenant(t, { displayName: input.displayName }));
+    store.addTenant(cloned.tenant);
+    const t = cloned.tenant;
+    res.status(201).json({
+      id: t.id,
+      defaultDomain: t.defaultDomain,
+      displayName: t.displayName,
+      users: t.users.map((u) => ({ id: u.id, userPrincipalName: u.userPrincipalName, displayName: u.displayName })),
+      applications: cloned.applications,
+    });
+  });
+  router.delete("/tenants/:tenant", (req, res) => {
+    store.removeTenant(tenantId(store, req));
+    res.status(204).end();
+  });
+
+  router.get("/faults/names", (_req, res) => void res.json(FAULT_NAMES));
+  router.get("/faults", (_req, res) => void res.json(faults.list()));
+  router.post("/faults", (req, res) => {
+    const input = parse(faultInput, req.body);
+    try {
+      res.status(201).json(faults.add(input));
+    } catch (err) {
+      throw new AdminError(400, "ValidationError", (err as Error).message);
+    }
+  });
+  router.delete("/faults", (_req, res) => {
+    faults.clear();
+    res.status(204).end();
+  });
+  router.delete("/faults/:id", (req, res) => {
+    if (!faults.remove(String(req.params.id))) throw new AdminError(404, "NotFound", `Fault '${String(req.params.id)}' does not exist.`);
+    res.status(204).end();
+  });
+
+  router.get("/throttling", (_req, res) => void res.json({ enabled: faults.throttling !== null, ...(faults.throttling ?? {}) }));
+  router.put("/throttling", (req, res) => {
+    faults.setThrottling(parse(throttlingInput, req.body));
+    res.json({ enabled: true, ...faults.throttling });
+  });
+  router.delete("/throttling", (_req, res) => {
+    faults.setThrottling(null);
+    res.status(204).end();
+  });
+
+  router.get("/requests", (req, res) => void res.json(journal.query(parse(journalQuery, req.query))));
+  router.delete("/requests", (_req, res) => {
+    journal.clear();
+    res.status(204).end();
+  });
+
+  router.get("/snapshot", (_req, res) => void res.json(store.exportState()));
+  router.post("/snapshot", async (req, res) => {
+    const input = parse(snapshotInput, req.body) as unknown as EmulatorState;
+    await store.importState({ version: 1, tenants: input.tenants.map((t) => normalizeTenant(t)) });
+    res.json({ status: "loaded", tenants: store.listTenants() });
+  });
+  return router;
+}

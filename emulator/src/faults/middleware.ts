@@ -1,0 +1,119 @@
+import type { NextFunction, Request, Response } from "express";
+import type { Clock } from "../clock.ts";
+import type { Store } from "../store/store.ts";
+import type { Principal } from "../graph/auth.ts";
+import { entraErrors } from "../errors/entra-catalogue.ts";
+import type { EntraError } from "../errors/entra-error.ts";
+import { graphErrors, sendGraphError, type GraphError } from "../errors/graph-error.ts";
+import { sendEntraError } from "../identity/token-endpoint.ts";
+import type { IdentityDeps } from "../identity/context.ts";
+import type { FaultEngine, FaultRule } from "./engine.ts";
+
+const DAY_MS = 86_400_000;
+
+/** Holds the request for the rule's latency, then lets it go on. */
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function entraFault(rule: FaultRule, req: Request, now: Date): EntraError | undefined {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const clientId = typeof body.client_id === "string" ? body.client_id : "00000000-0000-0000-0000-000000000000";
+  switch (rule.fault) {
+    case "tenant_not_found":
+      return entraErrors.tenantNotFound(String(req.params.tenant ?? req.path.split("/")[1] ?? ""));
+    case "consent_required":
+      return entraErrors.consentRequired(clientId, "the application");
+    case "refresh_token_expired":
+      return entraErrors.refreshTokenExpired(new Date(now.getTime() - 91 * DAY_MS), 90);
+    case "refresh_token_revoked":
+      return entraErrors.grantRevoked(new Date(now.getTime() - DAY_MS), new Date(now.getTime() - 60_000));
+    case "invalid_client":
+      return entraErrors.invalidClientSecret(clientId);
+    case "invalid_scope":
+      return entraErrors.invalidScope(typeof body.scope === "string" ? body.scope : "");
+    default:
+      return undefined;
+  }
+}
+
+function graphFault(rule: FaultRule): GraphError | undefined {
+  switch (rule.fault) {
+    case "authorization_request_denied":
+      return graphErrors.insufficientPrivileges();
+    case "identity_not_found":
+      return graphErrors.identityNotFound();
+    case "throttled":
+      return graphErrors.tooManyRequests(rule.retryAfterSeconds);
+    case "service_unavailable":
+      return graphErrors.serviceUnavailable(rule.retryAfterSeconds);
+    case "gateway_timeout":
+      return graphErrors.gatewayTimeout();
+    default:
+      return undefined;
+  }
+}
+
+/** Applies fault rules to identity requests (after the form body is read). */
+export function identityFaults(engine: FaultEngine, deps: IdentityDeps) {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const segment = /^\/([^/]+)\//.exec(req.path)?.[1] ?? null;
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const rule = engine.match({
+      area: "identity",
+      method: req.method,
+      path: req.path,
+      tenant: segment ? (deps.store.resolveTenant(segment) ?? segment) : null,
+      clientId: typeof body.client_id === "string" ? body.client_id : typeof req.query.client_id === "string" ? req.query.client_id : null,
+      userId: null,
+    });
+    if (!rule) return next();
+    res.locals.faultId = rule.id;
+    if (rule.fault === "drop_connection") return void req.socket.destroy();
+    if (rule.fault === "latency") {
+      await delay(rule.latencyMs);
+      return next();
+    }
+    const err = entraFault(rule, req, deps.clock.now());
+    if (!err) return next();
+    sendEntraError(deps, res, err);
+  };
+}
+
+/**
+ * Applies throttling and fault rules to Graph requests (after the token check,
+ * so rules can match the calling app and user).
+ */
+export function graphFaults(engine: FaultEngine, clock: Clock, _store: Store) {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const principal = res.locals.principal as Principal;
+    const key = `${principal.tenantId}|${principal.appId}`.toLowerCase();
+    const waiting = engine.throttledFor(key);
+    if (waiting > 0) return sendGraphError(res, graphErrors.tooManyRequests(waiting), clock.now());
+    const overLimit = engine.countRequest(key);
+    if (overLimit > 0) {
+      engine.throttle(key, overLimit);
+      return sendGraphError(res, graphErrors.tooManyRequests(overLimit), clock.now());
+    }
+    const rule = engine.match({
+      area: "graph",
+      method: req.method,
+      path: req.originalUrl.split("?")[0] as string,
+      tenant: principal.tenantId,
+      clientId: principal.appId,
+      userId: principal.kind === "user" ? principal.userId : null,
+    });
+    if (!rule) return next();
+    res.locals.faultId = rule.id;
+    if (rule.fault === "drop_connection") return void req.socket.destroy();
+    if (rule.fault === "latency") {
+      await delay(rule.latencyMs);
+      return next();
+    }
+    const err = graphFault(rule);
+    if (!err) return next();
+    // A throttled app stays throttled until Retry-After has passed, as Graph does.
+    if (rule.fault === "throttled") engine.throttle(key, rule.retryAfterSeconds);
+    sendGraphError(res, err, clock.now());
+  };
+}

@@ -1,0 +1,77 @@
+import { z } from "zod";
+
+export type Area = "identity" | "graph" | "control" | "other";
+
+/** One recorded request. Never holds a token, secret, password or code. */
+export interface JournalEntry {
+  id: number;
+  time: string;
+  method: string;
+  /** Path and query, with secret query values redacted. */
+  url: string;
+  area: Area;
+  tenant: string | null;
+  clientId: string | null;
+  userId: string | null;
+  status: number;
+  /** Graph `error.code` or Entra `error` plus AADSTS code, when the answer was an error. */
+  errorCode: string | null;
+  durationMs: number;
+  /** Request headers worth seeing; Authorization is always redacted. */
+  headers: Record<string, string>;
+  /** A fault rule that produced or delayed this answer. */
+  faultId: string | null;
+}
+
+export const journalQuery = z
+  .object({
+    area: z.enum(["identity", "graph", "control", "other"]).optional(),
+    method: z.string().optional(),
+    path: z.string().optional(),
+    status: z.coerce.number().int().optional(),
+    tenant: z.string().optional(),
+    clientId: z.string().optional(),
+    userId: z.string().optional(),
+    errorCode: z.string().optional(),
+    since: z.iso.datetime({ offset: true }).optional(),
+    limit: z.coerce.number().int().min(1).max(10_000).optional(),
+  })
+  .strict();
+export type JournalQuery = z.output<typeof journalQuery>;
+
+/** The request journal: a bounded ring of recent requests, newest last. */
+export class RequestJournal {
+  #entries: JournalEntry[] = [];
+  #next = 1;
+  readonly #capacity: number;
+
+  constructor(capacity = 10_000) {
+    this.#capacity = capacity;
+  }
+
+  record(entry: Omit<JournalEntry, "id">): void {
+    this.#entries.push({ id: this.#next++, ...entry });
+    if (this.#entries.length > this.#capacity) this.#entries.splice(0, this.#entries.length - this.#capacity);
+  }
+
+  query(q: JournalQuery = {}): JournalEntry[] {
+    const lower = (s: string | null | undefined) => (s ?? "").toLowerCase();
+    const result = this.#entries.filter(
+      (e) =>
+        (!q.area || e.area === q.area) &&
+        (!q.method || e.method === q.method.toUpperCase()) &&
+        (!q.path || lower(e.url).includes(lower(q.path))) &&
+        (q.status === undefined || e.status === q.status) &&
+        (!q.tenant || lower(e.tenant) === lower(q.tenant)) &&
+        (!q.clientId || lower(e.clientId) === lower(q.clientId)) &&
+        (!q.userId || lower(e.userId) === lower(q.userId)) &&
+        (!q.errorCode || lower(e.errorCode).includes(lower(q.errorCode))) &&
+        (!q.since || e.time >= new Date(q.since).toISOString()),
+    );
+    return q.limit ? result.slice(-q.limit) : result;
+  }
+
+  clear(): void {
+    this.#entries = [];
+  }
+}

@@ -1,0 +1,50 @@
+import { open, readFile, rename } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import type { Adapter } from "lowdb";
+
+export class StoreFileError extends Error {}
+
+/**
+ * A lowdb adapter that writes JSON durably: to a temporary file created with
+ * mode 0600, fsync'd, then renamed over the target, so a crash leaves either
+ * the old or the new state and never a torn file. Hand-written because lowdb's
+ * JSONFile (steno) neither fsyncs nor sets the file mode. A file that is not
+ * valid JSON is reported with its path, never silently replaced.
+ */
+export class DurableJsonFile<T> implements Adapter<T> {
+  readonly #file: string;
+  readonly #temp: string;
+
+  constructor(file: string) {
+    this.#file = file;
+    this.#temp = join(dirname(file), `.${basename(file)}.tmp`);
+  }
+
+  async read(): Promise<T | null> {
+    let text: string;
+    try {
+      text = await readFile(this.#file, "utf8");
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
+      throw new StoreFileError(`Cannot read ${this.#file}: ${(err as Error).message}`);
+    }
+    try {
+      return JSON.parse(text) as T;
+    } catch (err) {
+      throw new StoreFileError(
+        `${this.#file} is not valid JSON (${(err as Error).message}). Repair it, or move it away to start again from the fixtures; the emulator does not reset it on its own.`,
+      );
+    }
+  }
+
+  async write(data: T): Promise<void> {
+    const handle = await open(this.#temp, "w", 0o600);
+    try {
+      await handle.writeFile(JSON.stringify(data));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(this.#temp, this.#file);
+  }
+}
