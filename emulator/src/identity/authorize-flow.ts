@@ -126,7 +126,10 @@ function formAction(req: Request): string {
 function sendSignIn(deps: IdentityDeps, req: Request, res: Response, ar: AuthorizeRequest, errorMessage?: string): void {
   const tenantId = ar.segment.kind === "tenant" ? ar.segment.tenantId : ar.resolved.homeTenantId;
   const users = deps.store.read(tenantId, (t) =>
-    t.users.filter((u) => u.accountEnabled).slice(0, 50).map((u) => ({ displayName: u.displayName, userPrincipalName: u.userPrincipalName })),
+    t.users
+      .filter((u) => u.accountEnabled)
+      .slice(0, 50)
+      .map((u) => ({ displayName: u.displayName, userPrincipalName: u.userPrincipalName, directoryRoles: [...u.directoryRoles] })),
   );
   const html = renderSignInPage({
     action: formAction(req),
@@ -150,9 +153,11 @@ function sendConsent(deps: IdentityDeps, req: Request, res: Response, ar: Author
     appName: ar.resolved.app.displayName,
     appId: ar.resolved.app.appId,
     userName: user?.userPrincipalName ?? "",
+    ...(user ? { userDisplayName: user.displayName } : {}),
+    tenantName: tenantDisplayName(deps.store, session.tenantId),
     permissions: scopes.map((s) => {
       const p = findDelegated(s);
-      return { value: s, description: p?.description ?? s, adminConsentRequired: p?.adminConsentRequired ?? false };
+      return { value: s, description: p?.description ?? s, adminConsentRequired: p?.adminConsentRequired ?? false, ...(p ? { detail: p.detail } : {}) };
     }),
     canConsentForOrganization: admin,
   });
@@ -199,12 +204,13 @@ function sendFailure(deps: IdentityDeps, res: Response, failure: AuthorizeFailur
     });
     return;
   }
-  const { title, fix } = explain(failure.entra.aadsts);
+  const { title, explanation, fix } = explain(failure.entra.aadsts);
   res.status(failure.entra.status).type("html").send(
     renderErrorPage({
       aadsts: failure.entra.aadsts,
       title,
       description: failure.entra.description,
+      explanation,
       fix,
       traceId: body.trace_id,
       correlationId: body.correlation_id,
@@ -222,7 +228,7 @@ function sendRedirect(res: Response, target: RedirectTarget, fields: Record<stri
     const nonce = randomUUID();
     res
       .status(200)
-      .set("Content-Security-Policy", `script-src 'nonce-${nonce}'`)
+      .set("Content-Security-Policy", `default-src 'none'; script-src 'nonce-${nonce}'; frame-ancestors 'none'; base-uri 'none'`)
       .type("html")
       .send(
         `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Working...</title></head><body>` +

@@ -8,59 +8,67 @@ export const GRAPH_URI = "https://graph.microsoft.com";
 
 export interface PermissionInfo {
   value: string;
+  /** A short line, as a consent page lists it. */
   description: string;
   adminConsentRequired: boolean;
+  /** A sentence for people deciding whether to grant it (the emulator's own wording). */
+  detail: string;
 }
 
-const d = (value: string, description: string, adminConsentRequired = false): PermissionInfo => ({
+const d = (value: string, description: string, adminConsentRequired: boolean, detail: string): PermissionInfo => ({
   value,
   description,
   adminConsentRequired,
+  detail,
 });
 
 /** Delegated permissions (oauth2PermissionScopes). */
 export const GRAPH_DELEGATED: readonly PermissionInfo[] = [
-  d("User.Read", "Sign you in and read your profile"),
-  d("User.ReadWrite", "Read and update your profile"),
-  d("User.ReadBasic.All", "Read the basic profiles of all users"),
-  d("User.Read.All", "Read the full profiles of all users", true),
-  d("User.ReadWrite.All", "Read and write the full profiles of all users", true),
-  d("User.DeleteRestore.All", "Delete and restore users", true),
-  d("Directory.Read.All", "Read directory data", true),
-  d("Directory.ReadWrite.All", "Read and write directory data", true),
-  d("Directory.AccessAsUser.All", "Access the directory as you", true),
-  d("Group.Read.All", "Read all groups", true),
-  d("GroupMember.Read.All", "Read group memberships", true),
-  d("Calendars.Read", "Read your calendars"),
-  d("Calendars.ReadBasic", "Read basic details of your calendars"),
-  d("Calendars.ReadWrite", "Have full access to your calendars"),
-  d("Calendars.Read.Shared", "Read calendars you can access, including shared ones"),
-  d("Calendars.ReadWrite.Shared", "Read and write calendars you can access, including shared ones"),
-  d("MailboxSettings.Read", "Read your mailbox settings"),
-  d("MailboxSettings.ReadWrite", "Read and write your mailbox settings"),
-  d("Mail.Read", "Read your mail"),
-  d("Mail.Send", "Send mail as you"),
-  d("People.Read", "Read people relevant to you"),
+  d("User.Read", "Sign you in and read your profile", false, "The app can sign you in and read the basic facts of your profile, such as your name, email address and job title."),
+  d("User.ReadWrite", "Read and update your profile", false, "The app can read your profile and change the parts of it that you may edit yourself."),
+  d("User.ReadBasic.All", "Read the basic profiles of all users", false, "The app can read the names and email addresses of the other people in your organization."),
+  d("User.Read.All", "Read the full profiles of all users", true, "The app can read every property of every user in your organization, acting as you."),
+  d("User.ReadWrite.All", "Read and write the full profiles of all users", true, "The app can read and change the profile of every user in your organization, acting as you."),
+  d("User.DeleteRestore.All", "Delete and restore users", true, "The app can delete users of your organization and bring deleted ones back, acting as you."),
+  d("Directory.Read.All", "Read directory data", true, "The app can read your organization's directory: users, groups, applications and how they relate."),
+  d("Directory.ReadWrite.All", "Read and write directory data", true, "The app can read and change your organization's directory: users, groups and how they relate."),
+  d("Directory.AccessAsUser.All", "Access the directory as you", true, "The app can do in the directory whatever you yourself are allowed to do there."),
+  d("Group.Read.All", "Read all groups", true, "The app can read every group of your organization, with its members and settings."),
+  d("GroupMember.Read.All", "Read group memberships", true, "The app can read who belongs to each group of your organization."),
+  d("Calendars.Read", "Read your calendars", false, "The app can read the events in your calendars."),
+  d("Calendars.ReadBasic", "Read basic details of your calendars", false, "The app can read your events without their bodies, attachments or extensions."),
+  d("Calendars.ReadWrite", "Have full access to your calendars", false, "The app can read, create, change and delete the events in your calendars."),
+  d("Calendars.Read.Shared", "Read calendars you can access, including shared ones", false, "The app can read events in your calendars and in calendars other people share with you."),
+  d("Calendars.ReadWrite.Shared", "Read and write calendars you can access, including shared ones", false, "The app can read, create, change and delete events in your calendars and in calendars shared with you."),
+  d("MailboxSettings.Read", "Read your mailbox settings", false, "The app can read your mailbox settings, such as your time zone, language and working hours."),
+  d("MailboxSettings.ReadWrite", "Read and write your mailbox settings", false, "The app can read and change your mailbox settings, such as your time zone, language and working hours."),
+  d("Mail.Read", "Read your mail", false, "The app can read the messages in your mailbox."),
+  d("Mail.Send", "Send mail as you", false, "The app can send messages in your name."),
+  d("People.Read", "Read people relevant to you", false, "The app can read the list of people you work with most."),
 ];
 
+const APPLICATION_DESCRIPTIONS: Record<string, string> = {
+  "User.Read.All": "Read every user's full profile",
+  "User.ReadBasic.All": "Read every user's basic profile",
+  "User.ReadWrite.All": "Read and write every user's full profile",
+  "User.DeleteRestore.All": "Delete and restore users",
+  "Directory.Read.All": "Read directory data",
+  "Directory.ReadWrite.All": "Read and write directory data",
+  "Group.Read.All": "Read all groups",
+  "GroupMember.Read.All": "Read all group memberships",
+  "Calendars.Read": "Read the calendars of every mailbox",
+  "Calendars.ReadBasic.All": "Read basic details of every mailbox's calendars",
+  "Calendars.ReadWrite": "Read and write the calendars of every mailbox",
+  "MailboxSettings.Read": "Read every user's mailbox settings",
+  "MailboxSettings.ReadWrite": "Read and write every user's mailbox settings",
+  "Mail.Read": "Read mail in every mailbox",
+  "Mail.Send": "Send mail as any user",
+};
+
 /** Application permissions (appRoles); all of them need admin consent. */
-export const GRAPH_APPLICATION: readonly PermissionInfo[] = [
-  "User.Read.All",
-  "User.ReadBasic.All",
-  "User.ReadWrite.All",
-  "User.DeleteRestore.All",
-  "Directory.Read.All",
-  "Directory.ReadWrite.All",
-  "Group.Read.All",
-  "GroupMember.Read.All",
-  "Calendars.Read",
-  "Calendars.ReadBasic.All",
-  "Calendars.ReadWrite",
-  "MailboxSettings.Read",
-  "MailboxSettings.ReadWrite",
-  "Mail.Read",
-  "Mail.Send",
-].map((v) => d(v, `Application permission ${v}`, true));
+export const GRAPH_APPLICATION: readonly PermissionInfo[] = Object.entries(APPLICATION_DESCRIPTIONS).map(([v, description]) =>
+  d(v, description, true, `${description}, as the app itself, with no signed-in user.`),
+);
 
 /** OpenID Connect scopes: never sent to a resource, never need consent here. */
 export const OIDC_SCOPES = ["openid", "profile", "email", "offline_access"] as const;

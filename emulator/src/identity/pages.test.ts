@@ -1,6 +1,8 @@
 import { describe, it, expect } from "vitest";
 import {
   escapeHtml,
+  FAVICON,
+  initials,
   renderSignInPage,
   renderConsentPage,
   renderErrorPage,
@@ -20,7 +22,10 @@ function expectDocument(html: string): void {
   expect(html).toContain("<style>");
   expect(html).toContain("Graph Emulator · local test identity provider");
   expect(html.toLowerCase()).not.toContain("<script");
-  expect(html).not.toMatch(/<link\b|<img\b|\bsrc=/i);
+  expect(html).not.toMatch(/<img\b|\bsrc=/i);
+  // The only link is the inline icon: the page loads nothing else.
+  expect(html.match(/<link\b[^>]*>/gi)).toEqual([`<link rel="icon" href="${FAVICON}">`]);
+  expect(FAVICON.startsWith("data:image/svg+xml,")).toBe(true);
   expect(html).toMatch(/<h1[ >]/);
 }
 
@@ -56,7 +61,7 @@ describe("renderSignInPage", () => {
     appName: "My App",
     users: [
       { displayName: "Adele Vance", userPrincipalName: "adele@contoso.test" },
-      { displayName: EVIL, userPrincipalName: "evil@contoso.test" },
+      { displayName: EVIL, userPrincipalName: "evil@contoso.test", directoryRoles: ["Global Administrator", EVIL] },
     ],
     loginHint: 'hint"><b>',
     errorMessage: "AADSTS50126: Error validating credentials due to invalid username or password.",
@@ -99,8 +104,20 @@ describe("renderSignInPage", () => {
     expect(html).toContain('<input type="hidden" name="username" value="adele@contoso.test">');
     expect(html).toContain('<input type="hidden" name="username" value="evil@contoso.test">');
     expect(countOccurrences(html, '<input type="hidden" name="pick" value="1">')).toBe(2);
-    expect(html).toContain("<strong>Adele Vance</strong><span>adele@contoso.test</span>");
+    expect(html).toContain('<strong>Adele Vance</strong><span class="upn">adele@contoso.test</span>');
     expect(html).toContain(`<strong>${EVIL_ESCAPED}</strong>`);
+  });
+
+  it("shows each account's initials and directory roles, escaped", () => {
+    expect(html).toContain('<span class="avatar" aria-hidden="true">AV</span>');
+    expect(html).toContain(`<span class="role">Global Administrator, ${EVIL_ESCAPED}</span>`);
+    expect(countOccurrences(html, 'class="role"')).toBe(1);
+  });
+
+  it("is clearly the emulator, and links its dashboard", () => {
+    expect(html).toContain("Not Microsoft. Test accounts only.");
+    expect(html).toContain('<a href="/_emulator/ui/">Emulator dashboard</a>');
+    expect(html).not.toMatch(/microsoftonline|Microsoft Corporation/i);
   });
 
   it("omits the picker when there are no users", () => {
@@ -123,8 +140,10 @@ describe("renderConsentPage", () => {
     appName: EVIL,
     appId: "11111111-2222-3333-4444-555555555555",
     userName: "adele@contoso.test",
+    userDisplayName: "Adele Vance",
+    tenantName: "Contoso",
     permissions: [
-      { value: "User.Read", description: "Sign you in and read your profile", adminConsentRequired: false },
+      { value: "User.Read", description: "Sign you in and read your profile", adminConsentRequired: false, detail: "The app can sign you in." },
       { value: "Directory.Read.All", description: EVIL, adminConsentRequired: true },
     ],
     canConsentForOrganization: true,
@@ -148,6 +167,13 @@ describe("renderConsentPage", () => {
     expect(countOccurrences(html, "Admin consent required")).toBe(1);
   });
 
+  it("lists each permission as <li><code>scope</code> with its description and detail", () => {
+    expect([...html.matchAll(/<li><code>([^<]+)<\/code>/g)].map((m) => m[1])).toEqual(["User.Read", "Directory.Read.All"]);
+    expect(html).toContain('<span class="what">Sign you in and read your profile</span><span class="detail">The app can sign you in.</span>');
+    expect(html).toContain("Signed in as <strong>Adele Vance</strong> (adele@contoso.test)");
+    expect(html).toContain("every user in Contoso");
+  });
+
   it("has accept and decline buttons in one form with hidden fields", () => {
     expect(countOccurrences(html, "<form ")).toBe(1);
     expect(html).toMatch(/<button [^>]*name="consent" value="accept"[^>]*>Accept<\/button>/);
@@ -168,6 +194,7 @@ describe("renderErrorPage", () => {
   const input: ErrorPageInput = {
     aadsts: 50011,
     title: "Redirect URI mismatch",
+    explanation: "The app asked to be sent back to an unregistered address.",
     description: `The redirect URI '${EVIL}' specified in the request does not match.`,
     fix: "Add the redirect URI to the app registration & retry.",
     traceId: "trace-abc",
@@ -189,6 +216,23 @@ describe("renderErrorPage", () => {
     expect(html).toContain("trace-abc");
     expect(html).toContain("corr-def");
     expect(html).toContain("2024-01-01 00:00:00Z");
+    expect(html).toContain("The app asked to be sent back to an unregistered address.");
+    expect(html.indexOf("How to fix")).toBeLessThan(html.indexOf("What Entra says"));
+  });
+
+  it("leaves the explanation out when there is none", () => {
+    const { explanation: _explanation, ...rest } = input;
+    expect(renderErrorPage(rest)).not.toContain("unregistered address");
+  });
+});
+
+describe("initials", () => {
+  it("takes the first letters of the first and last words", () => {
+    expect(initials("Adele Vance")).toBe("AV");
+    expect(initials("Megan  de la Bowen")).toBe("MB");
+    expect(initials("Contoso")).toBe("C");
+    expect(initials("élodie marchand")).toBe("ÉM");
+    expect(initials("")).toBe("?");
   });
 });
 
