@@ -14,7 +14,8 @@ async function main(): Promise<void> {
   const lines = [
     `Graph emulator ready at ${emulator.baseUrl}`,
     `  Graph:        ${emulator.graphBaseUrl}`,
-    `  Control:      ${emulator.adminUrl}  (health, ca.pem, clock, reset, tenants)`,
+    `  Control:      ${emulator.adminUrl}  (health, ca.pem, clock, reset, tenants, faults, requests)`,
+    ...(emulator.controlToken ? [] : [`  Dashboard:    ${emulator.adminUrl}/ui`]),
     "  Tenants (authority URLs for MSAL):",
     ...emulator.tenants.map((t) => `    ${t.displayName.padEnd(12)} ${emulator.authority(t.id)}   (${t.defaultDomain})`),
     `    common       ${emulator.authority("common")}`,
@@ -22,7 +23,10 @@ async function main(): Promise<void> {
       ? `  CA:           ${emulator.caFile}\n  Trust it:     NODE_EXTRA_CA_CERTS=${emulator.caFile}`
       : `  CA:           ${emulator.adminUrl}/ca.pem`,
     ...(emulator.controlToken
-      ? [`  Listening beyond loopback: the control plane needs the header X-Emulator-Token: ${emulator.controlToken}`]
+      ? [
+          `  Listening beyond loopback: the control plane needs the header X-Emulator-Token: ${emulator.controlToken}`,
+          `  Dashboard:    ${emulator.adminUrl}/ui?token=${emulator.controlToken}`,
+        ]
       : []),
     "Press Ctrl+C to stop.",
   ];

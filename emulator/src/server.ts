@@ -48,7 +48,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const dataDir = config.dataDir === null ? undefined : resolve(config.dataDir);
   if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const fixtures = readFixtures(resolve(config.fixtures));
-  const [tls, keys] = await Promise.all([loadOrCreateTls(dataDir), loadOrCreateSigningKeys(dataDir)]);
+  const [tls, keys] = await Promise.all([loadOrCreateTls(dataDir, [config.host]), loadOrCreateSigningKeys(dataDir)]);
   const clock = new Clock();
   const store = await openStore({
     file: dataDir && !config.inMemory ? join(dataDir, "state.json") : undefined,

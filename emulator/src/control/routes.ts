@@ -34,15 +34,34 @@ function tenantOf(store: Store, req: Request): string {
 export function controlRouter(deps: ControlDeps): Router {
   const { store, clock } = deps;
   const router = Router();
-  // The dashboard reads form posts, the JSON API reads JSON.
   router.use(express.json({ limit: "1mb" }));
-  router.use(express.urlencoded({ extended: false, limit: "64kb", parameterLimit: 100 }));
+  // No other site may drive the control plane from a browser: requests that a browser marks as
+  // coming from another origin are refused (the dashboard's own forms come from this origin).
+  router.use((req, _res, next) => {
+    const origin = req.get("origin");
+    const own = `${req.protocol}://${req.get("host") ?? ""}`;
+    if (req.get("sec-fetch-site") === "cross-site" || (origin && origin !== "null" && origin !== own) || origin === "null") {
+      throw new AdminError(403, "Forbidden", "The control plane refuses requests from other sites.");
+    }
+    next();
+  });
   if (deps.controlToken) {
     const expected = Buffer.from(deps.controlToken);
-    router.use((req, _res, next) => {
-      const sent = Buffer.from(req.get("x-emulator-token") ?? /^Bearer\s+(.+)$/i.exec(req.get("authorization") ?? "")?.[1] ?? "");
-      if (req.path === "/health" || (sent.length === expected.length && timingSafeEqual(sent, expected))) return next();
-      throw new AdminError(401, "Unauthorized", "The control plane needs the token printed at start, in an X-Emulator-Token header.");
+    const matches = (text: string | undefined) => {
+      const sent = Buffer.from(text ?? "");
+      return sent.length === expected.length && timingSafeEqual(sent, expected);
+    };
+    router.use((req, res, next) => {
+      if (req.path === "/health") return next();
+      const header = req.get("x-emulator-token") ?? /^Bearer\s+(.+)$/i.exec(req.get("authorization") ?? "")?.[1];
+      const cookie = /(?:^|;\s*)emulator_control=([^;]+)/.exec(req.get("cookie") ?? "")?.[1];
+      if (matches(header) || matches(cookie)) return next();
+      // A browser opens the dashboard once with ?token=..., which is then kept in a cookie.
+      if (typeof req.query.token === "string" && matches(req.query.token)) {
+        res.cookie("emulator_control", deps.controlToken, { httpOnly: true, secure: true, sameSite: "strict", path: "/_emulator" });
+        return next();
+      }
+      throw new AdminError(401, "Unauthorized", "The control plane needs the token printed at start, in an X-Emulator-Token header (or ?token= once in a browser).");
     });
   }
 

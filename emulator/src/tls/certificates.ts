@@ -21,15 +21,19 @@ const YEAR_MS = 365 * 86_400_000;
  * (CA valid ten years, server certificate one year, renewed when it has less
  * than a week left). With no `dir` the material is made fresh in memory.
  */
-export async function loadOrCreateTls(dir: string | undefined): Promise<TlsMaterial> {
+export async function loadOrCreateTls(dir: string | undefined, extraHosts: string[] = []): Promise<TlsMaterial> {
+  const hosts = extraHosts.filter((h) => !["localhost", "127.0.0.1", "::1", "0.0.0.0", "::"].includes(h));
   if (dir && existsSync(join(dir, FILES.caCert)) && existsSync(join(dir, FILES.cert))) {
     const [caCert, caKey, cert, key] = await Promise.all(
       [FILES.caCert, FILES.caKey, FILES.cert, FILES.key].map((f) => readFile(join(dir, f), "utf8")),
     ) as [string, string, string, string];
-    if (new Date(new X509Certificate(cert).validTo).getTime() - Date.now() > 7 * 86_400_000) {
+    const x509 = new X509Certificate(cert);
+    const names = x509.subjectAltName ?? "";
+    const coversHosts = hosts.every((h) => names.includes(`:${h}`));
+    if (coversHosts && new Date(x509.validTo).getTime() - Date.now() > 7 * 86_400_000) {
       return { caCert, cert, key, caFile: join(dir, FILES.caCert) };
     }
-    const server = await createServerCert(caCert, caKey);
+    const server = await createServerCert(caCert, caKey, hosts);
     await writePrivate(dir, FILES.cert, server.cert);
     await writePrivate(dir, FILES.key, server.key);
     return { caCert, ...server, caFile: join(dir, FILES.caCert) };
@@ -43,7 +47,7 @@ export async function loadOrCreateTls(dir: string | undefined): Promise<TlsMater
       { name: "keyUsage", keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
     ],
   });
-  const server = await createServerCert(ca.cert, ca.private);
+  const server = await createServerCert(ca.cert, ca.private, hosts);
   if (!dir) return { caCert: ca.cert, ...server, caFile: undefined };
   await mkdir(dir, { recursive: true });
   await writePrivate(dir, FILES.caKey, ca.private);
@@ -53,7 +57,9 @@ export async function loadOrCreateTls(dir: string | undefined): Promise<TlsMater
   return { caCert: ca.cert, ...server, caFile: join(dir, FILES.caCert) };
 }
 
-async function createServerCert(caCert: string, caKey: string): Promise<{ cert: string; key: string }> {
+/** A server certificate for localhost, 127.0.0.1, ::1 and any other host the emulator listens on. */
+async function createServerCert(caCert: string, caKey: string, hosts: string[]): Promise<{ cert: string; key: string }> {
+  const isIp = (h: string) => /^[\d.]+$/.test(h) || h.includes(":");
   const pems = await selfsigned.generate([{ name: "commonName", value: "localhost" }], {
     keySize: 2048,
     algorithm: "sha256",
@@ -69,6 +75,7 @@ async function createServerCert(caCert: string, caKey: string): Promise<{ cert: 
           { type: 2, value: "localhost" },
           { type: 7, ip: "127.0.0.1" },
           { type: 7, ip: "::1" },
+          ...hosts.map((h) => (isIp(h) ? ({ type: 7, ip: h } as const) : ({ type: 2, value: h } as const))),
         ],
       },
     ],
