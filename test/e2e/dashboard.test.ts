@@ -171,7 +171,7 @@ describe("dashboard actions reach the running app", () => {
     await page.goto(`${ui}/tenants/${CONTOSO.id}/users`);
     const megan = page.locator(`#user-${CONTOSO.megan.id}`);
     expect(await megan.textContent()).toContain("1 active");
-    await page.getByRole("button", { name: "Revoke sign-in sessions of Megan Bowen" }).click();
+    await page.getByRole("button", { name: "Revoke sessions of Megan Bowen" }).click();
     await page.waitForURL(/done=revoked/);
     expect(await page.locator(`#user-${CONTOSO.megan.id}`).textContent()).toContain("none active");
     const revoked = emu.store.read(CONTOSO.id, (t) => t.refreshTokens.filter((r) => r.userId === CONTOSO.megan.id).every((r) => r.revokedAt !== null));
@@ -181,7 +181,7 @@ describe("dashboard actions reach the running app", () => {
   it("revoking a consent in the dashboard makes the app ask again", async () => {
     const grant = await emu.admin.grantConsent(CONTOSO.id, { clientId: sample.clientId, consentType: "Principal", principalId: CONTOSO.adele.id, scopes: ["Calendars.Read"] });
     await page.goto(`${ui}/tenants/${CONTOSO.id}`);
-    await page.getByRole("button", { name: `Revoke the consent of Adele Vance (${CONTOSO.adele.upn}) to Contoso Portal sample` }).click();
+    await page.getByRole("button", { name: `Revoke consent of Adele Vance (${CONTOSO.adele.upn}) to Contoso Portal sample` }).click();
     await page.waitForURL(/done=consent-revoked/);
     expect((await emu.admin.consents(CONTOSO.id)).some((g) => g.id === grant.id)).toBe(false);
   });

@@ -41,7 +41,7 @@ function consentsFor(ctx: PageContext, t: Tenant, appId: string): SafeHtml {
   return html`<ul class="grants small">${grants.map(
     (g) => html`<li><span class="grant-what">${g.consentType === "AllPrincipals" ? html`<span class="tag ok">All users (admin consent)</span>` : html`<span class="tag">User</span> ${userLabel(t, g.principalId)}`}
 <br>${g.scopes.map((s) => html`<code>${s}</code> `)}</span>
-${postForm(ctx, `/tenants/${t.id}/consents/${g.id}/delete`, html`<button type="submit" class="danger" aria-label="Revoke the consent of ${g.consentType === "AllPrincipals" ? "all users" : userLabel(t, g.principalId)} to ${appName(t, appId)}">Revoke consent</button>`, raw(' class="inline"'))}</li>`,
+${postForm(ctx, `/tenants/${t.id}/consents/${g.id}/delete`, html`<button type="submit" class="danger" aria-label="Revoke consent of ${g.consentType === "AllPrincipals" ? "all users" : userLabel(t, g.principalId)} to ${appName(t, appId)}">Revoke consent</button>`, raw(' class="inline"'))}</li>`,
   )}</ul>`;
 }
 
@@ -94,7 +94,7 @@ export function usersPage(ctx: PageContext, t: Tenant): string {
   const rows = t.users.map((u) => {
     const tokens = activeRefreshTokens(t, u.id, nowMs);
     const sessions = t.sessions.filter((s) => s.userId === u.id).length;
-    const revokeLabel = `Revoke sign-in sessions of ${u.displayName}`;
+    const revokeLabel = `Revoke sessions of ${u.displayName}`;
     return html`<tr id="user-${u.id}">
 <td data-label="User"><strong>${u.displayName}</strong><br><span class="small">${u.userPrincipalName}</span><br><span class="mono small muted">${u.id}</span></td>
 <td data-label="Roles">${u.directoryRoles.length ? u.directoryRoles.map((r) => html`<span class="tag role">${r}</span>`) : html`<span class="muted small">member</span>`}</td>
