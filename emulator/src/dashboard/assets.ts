@@ -48,7 +48,7 @@ ul.grants li:first-child{padding-top:0}
 .notice{border:1px solid #2e7d4f;border-left-width:.375rem;background:#e9f6ee;color:#114227;border-radius:.375rem;padding:.625rem 1rem;margin:0 0 1rem}
 .alert{border:1px solid #b42318;border-left-width:.375rem;background:#fdecea;color:#7a1a12;border-radius:.375rem;padding:.625rem 1rem;margin:0 0 1rem}
 .empty{color:#4a5750;font-style:italic;margin:.25rem 0 .75rem}
-.tag{display:inline-block;max-width:100%;padding:0 .375rem;border-radius:.25rem;font-size:.75rem;font-weight:600;line-height:1.6;border:1px solid #b7c3bc;background:#f3f6f4;color:#2c3a32;margin:0 .25rem .125rem 0}
+.tag{display:inline-block;max-width:100%;overflow-wrap:normal;padding:0 .375rem;border-radius:.25rem;font-size:.75rem;font-weight:600;line-height:1.6;border:1px solid #b7c3bc;background:#f3f6f4;color:#2c3a32;margin:0 .25rem .125rem 0}
 .tag.admin{background:#fff4d6;color:#5c3d00;border-color:#c99700}
 .tag.role{background:#e3ecf7;color:#0b3a66;border-color:#8fb0d6}
 .tag.ok{background:#e9f6ee;color:#114227;border-color:#7fbf98}
