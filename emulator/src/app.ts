@@ -31,10 +31,9 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   const identity = { ...deps, minter: new TokenMinter(deps) };
 
-  // 1. Express settings: no X-Powered-By or ETag work, trust loopback proxies for req.ip.
+  // 1. Express settings: no X-Powered-By or ETag work; no proxy trust (callers connect directly).
   app.disable("x-powered-by");
   app.set("etag", false);
-  app.set("trust proxy", "loopback");
   // 2. Request context: request-id, client-request-id echo, the origin the caller used.
   app.use(requestContext);
   // 3. Durable answers: a request that may change state is answered once the change is on disk.

@@ -29,6 +29,7 @@ function graphDate(date: Date): string {
 /** The one serializer for Graph errors. */
 export function sendGraphError(res: Response, err: GraphError, now: Date): void {
   const ctx = ctxOf(res);
+  res.locals.errorCode = err.code;
   res
     .status(err.status)
     .set(err.headers)

@@ -88,6 +88,7 @@ export class FaultEngine {
 
   /** The rule to apply to this request, if any; counts it as fired. */
   match(facts: RequestFacts): FaultRule | undefined {
+    if (this.#rules.length === 0) return undefined;
     this.#prune();
     for (const rule of this.#rules) {
       if (!matches(rule, facts)) continue;
@@ -100,6 +101,7 @@ export class FaultEngine {
 
   /** Seconds a throttled app must still wait, or 0. */
   throttledFor(key: string): number {
+    if (this.#throttledUntil.size === 0) return 0;
     const until = this.#throttledUntil.get(key) ?? 0;
     const left = until - this.#clock.nowMs();
     return left > 0 ? Math.ceil(left / 1000) : 0;

@@ -14,7 +14,8 @@ export function graphRouter(deps: GraphDeps, faults: FaultEngine): Router {
   const router = Router({ caseSensitive: false });
   router.use(graphAuth(deps));
   router.use(graphFaults(faults, deps.clock, deps.store));
-  router.use(express.json({ limit: "4mb" }));
+  const json = express.json({ limit: "4mb" });
+  router.use((req, res, next) => (req.method === "GET" ? next() : json(req, res, next)));
   router.use(usersRouter(deps));
   router.use(calendarRouter(deps));
   router.use((req) => {

@@ -9,6 +9,7 @@ import { GRANTS } from "./grants/index.ts";
 /** Sends an Entra error as JSON, the way the token and discovery endpoints answer. */
 export function sendEntraError(deps: IdentityDeps, res: Response, err: EntraError): void {
   const ctx = ctxOf(res);
+  res.locals.errorCode = `${err.error} AADSTS${err.aadsts}`;
   res
     .status(err.status)
     .set("Cache-Control", "no-store, no-cache")

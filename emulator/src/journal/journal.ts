@@ -41,17 +41,30 @@ export type JournalQuery = z.output<typeof journalQuery>;
 
 /** The request journal: a bounded ring of recent requests, newest last. */
 export class RequestJournal {
-  #entries: JournalEntry[] = [];
+  /** A ring buffer: recording is O(1) however full it is. */
+  #ring: (JournalEntry | undefined)[];
+  #start = 0;
+  #size = 0;
   #next = 1;
   readonly #capacity: number;
 
   constructor(capacity = 10_000) {
     this.#capacity = capacity;
+    this.#ring = new Array<JournalEntry | undefined>(capacity);
   }
 
   record(entry: Omit<JournalEntry, "id">): void {
-    this.#entries.push({ id: this.#next++, ...entry });
-    if (this.#entries.length > this.#capacity) this.#entries.splice(0, this.#entries.length - this.#capacity);
+    const full = this.#size === this.#capacity;
+    this.#ring[(this.#start + this.#size) % this.#capacity] = { id: this.#next++, ...entry };
+    if (full) this.#start = (this.#start + 1) % this.#capacity;
+    else this.#size += 1;
+  }
+
+  /** Entries oldest first. */
+  get #entries(): JournalEntry[] {
+    const out: JournalEntry[] = [];
+    for (let i = 0; i < this.#size; i++) out.push(this.#ring[(this.#start + i) % this.#capacity] as JournalEntry);
+    return out;
   }
 
   query(q: JournalQuery = {}): JournalEntry[] {
@@ -72,6 +85,8 @@ export class RequestJournal {
   }
 
   clear(): void {
-    this.#entries = [];
+    this.#ring = new Array<JournalEntry | undefined>(this.#capacity);
+    this.#start = 0;
+    this.#size = 0;
   }
 }

@@ -13,6 +13,14 @@ function areaOf(path: string): Area {
   return "other";
 }
 
+function safeParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Reads the error code out of an answer body without keeping the body. */
 function errorCodeOf(body: unknown): string | null {
   if (!body || typeof body !== "object") return null;
@@ -35,12 +43,6 @@ export function journalMiddleware(journal: RequestJournal, clock: Clock) {
     // Routers rewrite req.url while they run, so read the path now.
     const path = req.path;
     const url = redactUrl(req.originalUrl).slice(0, 2048);
-    let errorCode: string | null = null;
-    const json = res.json.bind(res);
-    res.json = (body: unknown) => {
-      if (res.statusCode >= 400) errorCode = errorCodeOf(body);
-      return json(body);
-    };
     let recorded = false;
     const record = (answered: boolean) => {
       if (recorded) return;
@@ -66,15 +68,19 @@ export function journalMiddleware(journal: RequestJournal, clock: Clock) {
         userId: principal?.kind === "user" ? principal.userId : null,
         // 0: the connection closed without an answer (for example a drop_connection fault).
         status: answered || res.headersSent ? res.statusCode : 0,
-        errorCode,
+        errorCode: res.statusCode >= 400 ? ((res.locals.errorCode as string | undefined) ?? lastErrorCode) : null,
         durationMs: Math.round((performance.now() - started) * 100) / 100,
         headers,
         faultId: (res.locals.faultId as string | undefined) ?? null,
       });
     };
     // Record as the answer is handed over (before the client can read it), or when the connection closes without one.
+    let lastErrorCode: string | null = null;
     const end = res.end.bind(res) as (...args: unknown[]) => Response;
     res.end = ((...args: unknown[]) => {
+      // Errors that no serializer labelled (control plane, 404s): read the code from the JSON body.
+      const chunk = args[0];
+      if (res.statusCode >= 400 && res.locals.errorCode === undefined && (typeof chunk === "string" || Buffer.isBuffer(chunk))) lastErrorCode = errorCodeOf(safeParse(chunk.toString()));
       record(true);
       return end(...args);
     }) as Response["end"];
