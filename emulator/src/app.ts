@@ -5,6 +5,7 @@ import type { SigningKeys } from "./identity/keys.ts";
 import { TokenMinter } from "./identity/tokens.ts";
 import { requestContext } from "./http/request-context.ts";
 import { durableAnswers } from "./http/durable-answers.ts";
+import { compose } from "./http/compose.ts";
 import { controlRouter } from "./control/routes.ts";
 import { identityRouter } from "./identity/routes.ts";
 import { graphRouter } from "./graph/routes.ts";
@@ -34,12 +35,10 @@ export function createApp(deps: AppDeps): Express {
   // 1. Express settings: no X-Powered-By or ETag work; no proxy trust (callers connect directly).
   app.disable("x-powered-by");
   app.set("etag", false);
-  // 2. Request context: request-id, client-request-id echo, the origin the caller used.
-  app.use(requestContext);
-  // 3. Durable answers: a request that may change state is answered once the change is on disk.
-  app.use(durableAnswers(deps.store));
-  // 4. Request journal: every request, recorded when its answer is sent, secrets redacted.
-  app.use(journalMiddleware(deps.journal, deps.clock));
+  // 2-4, one layer: request context (request-id, client-request-id echo, the origin the caller used);
+  // durable answers (a request that may change state is answered once the change is on disk);
+  // the request journal (every request, recorded as its answer is sent, secrets redacted).
+  app.use(compose(requestContext, durableAnswers(deps.store), journalMiddleware(deps.journal, deps.clock)));
   // 5. Control plane (/_emulator): health, CA, clock, reset, tenants, users, apps, consent.
   app.use("/_emulator", controlRouter(deps));
   // 6. Microsoft Graph (/v1.0): token check, throttling and faults, then resources; errors in Graph's format.

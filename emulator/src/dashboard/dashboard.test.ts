@@ -49,9 +49,9 @@ async function post(path: string, fields: Record<string, string>, headers: Recor
   return req.send({ csrf: await token(), ...fields });
 }
 
-function entry(partial: Partial<JournalEntry>): Omit<JournalEntry, "id"> {
+function entry(partial: Partial<Omit<JournalEntry, "time">>): Omit<JournalEntry, "id" | "time"> & { timeMs: number } {
   return {
-    time: clock.now().toISOString(),
+    timeMs: clock.nowMs(),
     method: "GET",
     url: "/v1.0/me",
     area: "graph",

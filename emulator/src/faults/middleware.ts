@@ -8,6 +8,7 @@ import { graphErrors, sendGraphError, type GraphError } from "../errors/graph-er
 import { sendEntraError } from "../identity/token-endpoint.ts";
 import type { IdentityDeps } from "../identity/context.ts";
 import type { FaultEngine, FaultRule } from "./engine.ts";
+import { recordDropped } from "../journal/middleware.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -69,7 +70,10 @@ export function identityFaults(engine: FaultEngine, deps: IdentityDeps) {
     });
     if (!rule) return next();
     res.locals.faultId = rule.id;
-    if (rule.fault === "drop_connection") return void req.socket.destroy();
+    if (rule.fault === "drop_connection") {
+      recordDropped(res);
+      return void req.socket.destroy();
+    }
     if (rule.fault === "latency") {
       await delay(rule.latencyMs);
       return next();
@@ -105,7 +109,10 @@ export function graphFaults(engine: FaultEngine, clock: Clock, _store: Store) {
     });
     if (!rule) return next();
     res.locals.faultId = rule.id;
-    if (rule.fault === "drop_connection") return void req.socket.destroy();
+    if (rule.fault === "drop_connection") {
+      recordDropped(res);
+      return void req.socket.destroy();
+    }
     if (rule.fault === "latency") {
       await delay(rule.latencyMs);
       return next();

@@ -1,6 +1,7 @@
 import express, { Router } from "express";
 import { graphErrors } from "../errors/graph-error.ts";
 import { graphAuth } from "./auth.ts";
+import { compose } from "../http/compose.ts";
 import type { GraphDeps } from "./context.ts";
 import { calendarRouter } from "./calendar/routes.ts";
 import { usersRouter } from "./users/routes.ts";
@@ -12,10 +13,9 @@ export type { GraphDeps } from "./context.ts";
 /** The graph.microsoft.com surface, mounted at /v1.0. Every route needs a verified token. */
 export function graphRouter(deps: GraphDeps, faults: FaultEngine): Router {
   const router = Router({ caseSensitive: false });
-  router.use(graphAuth(deps));
-  router.use(graphFaults(faults, deps.clock, deps.store));
   const json = express.json({ limit: "4mb" });
-  router.use((req, res, next) => (req.method === "GET" ? next() : json(req, res, next)));
+  // Token check, then throttling and faults, then the JSON body (not read for GET), as one layer.
+  router.use(compose(graphAuth(deps), graphFaults(faults, deps.clock, deps.store), (req, res, next) => (req.method === "GET" ? next() : json(req, res, next))));
   router.use(usersRouter(deps));
   router.use(calendarRouter(deps));
   router.use((req) => {

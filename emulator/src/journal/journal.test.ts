@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { RequestJournal, type JournalEntry } from "./journal.ts";
 
-const entry = (n: number): Omit<JournalEntry, "id"> => ({
-  time: new Date(n * 1000).toISOString(),
+const entry = (n: number): Omit<JournalEntry, "id" | "time"> & { timeMs: number } => ({
+  timeMs: n * 1000,
   method: "GET",
   url: `/v1.0/me?n=${n}`,
   area: "graph",

@@ -23,6 +23,9 @@ export interface JournalEntry {
   faultId: string | null;
 }
 
+/** How an entry is kept: the time as a number, formatted only when read. */
+type StoredEntry = Omit<JournalEntry, "time"> & { timeMs: number };
+
 export const journalQuery = z
   .object({
     area: z.enum(["identity", "graph", "control", "other"]).optional(),
@@ -42,7 +45,7 @@ export type JournalQuery = z.output<typeof journalQuery>;
 /** The request journal: a bounded ring of recent requests, newest last. */
 export class RequestJournal {
   /** A ring buffer: recording is O(1) however full it is. */
-  #ring: (JournalEntry | undefined)[];
+  #ring: (StoredEntry | undefined)[];
   #start = 0;
   #size = 0;
   #next = 1;
@@ -50,12 +53,15 @@ export class RequestJournal {
 
   constructor(capacity = 10_000) {
     this.#capacity = capacity;
-    this.#ring = new Array<JournalEntry | undefined>(capacity);
+    this.#ring = new Array<StoredEntry | undefined>(capacity);
   }
 
-  record(entry: Omit<JournalEntry, "id">): void {
+  /** Records one request; `timeMs` (epoch milliseconds) becomes the entry's ISO `time` when read. */
+  record(entry: Omit<JournalEntry, "id" | "time"> & { timeMs: number }): void {
     const full = this.#size === this.#capacity;
-    this.#ring[(this.#start + this.#size) % this.#capacity] = { id: this.#next++, ...entry };
+    const stored = entry as unknown as StoredEntry;
+    stored.id = this.#next++;
+    this.#ring[(this.#start + this.#size) % this.#capacity] = stored;
     if (full) this.#start = (this.#start + 1) % this.#capacity;
     else this.#size += 1;
   }
@@ -63,7 +69,10 @@ export class RequestJournal {
   /** Entries oldest first. */
   get #entries(): JournalEntry[] {
     const out: JournalEntry[] = [];
-    for (let i = 0; i < this.#size; i++) out.push(this.#ring[(this.#start + i) % this.#capacity] as JournalEntry);
+    for (let i = 0; i < this.#size; i++) {
+      const { timeMs, ...rest } = this.#ring[(this.#start + i) % this.#capacity] as StoredEntry;
+      out.push({ ...rest, time: new Date(timeMs).toISOString() });
+    }
     return out;
   }
 
@@ -85,7 +94,7 @@ export class RequestJournal {
   }
 
   clear(): void {
-    this.#ring = new Array<JournalEntry | undefined>(this.#capacity);
+    this.#ring = new Array<StoredEntry | undefined>(this.#capacity);
     this.#start = 0;
     this.#size = 0;
   }

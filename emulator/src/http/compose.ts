@@ -1,0 +1,25 @@
+import type { NextFunction, Request, RequestHandler, Response } from "express";
+
+/**
+ * Runs several middlewares as one, in order. The pipeline stays a readable
+ * list while Express matches one layer instead of several on every request
+ * (its per-layer matching is a measurable share of a small request's cost).
+ * Async middlewares that reject pass the error on, as Express 5 does.
+ */
+export function compose(...handlers: RequestHandler[]): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    let i = 0;
+    const step = (err?: unknown): void => {
+      if (err !== undefined && err !== null) return next(err);
+      const handler = handlers[i++];
+      if (!handler) return next();
+      try {
+        const result = handler(req, res, step) as unknown;
+        if (result && typeof (result as Promise<void>).then === "function") (result as Promise<void>).catch((e: unknown) => next(e ?? new Error("Rejected")));
+      } catch (e) {
+        next(e);
+      }
+    };
+    step();
+  };
+}
