@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Clock } from "../clock.ts";
 import { parseDuration } from "../clock.ts";
 import { ENTRA_FAULTS, GRAPH_FAULTS, type FaultInput, type FaultName, type ThrottlingConfig } from "./schema.ts";
+import { seededRandom } from "../util/seeded-random.ts";
 
 export interface FaultRule extends FaultInput {
   id: string;
@@ -17,18 +18,6 @@ export interface RequestFacts {
   tenant: string | null;
   clientId: string | null;
   userId: string | null;
-}
-
-/** mulberry32: a tiny seeded generator, so probabilistic faults repeat run to run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const defaultArea = (name: FaultName): "identity" | "graph" | undefined =>
@@ -63,7 +52,7 @@ export class FaultEngine {
       fired: 0,
     };
     this.#rules.push(rule);
-    this.#random.set(rule.id, seeded(input.seed ?? 1));
+    this.#random.set(rule.id, seededRandom(input.seed ?? 1));
     return rule;
   }
 

@@ -12,9 +12,24 @@ import { recordDropped } from "../journal/middleware.ts";
 
 const DAY_MS = 86_400_000;
 
-/** Holds the request for the rule's latency, then lets it go on. */
-function delay(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+/**
+ * Applies the faults that work alike in every area. Returns true when the
+ * request should go on (after a latency); a dropped connection sets
+ * `res.locals.dropped`. False means the rule still needs its area's error.
+ */
+async function appliedGeneric(rule: FaultRule, req: Request, res: Response): Promise<boolean> {
+  res.locals.faultId = rule.id;
+  if (rule.fault === "drop_connection") {
+    res.locals.dropped = true;
+    recordDropped(res);
+    req.socket.destroy();
+    return false;
+  }
+  if (rule.fault === "latency") {
+    await new Promise((r) => setTimeout(r, rule.latencyMs));
+    return true;
+  }
+  return false;
 }
 
 function entraFault(rule: FaultRule, req: Request, now: Date): EntraError | undefined {
@@ -69,15 +84,8 @@ export function identityFaults(engine: FaultEngine, deps: IdentityDeps) {
       userId: null,
     });
     if (!rule) return next();
-    res.locals.faultId = rule.id;
-    if (rule.fault === "drop_connection") {
-      recordDropped(res);
-      return void req.socket.destroy();
-    }
-    if (rule.fault === "latency") {
-      await delay(rule.latencyMs);
-      return next();
-    }
+    if (await appliedGeneric(rule, req, res)) return next();
+    if (res.locals.dropped) return;
     const err = entraFault(rule, req, deps.clock.now());
     if (!err) return next();
     sendEntraError(deps, res, err);
@@ -108,15 +116,8 @@ export function graphFaults(engine: FaultEngine, clock: Clock, _store: Store) {
       userId: principal.kind === "user" ? principal.userId : null,
     });
     if (!rule) return next();
-    res.locals.faultId = rule.id;
-    if (rule.fault === "drop_connection") {
-      recordDropped(res);
-      return void req.socket.destroy();
-    }
-    if (rule.fault === "latency") {
-      await delay(rule.latencyMs);
-      return next();
-    }
+    if (await appliedGeneric(rule, req, res)) return next();
+    if (res.locals.dropped) return;
     const err = graphFault(rule);
     if (!err) return next();
     // A throttled app stays throttled until Retry-After has passed, as Graph does.

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { seededRandom } from "../util/seeded-random.ts";
 
 /**
  * Synthetic tenants for scale tests and benchmarks: N users with realistic
@@ -55,18 +56,6 @@ const PLACES: [string, string, string][] = [
 ];
 const USAGE: Record<string, string> = { "United States": "US", "United Kingdom": "GB", Germany: "DE", France: "FR", Japan: "JP", Australia: "AU", Canada: "CA", Brazil: "BR" };
 
-/** mulberry32: a small, fast, seedable PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A GUID derived from text, so ids are stable across runs with the same seed. */
 function guidOf(text: string): string {
   const h = createHash("sha256").update(text).digest("hex");
@@ -90,7 +79,7 @@ export function syntheticInfo(options: Omit<SyntheticOptions, "users"> & Partial
  */
 export function syntheticTenant(options: SyntheticOptions, onUser: (done: number) => void = () => {}): Record<string, unknown> {
   const info = syntheticInfo(options);
-  const random = prng(options.seed);
+  const random = seededRandom(options.seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const users: Record<string, unknown>[] = [];
   const members = new Map<string, string[]>(DEPARTMENTS.map((d) => [d, []]));
