@@ -10,15 +10,29 @@ export interface JsonResponse<T> {
  * One JSON request over HTTPS, trusting the given CA. Written on node:https
  * because it takes a CA per request, which global fetch does not.
  */
-export function httpsJson<T>(method: string, url: string, ca: string, body?: unknown, headers: Record<string, string> = {}): Promise<JsonResponse<T>> {
+export function httpsJson<T>(
+  method: string,
+  url: string,
+  ca: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  options: { rawBody?: string; timeoutMs?: number } = {},
+): Promise<JsonResponse<T>> {
   return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
+    // A JSON body is serialized here; `rawBody` is sent as it is (with the caller's content type).
+    const payload = options.rawBody ?? (body === undefined ? undefined : JSON.stringify(body));
+    const typed = options.rawBody === undefined && payload !== undefined;
     const req = request(
       url,
       {
         method,
         ca,
-        headers: { ...headers, ...(payload === undefined ? {} : { "content-type": "application/json", "content-length": String(Buffer.byteLength(payload)) }) },
+        timeout: options.timeoutMs ?? 30_000,
+        headers: {
+          ...headers,
+          ...(typed ? { "content-type": "application/json" } : {}),
+          ...(payload === undefined ? {} : { "content-length": String(Buffer.byteLength(payload)) }),
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -38,6 +52,7 @@ export function httpsJson<T>(method: string, url: string, ca: string, body?: unk
         });
       },
     );
+    req.on("timeout", () => req.destroy(new Error(`Request to ${url} timed out`)));
     req.on("error", reject);
     if (payload !== undefined) req.write(payload);
     req.end();

@@ -1,6 +1,5 @@
 import type { NextFunction, Request, Response } from "express";
 import type { Clock } from "../clock.ts";
-import type { Store } from "../store/store.ts";
 import type { Principal } from "../graph/auth.ts";
 import { entraErrors } from "../errors/entra-catalogue.ts";
 import type { EntraError } from "../errors/entra-error.ts";
@@ -96,7 +95,7 @@ export function identityFaults(engine: FaultEngine, deps: IdentityDeps) {
  * Applies throttling and fault rules to Graph requests (after the token check,
  * so rules can match the calling app and user).
  */
-export function graphFaults(engine: FaultEngine, clock: Clock, _store: Store) {
+export function graphFaults(engine: FaultEngine, clock: Clock) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const principal = res.locals.principal as Principal;
     const key = `${principal.tenantId}|${principal.appId}`.toLowerCase();

@@ -1,6 +1,7 @@
 import type { Store } from "../store/store.ts";
-import { graphErrors } from "../errors/graph-error.ts";
+import { graphErrors, type GraphError } from "../errors/graph-error.ts";
 import type { Principal } from "./auth.ts";
+import { findUser } from "./users/model.ts";
 
 /** Which permissions allow one Graph operation. */
 export interface PermissionRule {
@@ -24,23 +25,31 @@ export interface PermissionEntry extends PermissionRule {
   differsFromMicrosoft?: string;
 }
 
-const has = (granted: readonly string[], wanted: readonly string[]) =>
+/** Whether `granted` holds any of `wanted`, ignoring case, as Entra compares permission names. */
+export const hasAnyPermission = (granted: readonly string[], wanted: readonly string[]) =>
   wanted.some((w) => granted.some((g) => g.toLowerCase() === w.toLowerCase()));
 
+
 /**
- * Enforces a rule for the caller: 403 Authorization_RequestDenied when the
+ * Enforces a rule for the caller: 403 (Authorization_RequestDenied unless the API says otherwise) when the
  * token lacks every allowed permission, or a delegated caller lacks the
  * directory role the operation needs.
  */
-export function authorize(store: Store, principal: Principal, rule: PermissionRule): void {
+export function authorize(
+  store: Store,
+  principal: Principal,
+  rule: PermissionRule,
+  /** The refusal this API answers with: directory APIs say Authorization_RequestDenied, Outlook's ErrorAccessDenied. */
+  denied: () => GraphError = graphErrors.insufficientPrivileges,
+): void {
   if (principal.kind === "app") {
-    if (!has(principal.roles, rule.application)) throw graphErrors.insufficientPrivileges();
+    if (!hasAnyPermission(principal.roles, rule.application)) throw denied();
     return;
   }
-  if (!has(principal.scopes, rule.delegated)) throw graphErrors.insufficientPrivileges();
+  if (!hasAnyPermission(principal.scopes, rule.delegated)) throw denied();
   if (rule.delegatedRoles && rule.delegatedRoles.length > 0) {
-    const roles = store.read(principal.tenantId, (t) => t.users.find((u) => u.id === principal.userId)?.directoryRoles ?? []);
-    if (!has(roles, rule.delegatedRoles)) throw graphErrors.insufficientPrivileges();
+    const roles = store.read(principal.tenantId, (t) => findUser(t, principal.userId)?.directoryRoles ?? []);
+    if (!hasAnyPermission(roles, rule.delegatedRoles)) throw denied();
   }
 }
 

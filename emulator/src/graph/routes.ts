@@ -15,7 +15,7 @@ export function graphRouter(deps: GraphDeps, faults: FaultEngine): Router {
   const router = Router({ caseSensitive: false });
   const json = express.json({ limit: "4mb" });
   // Token check, then throttling and faults, then the JSON body (not read for GET), as one layer.
-  router.use(compose(graphAuth(deps), graphFaults(faults, deps.clock, deps.store), (req, res, next) => (req.method === "GET" ? next() : json(req, res, next))));
+  router.use(compose(graphAuth(deps), graphFaults(faults, deps.clock), (req, res, next) => (req.method === "GET" ? next() : json(req, res, next))));
   router.use(usersRouter(deps));
   router.use(calendarRouter(deps));
   router.use((req) => {

@@ -1,6 +1,7 @@
 import type { DeepReadonly, Store } from "../store/store.ts";
 import type { Application, ServicePrincipal, User } from "../store/types.ts";
 import { entraErrors } from "../errors/entra-catalogue.ts";
+import { findUser } from "../graph/users/model.ts";
 
 export type TenantSegment =
   | { kind: "tenant"; tenantId: string; segment: string }
@@ -76,7 +77,7 @@ export function findServicePrincipal(
 }
 
 export function findUserById(store: Store, tenantId: string, userId: string): DeepReadonly<User> | undefined {
-  return store.read(tenantId, (t) => t.users.find((u) => u.id === userId));
+  return store.read(tenantId, (t) => findUser(t, userId));
 }
 
 /**
@@ -92,9 +93,8 @@ export function findUserBySignInName(
   const tenantId =
     segment.kind === "tenant" ? segment.tenantId : store.resolveTenant(name.slice(name.lastIndexOf("@") + 1));
   if (!tenantId) return undefined;
-  const user = store.read(tenantId, (t) =>
-    t.users.find((u) => u.userPrincipalName.toLowerCase() === name || (u.mail ?? "").toLowerCase() === name),
-  );
+  // The users index answers by UPN; only a name that is no UPN falls back to a scan by mail.
+  const user = store.read(tenantId, (t) => findUser(t, name) ?? t.users.find((u) => (u.mail ?? "").toLowerCase() === name));
   return user ? { user, tenantId } : undefined;
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Request, Response } from "express";
 import type { IdentityDeps } from "./context.ts";
-import type { TenantSegment } from "./directory.ts";
+import { findUserById, type TenantSegment } from "./directory.ts";
 
 export const SESSION_COOKIE = "emulator_session";
 
@@ -30,7 +30,7 @@ export function currentSession(deps: IdentityDeps, req: Request, segment: Tenant
   if (segment.kind === "tenant" && segment.tenantId !== tenantId) return undefined;
   const session = deps.store.read(tenantId, (t) => t.sessions.find((s) => s.id === sessionId));
   if (!session) return undefined;
-  const user = deps.store.read(tenantId, (t) => t.users.find((u) => u.id === session.userId));
+  const user = findUserById(deps.store, tenantId, session.userId);
   if (!user || !user.accountEnabled) return undefined;
   return { sessionId, tenantId, userId: session.userId };
 }

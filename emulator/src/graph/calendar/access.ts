@@ -1,8 +1,8 @@
 import type { Request, Response } from "express";
-import { GraphError, graphErrors } from "../../errors/graph-error.ts";
+import { graphErrors } from "../../errors/graph-error.ts";
 import { principalOf, type Principal } from "../auth.ts";
 import type { GraphDeps } from "../context.ts";
-import { authorize, ruleFor } from "../permissions.ts";
+import { authorize, hasAnyPermission, ruleFor } from "../permissions.ts";
 import { seedTenantCalendars, type readCalendarFixtures } from "./fixtures.ts";
 import { addressOf, calendarsOf, ensureMailbox, findUser } from "./mailbox.ts";
 import type { Owner } from "./events-model.ts";
@@ -25,7 +25,6 @@ export interface MailboxCall {
   prefs: Preferences;
 }
 
-const has = (granted: readonly string[], wanted: readonly string[]) => wanted.some((w) => granted.some((g) => g.toLowerCase() === w.toLowerCase()));
 
 /**
  * Opens the mailbox a calendar route names (/me or /users/{id | UPN}):
@@ -42,12 +41,7 @@ export function openMailbox(deps: CalendarDeps, req: Request, res: Response, tem
   const path = `${userParam === undefined ? "/me" : "/users/{id}"}${template}`;
   const method = (req.method === "HEAD" ? "GET" : req.method) as "GET";
   const rule = ruleFor(CALENDAR_PERMISSIONS, method, path);
-  try {
-    authorize(deps.store, principal, rule);
-  } catch (err) {
-    if (err instanceof GraphError && err.code === "Authorization_RequestDenied") throw graphErrors.calendarAccessDenied();
-    throw err;
-  }
+  authorize(deps.store, principal, rule, graphErrors.calendarAccessDenied);
   const prefs = preferencesOf(req);
   const tenantId = principal.tenantId;
   seedTenantCalendars(deps.store, deps.fixtures, tenantId, deps.clock.nowMs());
@@ -59,10 +53,10 @@ export function openMailbox(deps: CalendarDeps, req: Request, res: Response, tem
   if (!user) throw graphErrors.invalidMailboxUser(key);
   ensureMailbox(deps.store, tenantId, user.id);
   const granted = principal.kind === "app" ? principal.roles : principal.scopes;
-  const basic = !has(granted, FULL_READ);
+  const basic = !hasAnyPermission(granted, FULL_READ);
   let calendars: ReadonlySet<string> | null = null;
   if (principal.kind === "user" && principal.userId !== user.id) {
-    if (!has(principal.scopes, mode === "write" ? SHARED_WRITE : SHARED_READ)) throw graphErrors.calendarAccessDenied();
+    if (!hasAnyPermission(principal.scopes, mode === "write" ? SHARED_WRITE : SHARED_READ)) throw graphErrors.calendarAccessDenied();
     const shared = deps.store.read(tenantId, (t) =>
       calendarsOf(t, user.id)
         .filter((c) => c.shares.some((s) => s.userId === principal.userId && (mode === "read" || s.role === "write")))
