@@ -7,6 +7,8 @@ export default defineConfig({
     globalSetup: ["test/support/global-setup.ts"],
     pool: "forks",
     testTimeout: 30_000,
+    // Every write must note what it changed, or the file-backed store would lose it: fail loudly in tests.
+    env: { GRAPH_EMULATOR_STORE_AUDIT: "1" },
     hookTimeout: 30_000,
   },
 });

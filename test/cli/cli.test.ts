@@ -312,7 +312,7 @@ describe("graph-emulator as a process", () => {
       expect(lines.some((l) => /^\s*Trust it:\s+NODE_EXTRA_CA_CERTS=(\S+)$/.exec(l)?.[1] === caFile)).toBe(true);
       expect(first.stderr()).toBe("");
 
-      for (const f of ["ca.pem", "ca-key.pem", "server.pem", "server-key.pem", "signing-key.json", "state.json"]) {
+      for (const f of ["ca.pem", "ca-key.pem", "server.pem", "server-key.pem", "signing-key.json", "state/manifest.json"]) {
         expect(existsSync(join(dataDir, f)), f).toBe(true);
       }
       const ca = readFileSync(caFile, "utf8");
@@ -359,7 +359,8 @@ describe("graph-emulator as a process", () => {
       const exit = await stop(first);
       expect(exit).toEqual({ code: 0, signal: null });
       expect(first.stdout()).toContain("SIGTERM received");
-      const state = readFileSync(join(dataDir, "state.json"), "utf8");
+      // A clean stop folds the write-ahead log into the tenant's files.
+      const state = readFileSync(join(dataDir, "state", "tenants", CONTOSO.id, "users.json"), "utf8");
       expect(state).toContain(upn);
       expect(state).toContain(userId);
 
@@ -407,7 +408,7 @@ describe("graph-emulator as a process", () => {
       expect(created.status).toBe(201);
       expect(await stop(s)).toEqual({ code: 0, signal: null });
       expect(existsSync(join(dataDir, "signing-key.json"))).toBe(true);
-      expect(existsSync(join(dataDir, "state.json"))).toBe(false);
+      expect(existsSync(join(dataDir, "state"))).toBe(false);
     },
     2 * SPAWN_TIMEOUT,
   );

@@ -1,15 +1,24 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { once } from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
+import { loadStateDir } from "../../emulator/src/store/state-layout.ts";
+
+const CONTOSO_ID = "6e8c4f2a-1b3d-4c5e-9f7a-0b1c2d3e4f50";
+
+function stateFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
+}
 
 /**
  * Crash safety: kill the emulator with SIGKILL in the middle of a burst of
  * writes, start it again on the same data dir, and find every write that had
- * been acknowledged, in a valid state file with mode 0600. Ten times in a row.
+ * been acknowledged, in valid state files with mode 0600. Ten times in a row.
  */
 const ROOT = join(import.meta.dirname, "..", "..");
 const children: ChildProcess[] = [];
@@ -73,11 +82,12 @@ describe("crash safety", () => {
           child.kill("SIGKILL");
           await exited;
         }
-        const state = JSON.parse(readFileSync(join(dataDir, "state.json"), "utf8")) as { tenants: { defaultDomain: string; users: { userPrincipalName: string }[] }[] };
-        const stored = new Set(state.tenants.find((t) => t.defaultDomain === "contoso.onmicrosoft.com")!.users.map((u) => u.userPrincipalName.toLowerCase()));
+        // Read the folder as a restart does: partition files plus the write-ahead log.
+        const loaded = await loadStateDir(join(dataDir, "state"));
+        const stored = new Set(loaded!.state.tenants.find((t) => t.defaultDomain === "contoso.onmicrosoft.com")!.users.map((u) => u.userPrincipalName.toLowerCase()));
         const lost = acknowledged.filter((upn) => !stored.has(upn.toLowerCase()));
         expect(lost, `round ${round}: acknowledged but lost`).toEqual([]);
-        expect(statSync(join(dataDir, "state.json")).mode & 0o777).toBe(0o600);
+        for (const file of stateFiles(join(dataDir, "state"))) expect(statSync(file).mode & 0o777, file).toBe(0o600);
       }
       // A final start reads the file cleanly and still has everything.
       const { baseUrl, ca } = await start(dataDir);
@@ -95,7 +105,7 @@ describe("crash safety", () => {
       const stopped = once(child, "exit");
       child.kill("SIGTERM");
       await stopped;
-      const file = join(dataDir, "state.json");
+      const file = join(dataDir, "state", "tenants", CONTOSO_ID, "users.json");
       const { writeFileSync } = await import("node:fs");
       writeFileSync(file, '{"version":1,"tenants":[{"id":');
       const again = spawn(process.execPath, ["--import", "tsx", "emulator/src/main.ts", "--port", "0", "--data-dir", dataDir], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });

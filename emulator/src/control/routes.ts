@@ -1,3 +1,4 @@
+import { notePut, noteUnchanged, removeWhere } from "../store/changes.ts";
 import express, { Router, type Request, type Response } from "express";
 import type { z } from "zod";
 import type { Clock } from "../clock.ts";
@@ -145,8 +146,10 @@ export function controlRouter(deps: ControlDeps): Router {
     const key = String(req.params.sp).toLowerCase();
     const sp = store.write(id, (t) => {
       const found = t.servicePrincipals.find((x) => x.id.toLowerCase() === key || x.appId.toLowerCase() === key);
-      if (found) found.appRoleAssignments = [...new Set(input.appRoleAssignments)];
-      return found ? { ...found } : undefined;
+      if (!found) return noteUnchanged(t);
+      found.appRoleAssignments = [...new Set(input.appRoleAssignments)];
+      notePut(t, "servicePrincipals", found);
+      return { ...found };
     });
     if (!sp) throw new AdminError(404, "NotFound", `Service principal '${String(req.params.sp)}' does not exist (give its id or appId).`);
     res.json(sp);
@@ -154,11 +157,7 @@ export function controlRouter(deps: ControlDeps): Router {
   router.delete("/tenants/:tenant/servicePrincipals/:sp", (req, res) => {
     const id = tenantOf(store, req);
     const key = String(req.params.sp).toLowerCase();
-    const removed = store.write(id, (t) => {
-      const before = t.servicePrincipals.length;
-      t.servicePrincipals = t.servicePrincipals.filter((sp) => sp.id.toLowerCase() !== key && sp.appId.toLowerCase() !== key);
-      return before !== t.servicePrincipals.length;
-    });
+    const removed = store.write(id, (t) => removeWhere(t, "servicePrincipals", (sp) => sp.id.toLowerCase() === key || sp.appId.toLowerCase() === key) > 0 || noteUnchanged(t));
     if (!removed) throw new AdminError(404, "NotFound", `Service principal '${String(req.params.sp)}' does not exist (give its id or appId).`);
     res.status(204).end();
   });
@@ -181,16 +180,15 @@ export function controlRouter(deps: ControlDeps): Router {
       resource: GRAPH_RESOURCE,
       scopes: input.scopes,
     };
-    store.write(id, (t) => t.consentGrants.push(grant));
+    store.write(id, (t) => {
+      t.consentGrants.push(grant);
+      notePut(t, "consentGrants", grant);
+    });
     res.status(201).json(grant);
   });
   router.delete("/tenants/:tenant/consents/:grant", (req, res) => {
     const id = tenantOf(store, req);
-    const removed = store.write(id, (t) => {
-      const before = t.consentGrants.length;
-      t.consentGrants = t.consentGrants.filter((g) => g.id !== req.params.grant);
-      return before !== t.consentGrants.length;
-    });
+    const removed = store.write(id, (t) => removeWhere(t, "consentGrants", (g) => g.id === req.params.grant) > 0 || noteUnchanged(t));
     if (!removed) throw new AdminError(404, "NotFound", `Consent grant '${String(req.params.grant)}' does not exist.`);
     res.status(204).end();
   });

@@ -1,3 +1,4 @@
+import { noteUnchanged, removeWhere } from "../store/changes.ts";
 import express, { Router, type Request, type Response } from "express";
 import type { Clock } from "../clock.ts";
 import { parseDuration } from "../clock.ts";
@@ -123,11 +124,7 @@ export function dashboardRouter(deps: DashboardDeps): Router {
   router.post("/tenants/:tenant/consents/:grant/delete", (req, res) => {
     const id = tenantOr404(req, res);
     if (!id) return;
-    const removed = store.write(id, (t) => {
-      const before = t.consentGrants.length;
-      t.consentGrants = t.consentGrants.filter((g) => g.id !== req.params.grant);
-      return before !== t.consentGrants.length;
-    });
+    const removed = store.write(id, (t) => removeWhere(t, "consentGrants", (g) => g.id === req.params.grant) > 0 || noteUnchanged(t));
     if (!removed) return send(res, store.read(id, (t) => applicationsPage(ctx(req, { error: "That consent no longer exists." }), t)), 404);
     back(res, `/tenants/${id}`, "consent-revoked");
   });

@@ -1,3 +1,5 @@
+import { notePut, removeWhere } from "../store/changes.ts";
+import type { AuthCode } from "../store/types.ts";
 import { randomUUID } from "node:crypto";
 import type { Request, Response } from "express";
 import { entraErrors } from "../errors/entra-catalogue.ts";
@@ -168,8 +170,8 @@ function issueCode(deps: IdentityDeps, res: Response, ar: AuthorizeRequest, sess
   const code = newOpaqueGrant(session.tenantId);
   const now = deps.clock.nowMs();
   deps.store.write(session.tenantId, (t) => {
-    t.authCodes = t.authCodes.filter((c) => new Date(c.expiresAt).getTime() > now);
-    t.authCodes.push({
+    removeWhere(t, "authCodes", (c) => new Date(c.expiresAt).getTime() <= now);
+    const record: AuthCode = {
       hash: sha256(code),
       clientId: ar.resolved.app.appId,
       userId: session.userId,
@@ -181,7 +183,9 @@ function issueCode(deps: IdentityDeps, res: Response, ar: AuthorizeRequest, sess
       issuedAt: new Date(now).toISOString(),
       expiresAt: new Date(now + AUTH_CODE_LIFETIME_S * 1000).toISOString(),
       redeemedAt: null,
-    });
+    };
+    t.authCodes.push(record);
+    notePut(t, "authCodes", record);
   });
   sendRedirect(res, ar.target, {
     code,

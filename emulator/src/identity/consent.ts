@@ -1,3 +1,4 @@
+import { notePut } from "../store/changes.ts";
 import { randomUUID } from "node:crypto";
 import type { Store } from "../store/store.ts";
 import type { TenantState } from "../store/types.ts";
@@ -77,11 +78,14 @@ export function recordConsent(
       t.consentGrants.push(grant);
     }
     for (const s of scopes) if (!grant.scopes.some((g) => g.toLowerCase() === s.toLowerCase())) grant.scopes.push(s);
+    notePut(t, "consentGrants", grant);
   });
 }
 
 function ensureServicePrincipal(t: TenantState, resolved: ResolvedApp): void {
   const id = resolved.app.appId.toLowerCase();
   if (t.servicePrincipals.some((sp) => sp.appId.toLowerCase() === id)) return;
-  t.servicePrincipals.push({ id: randomUUID(), appId: resolved.app.appId, displayName: resolved.app.displayName, appRoleAssignments: [] });
+  const sp = { id: randomUUID(), appId: resolved.app.appId, displayName: resolved.app.displayName, appRoleAssignments: [] };
+  t.servicePrincipals.push(sp);
+  notePut(t, "servicePrincipals", sp);
 }

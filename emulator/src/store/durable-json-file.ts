@@ -38,9 +38,14 @@ export class DurableJsonFile<T> implements Adapter<T> {
   }
 
   async write(data: T): Promise<void> {
+    await this.writeText(JSON.stringify(data));
+  }
+
+  /** Writes text already serialised (so a caller can take it at a chosen instant). */
+  async writeText(text: string): Promise<void> {
     const handle = await open(this.#temp, "w", 0o600);
     try {
-      await handle.writeFile(JSON.stringify(data));
+      await handle.writeFile(text);
       await handle.sync();
     } finally {
       await handle.close();

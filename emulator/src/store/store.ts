@@ -1,7 +1,12 @@
-import { Low, Memory } from "lowdb";
-import { DurableJsonFile } from "./durable-json-file.ts";
+import { rename } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { StoreAudit } from "./audit.ts";
+import { beginChanges, endChanges, type Codecs } from "./changes.ts";
+import { DurableJsonFile, StoreFileError } from "./durable-json-file.ts";
+import { loadStateDir, type LoadProgress } from "./state-layout.ts";
+import { StateFiles } from "./state-files.ts";
 import type { EmulatorState, TenantState, TenantSummary } from "./types.ts";
-import { StoreFileError } from "./durable-json-file.ts";
+import { exists } from "./wal.ts";
 
 export { StoreFileError } from "./durable-json-file.ts";
 
@@ -14,7 +19,9 @@ export type DeepReadonly<T> = T extends (infer E)[]
 
 /**
  * The one way into emulator state. Every read goes through `read`, every change
- * through `write`, both scoped to one tenant; handlers never touch lowdb.
+ * through `write`, both scoped to one tenant; handlers never touch the files.
+ * Code that changes records inside `write` notes them (changes.ts: notePut,
+ * noteRemove, noteCollection, noteMeta) so that persisting costs what changed.
  */
 export interface Store {
   listTenants(): TenantSummary[];
@@ -34,50 +41,75 @@ export interface Store {
   importState(state: EmulatorState): Promise<void>;
   /** Waits until every change so far is on disk. */
   flush(): Promise<void>;
+  /** Flushes and folds the write-ahead log into the state files (on shutdown). */
+  close(): Promise<void>;
 }
 
 export interface StoreOptions {
-  /** JSON file to persist to; omit for a memory-only store. */
-  file?: string;
+  /** State folder to persist to; omit for a memory-only store. */
+  dir?: string | undefined;
   /** Builds the initial state (from fixtures) on first start and on reset. */
   seed: () => EmulatorState;
   /** Upgrades a tenant read from disk to the current shape. */
   normalize?: (tenant: TenantState) => TenantState;
+  /** Called while a state folder loads (files done, files in all). */
+  onLoadProgress?: LoadProgress;
+  /** How collections are written to disk and read back (default: as they are). */
+  codecs?: Codecs;
+  /** Fails every write that changes a record without noting it (for test runs). */
+  audit?: boolean;
+  /** Log size (bytes) past which it is folded into the state files; default 64 MiB. */
+  compactAtBytes?: number;
 }
 
-/** Opens the lowdb-backed store, seeding it when the file is new or empty. */
+/**
+ * Opens the store: from its state folder when it has one (a single
+ * `state.json` of an earlier version beside it is moved in), else from the
+ * seed.
+ */
 export async function openStore(options: StoreOptions): Promise<Store> {
-  const adapter = options.file ? new DurableJsonFile<EmulatorState>(options.file) : new Memory<EmulatorState>();
-  const db = new Low<EmulatorState>(adapter, { version: 1, tenants: [] });
-  await db.read();
-  if (db.data && (typeof db.data !== "object" || !Array.isArray(db.data.tenants))) {
-    throw new StoreFileError(`${options.file ?? "state"} does not hold emulator state (no "tenants" list). Move it away to start again from the fixtures.`);
+  if (!options.dir) return new StateStore(options.seed(), options, undefined);
+  let loaded = await loadStateDir(options.dir, options.onLoadProgress, options.codecs);
+  let state = loaded?.state;
+  const legacy = join(dirname(options.dir), "state.json");
+  if (!loaded && (await exists(legacy))) {
+    state = await readLegacyState(legacy);
+    loaded = null;
   }
-  if (!db.data || db.data.tenants.length === 0) {
-    db.data = options.seed();
-    await db.write();
-  } else if (options.normalize) {
-    db.data.tenants = db.data.tenants.map(options.normalize);
-  }
-  return new LowStore(db, options.seed);
+  if (state && state.tenants.length === 0) state = undefined;
+  if (state && options.normalize) state.tenants = state.tenants.map(options.normalize);
+  const initial = state ?? options.seed();
+  const files = await StateFiles.open(options.dir, initial, state && loaded ? loaded : null, { compactAt: options.compactAtBytes, codecs: options.codecs });
+  if (state && !loaded) await rename(legacy, `${legacy}.migrated`);
+  return new StateStore(initial, options, files);
 }
 
-class LowStore implements Store {
+async function readLegacyState(file: string): Promise<EmulatorState> {
+  const data = await new DurableJsonFile<EmulatorState>(file).read();
+  if (!data || typeof data !== "object" || !Array.isArray(data.tenants)) {
+    throw new StoreFileError(`${file} does not hold emulator state (no "tenants" list). Move it away to start again from the fixtures.`);
+  }
+  return data;
+}
+
+class StateStore implements Store {
+  #state: EmulatorState;
   #byId = new Map<string, TenantState>();
   #byName = new Map<string, string>();
-  #pending: Promise<void> = Promise.resolve();
-  #dirty = false;
-  #db: Low<EmulatorState>;
-  #seed: () => EmulatorState;
+  readonly #seed: () => EmulatorState;
+  readonly #files: StateFiles | undefined;
+  readonly #audit: StoreAudit | undefined;
 
-  constructor(db: Low<EmulatorState>, seed: () => EmulatorState) {
-    this.#db = db;
-    this.#seed = seed;
+  constructor(state: EmulatorState, options: StoreOptions, files: StateFiles | undefined) {
+    this.#state = state;
+    this.#seed = options.seed;
+    this.#files = files;
+    this.#audit = options.audit ? new StoreAudit() : undefined;
     this.#reindex();
   }
 
   listTenants(): TenantSummary[] {
-    return this.#db.data.tenants.map((t) => ({ id: t.id, defaultDomain: t.defaultDomain, displayName: t.displayName }));
+    return this.#state.tenants.map((t) => ({ id: t.id, defaultDomain: t.defaultDomain, displayName: t.displayName }));
   }
 
   resolveTenant(idOrDomain: string): string | undefined {
@@ -89,50 +121,66 @@ class LowStore implements Store {
   }
 
   write<T>(tenantId: string, fn: (tenant: TenantState) => T): T {
-    const result = fn(this.#get(tenantId));
-    this.#schedule();
+    const tenant = this.#get(tenantId);
+    const before = this.#audit?.before(tenant);
+    const set = beginChanges(tenant);
+    let result: T;
+    try {
+      result = fn(tenant);
+    } catch (err) {
+      // A write that fails before changing anything (validation) has nothing to persist.
+      if (set.changes.length > 0) this.#files?.record(tenant, set.changes);
+      throw err;
+    } finally {
+      endChanges(tenant);
+    }
+    if (before !== undefined) this.#audit?.check(tenant, before, set.changes);
+    if (set.changes.length > 0) this.#files?.record(tenant, set.changes);
+    else this.#files?.snapshotTenant(tenant);
     return result;
   }
 
   readAll<T>(fn: (tenants: readonly DeepReadonly<TenantState>[]) => T): T {
-    return fn(this.#db.data.tenants as DeepReadonly<TenantState>[]);
+    return fn(this.#state.tenants as DeepReadonly<TenantState>[]);
   }
 
   addTenant(tenant: TenantState): void {
     if (this.#byId.has(tenant.id.toLowerCase())) throw new Error(`Tenant ${tenant.id} already exists`);
-    this.#db.data.tenants.push(tenant);
+    this.#state.tenants.push(tenant);
     this.#reindex();
-    this.#schedule();
+    this.#files?.snapshotTenant(tenant, true);
   }
 
   removeTenant(tenantId: string): boolean {
-    const before = this.#db.data.tenants.length;
-    this.#db.data.tenants = this.#db.data.tenants.filter((t) => t.id !== tenantId);
+    const tenant = this.#byId.get(tenantId.toLowerCase());
+    if (!tenant) return false;
+    this.#state.tenants = this.#state.tenants.filter((t) => t !== tenant);
     this.#reindex();
-    this.#schedule();
-    return this.#db.data.tenants.length !== before;
+    this.#files?.removeTenant(tenant.id);
+    return true;
   }
 
   async reset(): Promise<void> {
-    this.#db.data = this.#seed();
-    this.#reindex();
-    this.#schedule();
-    await this.flush();
+    await this.importState(this.#seed());
   }
 
   exportState(): EmulatorState {
-    return structuredClone(this.#db.data);
+    return structuredClone(this.#state);
   }
 
   async importState(state: EmulatorState): Promise<void> {
-    this.#db.data = structuredClone(state);
+    this.#state = structuredClone(state);
     this.#reindex();
-    this.#schedule();
+    this.#files?.replaceAll(this.#state);
     await this.flush();
   }
 
   async flush(): Promise<void> {
-    await this.#pending;
+    await this.#files?.flush();
+  }
+
+  async close(): Promise<void> {
+    await this.#files?.close();
   }
 
   #get(tenantId: string): TenantState {
@@ -144,25 +192,10 @@ class LowStore implements Store {
   #reindex(): void {
     this.#byId.clear();
     this.#byName.clear();
-    for (const t of this.#db.data.tenants) {
+    for (const t of this.#state.tenants) {
       this.#byId.set(t.id.toLowerCase(), t);
       this.#byName.set(t.id.toLowerCase(), t.id);
       for (const d of t.domains) this.#byName.set(d.toLowerCase(), t.id);
     }
-  }
-
-  /** Coalesces bursts of changes into one write; a write failure is reported, never swallowed silently. */
-  #schedule(): void {
-    if (this.#dirty) return;
-    this.#dirty = true;
-    this.#pending = this.#pending.then(async () => {
-      await new Promise((r) => setImmediate(r));
-      this.#dirty = false;
-      try {
-        await this.#db.write();
-      } catch (err) {
-        console.error(`graph-emulator: could not persist state: ${(err as Error).message}`);
-      }
-    });
   }
 }

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Clock } from "../clock.ts";
-import type { TenantState, User, Application, Group } from "../store/types.ts";
+import type { TenantState, User, Application, Group, ConsentGrant, ServicePrincipal } from "../store/types.ts";
+import { notePut, removeWhere } from "../store/changes.ts";
 import { GRAPH_RESOURCE } from "../identity/consent.ts";
 import { findUser, insertUser, updateUser } from "../graph/users/model.ts";
 import type { z } from "zod";
@@ -129,6 +130,7 @@ export function addGroup(t: TenantState, raw: GroupInput): Group {
     members: [...new Set(members)],
   };
   t.groups.push(group);
+  notePut(t, "groups", group);
   return group;
 }
 
@@ -154,21 +156,26 @@ export function addApplication(t: TenantState, raw: ApplicationInput): CreatedAp
     applicationPermissions: input.applicationPermissions,
   };
   t.applications.push(application);
-  t.servicePrincipals.push({
+  notePut(t, "applications", application);
+  const sp: ServicePrincipal = {
     id: randomUUID(),
     appId,
     displayName: input.displayName,
     appRoleAssignments: input.adminConsent ? [...input.applicationPermissions] : [],
-  });
+  };
+  t.servicePrincipals.push(sp);
+  notePut(t, "servicePrincipals", sp);
   if (input.adminConsent && input.delegatedPermissions.length > 0) {
-    t.consentGrants.push({
+    const grant: ConsentGrant = {
       id: randomUUID(),
       clientId: appId,
       consentType: "AllPrincipals",
       principalId: null,
       resource: GRAPH_RESOURCE,
       scopes: [...input.delegatedPermissions],
-    });
+    };
+    t.consentGrants.push(grant);
+    notePut(t, "consentGrants", grant);
   }
   return { application, clientSecret };
 }
@@ -186,8 +193,11 @@ export function consentToForeignApp(
     t.servicePrincipals.push(sp);
   }
   for (const r of application) if (!sp.appRoleAssignments.includes(r)) sp.appRoleAssignments.push(r);
+  notePut(t, "servicePrincipals", sp);
   if (delegated.length > 0) {
-    t.consentGrants.push({ id: randomUUID(), clientId: app.appId, consentType: "AllPrincipals", principalId: null, resource: GRAPH_RESOURCE, scopes: delegated });
+    const grant: ConsentGrant = { id: randomUUID(), clientId: app.appId, consentType: "AllPrincipals", principalId: null, resource: GRAPH_RESOURCE, scopes: delegated };
+    t.consentGrants.push(grant);
+    notePut(t, "consentGrants", grant);
   }
 }
 
@@ -198,8 +208,12 @@ export function revokeSignInSessions(t: TenantState, userId: string, clock: Cloc
   const now = clock.now().toISOString();
   updateUser(t, user, { tokensValidFrom: now });
   // Mark existing tokens too, so one issued in the same millisecond is revoked as well.
-  for (const rt of t.refreshTokens) if (rt.userId === user.id && !rt.revokedAt) rt.revokedAt = now;
-  t.sessions = t.sessions.filter((s) => s.userId !== user.id);
+  for (const rt of t.refreshTokens) {
+    if (rt.userId !== user.id || rt.revokedAt) continue;
+    rt.revokedAt = now;
+    notePut(t, "refreshTokens", rt);
+  }
+  removeWhere(t, "sessions", (s) => s.userId === user.id);
 }
 
 export function patchUserAdmin(

@@ -1,3 +1,4 @@
+import { notePut, noteRemove } from "../../store/changes.ts";
 import type { Request, Response } from "express";
 import { GraphError, graphErrors } from "../../errors/graph-error.ts";
 import type { DeepReadonly } from "../../store/store.ts";
@@ -101,6 +102,7 @@ export function calendarHandlers(deps: CalendarDeps) {
           const color = input.color ?? "auto";
           const c: Calendar = { id: newId("calendar", call.owner.id), ownerId: call.owner.id, name: input.name as string, isDefault: false, color, hexColor: HEX[color] ?? "", changeKey: newChangeKey(), shares: [] };
           t.calendars.push(c);
+          notePut(t, "calendars", c);
           return calendarJson(c, call);
         });
         res.status(201).json({ "@odata.context": contextUrl(res, call, "calendars", undefined, true), ...json });
@@ -121,6 +123,7 @@ export function calendarHandlers(deps: CalendarDeps) {
             c.hexColor = HEX[input.color] ?? "";
           }
           c.changeKey = newChangeKey();
+          notePut(t, "calendars", c);
           return calendarJson(c, call);
         });
         res.json({ "@odata.context": contextUrl(res, call, "calendars", undefined, true), ...json });
@@ -134,6 +137,7 @@ export function calendarHandlers(deps: CalendarDeps) {
           if (c.isDefault) throw graphErrors.deleteDefaultCalendar();
           for (const e of [...eventIndex(t).ofOwner(call.owner.id)]) if (e.calendarId === c.id) removeEvent(t, e);
           t.calendars.splice(t.calendars.indexOf(c), 1);
+          noteRemove(t, "calendars", c);
         });
         res.status(204).end();
       };

@@ -1,3 +1,4 @@
+import { notePut, noteRemove } from "../../store/changes.ts";
 import type { DeepReadonly } from "../../store/store.ts";
 import type { CalendarEvent, TenantState } from "../../store/types.ts";
 
@@ -21,7 +22,8 @@ export class EventIndex {
   /** Window layouts per mailbox, rebuilt after a change to that mailbox. */
   readonly #layouts = new Map<string, OwnerLayout>();
   readonly byOwner = new Map<string, Map<string, CalendarEvent>>();
-  readonly byICalUId = new Map<string, Map<string, CalendarEvent>>();
+  /** A meeting's copies by iCalUId: the event itself while it has one copy (most events), a map once it has more. */
+  readonly #byICalUId = new Map<string, CalendarEvent | Map<string, CalendarEvent>>();
   /** Exceptions per series master id, keyed by original start. */
   readonly exceptions = new Map<string, Map<number, CalendarEvent>>();
 
@@ -60,9 +62,10 @@ export class EventIndex {
     let owner = this.byOwner.get(e.ownerId);
     if (!owner) this.byOwner.set(e.ownerId, (owner = new Map()));
     owner.set(e.id, e);
-    let copies = this.byICalUId.get(e.iCalUId);
-    if (!copies) this.byICalUId.set(e.iCalUId, (copies = new Map()));
-    copies.set(e.id, e);
+    const copies = this.#byICalUId.get(e.iCalUId);
+    if (!copies || copies === e) this.#byICalUId.set(e.iCalUId, e);
+    else if (copies instanceof Map) copies.set(e.id, e);
+    else this.#byICalUId.set(e.iCalUId, new Map([[copies.id, copies], [e.id, e]]));
     if (e.type === "exception" && e.seriesMasterId && e.originalStartMs !== null) {
       let ex = this.exceptions.get(e.seriesMasterId);
       if (!ex) this.exceptions.set(e.seriesMasterId, (ex = new Map()));
@@ -74,15 +77,18 @@ export class EventIndex {
     this.#layouts.delete(e.ownerId);
     this.byId.delete(e.id);
     this.byOwner.get(e.ownerId)?.delete(e.id);
-    const copies = this.byICalUId.get(e.iCalUId);
-    copies?.delete(e.id);
-    if (copies && copies.size === 0) this.byICalUId.delete(e.iCalUId);
+    const copies = this.#byICalUId.get(e.iCalUId);
+    if (copies instanceof Map) {
+      copies.delete(e.id);
+      if (copies.size === 0) this.#byICalUId.delete(e.iCalUId);
+    } else if (copies?.id === e.id) this.#byICalUId.delete(e.iCalUId);
     if (e.type === "exception" && e.seriesMasterId && e.originalStartMs !== null) this.exceptions.get(e.seriesMasterId)?.delete(e.originalStartMs);
   }
 
   /** Copies of one meeting (or one series) across mailboxes. */
   copiesOf(iCalUId: string): Iterable<CalendarEvent> {
-    return this.byICalUId.get(iCalUId)?.values() ?? [];
+    const copies = this.#byICalUId.get(iCalUId);
+    return copies instanceof Map ? copies.values() : copies ? [copies] : [];
   }
 
   /** Events of one mailbox (every calendar). */
@@ -109,10 +115,17 @@ export function eventIndex(t: DeepReadonly<TenantState> | TenantState): EventInd
   return index;
 }
 
+/** Records an event changed in place: noted for the store, and its mailbox's window layout rebuilt. */
+export function changedEvent(t: TenantState, e: CalendarEvent): void {
+  eventIndex(t).touched(e);
+  notePut(t, "events", e);
+}
+
 export function addEvent(t: TenantState, e: CalendarEvent): void {
   const index = eventIndex(t);
   t.events.push(e);
   index.add(e);
+  notePut(t, "events", e);
 }
 
 export function removeEvent(t: TenantState, e: CalendarEvent): void {
@@ -120,6 +133,7 @@ export function removeEvent(t: TenantState, e: CalendarEvent): void {
   const at = t.events.lastIndexOf(e);
   if (at >= 0) t.events.splice(at, 1);
   index.remove(e);
+  noteRemove(t, "events", e);
 }
 
 /** Re-files an event whose indexed keys (type, series, iCalUId) changed. */
@@ -127,4 +141,5 @@ export function reindexEvent(t: TenantState, e: CalendarEvent, before: Pick<Cale
   const index = eventIndex(t);
   index.remove({ ...e, ...before });
   index.add(e);
+  notePut(t, "events", e);
 }

@@ -2,7 +2,7 @@ import { graphErrors } from "../../errors/graph-error.ts";
 import type { CalendarEvent, PatternedRecurrence } from "../../store/calendar-types.ts";
 import type { TenantState } from "../../store/types.ts";
 import { dayOf, formatInstant, formatLocal, parseDateTime } from "./date-time.ts";
-import { addEvent, eventIndex, reindexEvent, removeEvent } from "./event-index.ts";
+import { addEvent, changedEvent, eventIndex, reindexEvent, removeEvent } from "./event-index.ts";
 import { checkTimes, emptyLocation, recurrenceFor, type EventInput, type TimeInput } from "./event-input.ts";
 import { isOccurrenceStart, neighbours } from "./expand.ts";
 import { decodeId, newChangeKey, newICalUId, newId, occurrenceId } from "./ids.ts";
@@ -28,9 +28,10 @@ export function storedTime(dt: CalendarEvent["start"], utcMs: number): TimeInput
   return { zone, localMs: parseDateTime(dt.dateTime)?.localMs ?? utcToLocal(utcMs, zone.iana), utcMs };
 }
 
-function touch(e: CalendarEvent, nowMs: number): void {
+function touch(t: TenantState, e: CalendarEvent, nowMs: number): void {
   e.changeKey = newChangeKey();
   e.lastModifiedDateTime = formatInstant(nowMs);
+  changedEvent(t, e);
 }
 
 /**
@@ -203,7 +204,7 @@ export function updateEvent(t: TenantState, e: CalendarEvent, input: EventInput,
   }
   const before = { type: e.type, seriesMasterId: e.seriesMasterId, originalStartMs: e.originalStartMs, iCalUId: e.iCalUId };
   Object.assign(e, draft);
-  touch(e, nowMs);
+  touch(t, e, nowMs);
   const index = eventIndex(t);
   if (rescheduled && before.type === "seriesMaster") {
     for (const ex of [...index.exceptionsOf(e.id).values()]) removeEvent(t, ex);
@@ -214,7 +215,7 @@ export function updateEvent(t: TenantState, e: CalendarEvent, input: EventInput,
   if (e.type === "seriesMaster" && !rescheduled) {
     for (const ex of index.exceptionsOf(e.id).values()) {
       applyPlain(ex, input);
-      touch(ex, nowMs);
+      touch(t, ex, nowMs);
     }
   }
 }
@@ -294,13 +295,17 @@ export function updateRef(t: TenantState, ref: EventRef, input: EventInput, nowM
 /** Deletes an event; an occurrence or exception becomes a deleted occurrence of its series. */
 export function deleteRef(t: TenantState, ref: EventRef): void {
   if (ref.kind === "occurrence") {
-    ref.master.deletedOccurrences.push(ref.originalStartMs);
+    ref.master.deletedOccurrences = [...ref.master.deletedOccurrences, ref.originalStartMs];
+    changedEvent(t, ref.master);
     return;
   }
   const e = ref.event;
   if (e.type === "exception") {
     const master = e.seriesMasterId ? eventIndex(t).byId.get(e.seriesMasterId) : undefined;
-    if (master && e.originalStartMs !== null) master.deletedOccurrences.push(e.originalStartMs);
+    if (master && e.originalStartMs !== null) {
+      master.deletedOccurrences = [...master.deletedOccurrences, e.originalStartMs];
+      changedEvent(t, master);
+    }
     removeEvent(t, e);
     return;
   }

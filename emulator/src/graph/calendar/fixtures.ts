@@ -1,3 +1,4 @@
+import { noteCollection, noteUnchanged } from "../../store/changes.ts";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -81,6 +82,7 @@ export function readCalendarFixtures(dir = CALENDAR_FIXTURES): Map<string, SeedM
 const withFraction = (t: string) => (t.length === 5 ? `${t}:00.0000000` : t.length === 8 ? `${t}.0000000` : t.padEnd(16, "0"));
 
 function seed(t: TenantState, mailboxes: SeedMailbox[], nowMs: number): void {
+  noteCollection(t, "calendars");
   for (const m of mailboxes) {
     const user = findUser(t, m.user);
     if (!user) continue;
@@ -115,5 +117,6 @@ export function seedTenantCalendars(store: Store, fixtures: Map<string, SeedMail
   if (!store.read(tenantId, (t) => t.calendars.length === 0)) return;
   store.write(tenantId, (t) => {
     if (t.calendars.length === 0) seed(t, mailboxes, nowMs);
+    else noteUnchanged(t);
   });
 }

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 
 /**
  * Outlook-looking ids. Every id is URL-safe base64 of: a fixed 5-byte header
@@ -22,8 +22,9 @@ function encode(bytes: Buffer): string {
   return bytes.toString("base64").replace(/\+/g, "-").replace(/\//g, "_");
 }
 
-export function newId(kind: "calendar" | "event", ownerId: string): string {
-  return encode(Buffer.concat([Buffer.from([...HEADER, KIND[kind]]), guidBytes(ownerId), randomBytes(16)]));
+/** A new id; `random` (16 bytes) makes it reproducible, as generated data must be. */
+export function newId(kind: "calendar" | "event", ownerId: string, random: Buffer = randomBytes(16)): string {
+  return encode(Buffer.concat([Buffer.from([...HEADER, KIND[kind]]), guidBytes(ownerId), random]));
 }
 
 /** The id of one occurrence of a series: the master's id plus the occurrence's original start. */
@@ -64,8 +65,8 @@ export function decodeId(id: string): DecodedId | undefined {
 }
 
 /** A change key (and the etag built on it): new on every change. */
-export function newChangeKey(): string {
-  return randomBytes(16).toString("base64");
+export function newChangeKey(random: Buffer = randomBytes(16)): string {
+  return random.toString("base64");
 }
 
 const ICAL_PREFIX = "040000008200E00074C5B7101A82E008";
@@ -74,11 +75,11 @@ const ICAL_PREFIX = "040000008200E00074C5B7101A82E008";
  * An iCalendar UID in Outlook's Global Object ID form. Bytes 16-19 hold the
  * occurrence date (zero for the series), so occurrences get their own iCalUId.
  */
-export function newICalUId(nowMs: number): string {
+export function newICalUId(nowMs: number, random: Buffer = randomBytes(16)): string {
   const filetime = (BigInt(nowMs) + 11_644_473_600_000n) * 10_000n;
   const ft = Buffer.alloc(8);
   ft.writeBigUInt64LE(filetime);
-  const uid = randomUUID().replace(/-/g, "").toUpperCase();
+  const uid = random.toString("hex").toUpperCase();
   return `${ICAL_PREFIX}00000000${ft.toString("hex").toUpperCase()}${"0".repeat(16)}10000000${uid}`;
 }
 

@@ -1,3 +1,4 @@
+import { notePut, noteUnchanged } from "../../store/changes.ts";
 import type { DeepReadonly, Store } from "../../store/store.ts";
 import type { WorkingHours } from "../../store/calendar-types.ts";
 import type { Calendar, TenantState, User } from "../../store/types.ts";
@@ -45,7 +46,10 @@ export function defaultCalendarOf<T extends ReadTenant>(t: T, ownerId: string): 
 /** The default calendar of a mailbox, created when missing (inside a write). */
 export function ensureDefaultCalendar(t: TenantState, ownerId: string): Calendar {
   const existing = defaultCalendarOf(t, ownerId);
-  if (existing) return existing;
+  if (existing) {
+    noteUnchanged(t);
+    return existing;
+  }
   const calendar: Calendar = {
     id: newId("calendar", ownerId),
     ownerId,
@@ -57,6 +61,7 @@ export function ensureDefaultCalendar(t: TenantState, ownerId: string): Calendar
     shares: [],
   };
   t.calendars.push(calendar);
+  notePut(t, "calendars", calendar);
   return calendar;
 }
 

@@ -2,7 +2,7 @@ import { graphErrors } from "../../errors/graph-error.ts";
 import type { CalendarEvent, ResponseType, TimeSlot } from "../../store/calendar-types.ts";
 import type { TenantState } from "../../store/types.ts";
 import { formatInstant } from "./date-time.ts";
-import { addEvent, eventIndex, removeEvent } from "./event-index.ts";
+import { addEvent, changedEvent, eventIndex, removeEvent } from "./event-index.ts";
 import { deleteRef, materialize, NO_RESPONSE_TIME, type EventRef } from "./events-model.ts";
 import { newChangeKey, newId, occurrenceId } from "./ids.ts";
 import { ensureDefaultCalendar, findUser } from "./mailbox.ts";
@@ -75,11 +75,12 @@ function newCopy(t: TenantState, organizerEvent: CalendarEvent, userId: string, 
   return copy;
 }
 
-function cancelCopy(e: CalendarEvent, nowMs: number): void {
+function cancelCopy(t: TenantState, e: CalendarEvent, nowMs: number): void {
   e.isCancelled = true;
   if (!e.subject.startsWith(CANCELED)) e.subject = `${CANCELED}${e.subject}`;
   e.changeKey = newChangeKey();
   e.lastModifiedDateTime = formatInstant(nowMs);
+  changedEvent(t, e);
 }
 
 /**
@@ -90,10 +91,13 @@ function cancelCopy(e: CalendarEvent, nowMs: number): void {
 export function syncAttendees(t: TenantState, e: CalendarEvent, nowMs: number, scheduleChanged: boolean): void {
   if (!e.isOrganizer || e.type === "exception") return;
   const wanted = invitees(t, e);
-  if (scheduleChanged) for (const a of e.attendees) a.status = { response: "none", time: NO_RESPONSE_TIME };
+  if (scheduleChanged) {
+    for (const a of e.attendees) a.status = { response: "none", time: NO_RESPONSE_TIME };
+    changedEvent(t, e);
+  }
   for (const copy of attendeeCopies(t, e)) {
     if (!wanted.has(copy.ownerId)) {
-      if (!copy.isCancelled) cancelCopy(copy, nowMs);
+      if (!copy.isCancelled) cancelCopy(t, copy, nowMs);
       continue;
     }
     wanted.delete(copy.ownerId);
@@ -110,12 +114,14 @@ export function syncAttendees(t: TenantState, e: CalendarEvent, nowMs: number, s
       // Series-wide changes reach the attendee's changed occurrences too (not cancelled ones).
       const organizerExceptions = eventIndex(t).exceptionsOf(e.id);
       for (const ex of eventIndex(t).exceptionsOf(copy.id).values()) {
-        if (!ex.isCancelled) copyShared(organizerExceptions.get(ex.originalStartMs as number) ?? e, ex, UNTIMED);
+        if (ex.isCancelled) continue;
+        copyShared(organizerExceptions.get(ex.originalStartMs as number) ?? e, ex, UNTIMED);
+        changedEvent(t, ex);
       }
     }
     copy.changeKey = newChangeKey();
     copy.lastModifiedDateTime = formatInstant(nowMs);
-    eventIndex(t).touched(copy);
+    changedEvent(t, copy);
   }
   for (const userId of wanted.keys()) newCopy(t, e, userId, nowMs);
 }
@@ -130,7 +136,7 @@ export function syncException(t: TenantState, ex: CalendarEvent, nowMs: number):
     const keep = { responseStatus: target.responseStatus, showAs: target.showAs, isCancelled: target.isCancelled };
     copyShared(ex, target);
     Object.assign(target, keep, { recurrence: null });
-    eventIndex(t).touched(target);
+    changedEvent(t, target);
   }
 }
 
@@ -141,8 +147,8 @@ export function cancelMeeting(t: TenantState, ref: EventRef, nowMs: number): voi
   const originalStart = ref.kind === "occurrence" ? ref.originalStartMs : e.type === "exception" ? e.originalStartMs : null;
   if (master && master.isOrganizer) {
     for (const copy of attendeeCopies(t, master)) {
-      if (originalStart === null) cancelCopy(copy, nowMs);
-      else cancelCopy(materialize(t, copy, originalStart, nowMs), nowMs);
+      if (originalStart === null) cancelCopy(t, copy, nowMs);
+      else cancelCopy(t, materialize(t, copy, originalStart, nowMs), nowMs);
     }
   }
   deleteRef(t, ref);
@@ -176,6 +182,7 @@ export function respond(t: TenantState, ref: EventRef, reply: Reply, attendeeAdd
     target.showAs = reply.response === "accepted" ? (organizer?.showAs ?? "busy") : "tentative";
     target.changeKey = newChangeKey();
     target.lastModifiedDateTime = now;
+    changedEvent(t, target);
   }
   // Per-occurrence answers stay on the attendee's side; the organizer's list tracks the series.
   if (!reply.sendResponse || !organizer || ref.kind === "occurrence" || e.type === "exception") return;
@@ -185,4 +192,5 @@ export function respond(t: TenantState, ref: EventRef, reply: Reply, attendeeAdd
   attendee.status = { response: reply.response, time: now };
   attendee.proposedNewTime = reply.proposedNewTime;
   organizer.changeKey = newChangeKey();
+  changedEvent(t, organizer);
 }

@@ -1,6 +1,7 @@
 import type { DeepReadonly } from "../../store/store.ts";
 import type { TenantState, User, UserChange } from "../../store/types.ts";
 import { userIndex } from "./user-index.ts";
+import { notePut, noteRemove, noteUnchanged, removeWhere } from "../../store/changes.ts";
 
 /**
  * Every change to a tenant's users goes through these functions (Graph
@@ -29,7 +30,9 @@ export function directReportsOf<T extends AnyTenant>(t: T, managerId: string): r
 
 function log(t: TenantState, change: Omit<UserChange, "seq">): void {
   t.userChanges ??= [];
-  t.userChanges.push({ seq: t.userChanges.length + 1, ...change });
+  const entry = { seq: t.userChanges.length + 1, ...change };
+  t.userChanges.push(entry);
+  notePut(t, "userChanges", entry);
 }
 
 /** The position of the newest change; a delta token remembers it. */
@@ -42,6 +45,7 @@ export function insertUser(t: TenantState, user: User): void {
   const index = userIndex(t);
   t.users.push(user);
   index.noteInsert(user);
+  notePut(t, "users", user);
   log(t, { userId: user.id, kind: "created" });
 }
 
@@ -59,7 +63,9 @@ export function updateUser(t: TenantState, user: User, changes: Readonly<Record<
     else user[name] = value;
   }
   const changed = Object.keys(before);
-  if (changed.length > 0) {
+  if (changed.length === 0) noteUnchanged(t);
+  else {
+    notePut(t, "users", user);
     index.noteUpdate(user, before);
     log(t, { userId: user.id, kind: "updated", properties: changed });
   }
@@ -77,9 +83,14 @@ export function removeUser(t: TenantState, user: User): void {
   const at = t.users.indexOf(user);
   if (at >= 0) t.users.splice(at, 1);
   index.noteDelete(user);
-  for (const g of t.groups) if (g.members.includes(user.id)) g.members = g.members.filter((m) => m !== user.id);
-  t.sessions = t.sessions.filter((s) => s.userId !== user.id);
-  t.refreshTokens = t.refreshTokens.filter((r) => r.userId !== user.id);
-  t.authCodes = t.authCodes.filter((c) => c.userId !== user.id);
+  noteRemove(t, "users", user);
+  for (const g of t.groups) {
+    if (!g.members.includes(user.id)) continue;
+    g.members = g.members.filter((m) => m !== user.id);
+    notePut(t, "groups", g);
+  }
+  removeWhere(t, "sessions", (s) => s.userId === user.id);
+  removeWhere(t, "refreshTokens", (r) => r.userId === user.id);
+  removeWhere(t, "authCodes", (c) => c.userId === user.id);
   log(t, { userId: user.id, kind: "deleted" });
 }

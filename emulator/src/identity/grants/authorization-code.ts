@@ -1,3 +1,4 @@
+import { notePut, noteUnchanged } from "../../store/changes.ts";
 import { createHash } from "node:crypto";
 import { entraErrors } from "../../errors/entra-catalogue.ts";
 import { authenticateClient } from "../client-auth.ts";
@@ -36,7 +37,9 @@ export const authorizationCodeGrant: Grant = {
     const now = deps.clock.now().toISOString();
     deps.store.write(tenantId, (t) => {
       const c = t.authCodes.find((x) => x.hash === hash);
-      if (c) c.redeemedAt = now;
+      if (!c) return noteUnchanged(t);
+      c.redeemedAt = now;
+      notePut(t, "authCodes", c);
     });
     const user = findUserById(deps.store, tenantId, record.userId);
     if (!user) throw entraErrors.malformedGrant();

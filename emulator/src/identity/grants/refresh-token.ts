@@ -1,3 +1,4 @@
+import { notePut, noteUnchanged, removeWhere } from "../../store/changes.ts";
 import { entraErrors } from "../../errors/entra-catalogue.ts";
 import { authenticateClient } from "../client-auth.ts";
 import { checkConsent, grantedScopes } from "../consent.ts";
@@ -44,10 +45,13 @@ export const refreshTokenGrant: Grant = {
     const now = deps.clock.now().toISOString();
     deps.store.write(tenantId, (t) => {
       const r = t.refreshTokens.find((x) => x.hash === hash);
-      if (r) r.lastUsedAt = now;
+      if (r) {
+        r.lastUsedAt = now;
+        notePut(t, "refreshTokens", r);
+      } else noteUnchanged(t);
       // Forget refresh tokens long past use (twice the window, so late callers still get 700082).
       const horizon = deps.clock.nowMs() - 2 * REFRESH_TOKEN_INACTIVITY_DAYS * DAY_MS;
-      t.refreshTokens = t.refreshTokens.filter((x) => new Date(x.lastUsedAt).getTime() >= horizon);
+      removeWhere(t, "refreshTokens", (x) => new Date(x.lastUsedAt).getTime() < horizon);
     });
     return issueUserTokens(deps, {
       origin: req.origin,

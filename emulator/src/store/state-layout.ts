@@ -1,0 +1,211 @@
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
+import { Low } from "lowdb";
+import { COLLECTIONS, COLLECTION_KEYS, collectionOfPartition, partitionOf, type Codecs, type CollectionName } from "./changes.ts";
+import { DurableJsonFile, StoreFileError } from "./durable-json-file.ts";
+import type { EmulatorState, TenantState } from "./types.ts";
+import { readWal, type WalBatch } from "./wal.ts";
+
+/**
+ * The state folder on disk:
+ *   manifest.json                   { format, tenants: [ids in order] }
+ *   tenants/<id>/meta.json          { lsn, data: the tenant's own fields }
+ *   tenants/<id>/<partition>.json   { lsn, records: [...] } — one per collection; events in 64 by mailbox
+ *   wal.jsonl, wal-<lsn>.jsonl      the write-ahead log and logs rotated out by a compaction
+ * Each file says up to which log sequence number (lsn) it holds the state, so
+ * loading replays only the newer log entries onto it.
+ */
+
+export const FORMAT = 2;
+export interface Manifest {
+  format: number;
+  tenants: string[];
+}
+export interface PartitionFile {
+  lsn: number;
+  records: Record<string, unknown>[];
+}
+export interface MetaFile {
+  lsn: number;
+  data: Record<string, unknown>;
+}
+
+export const manifestPath = (dir: string) => join(dir, "manifest.json");
+export const tenantDir = (dir: string, tenantId: string) => join(dir, "tenants", tenantId);
+export const partitionPath = (dir: string, tenantId: string, partition: string) => join(tenantDir(dir, tenantId), `${partition}.json`);
+export const metaPath = (dir: string, tenantId: string) => join(tenantDir(dir, tenantId), "meta.json");
+export const walPath = (dir: string) => join(dir, "wal.jsonl");
+export const rotatedWalPath = (dir: string, lsn: number) => join(dir, `wal-${String(lsn).padStart(12, "0")}.jsonl`);
+
+/** Reads one JSON file through lowdb; null when it does not exist. */
+export async function readJson<T>(file: string): Promise<T | null> {
+  const db = new Low<T | null>(new DurableJsonFile<T | null>(file), null);
+  await db.read();
+  return db.data;
+}
+
+/** Writes one JSON file durably (temporary file, fsync, rename, mode 0600) through lowdb. */
+export async function writeJson<T>(file: string, data: T): Promise<void> {
+  const db = new Low<T>(new DurableJsonFile<T>(file), data);
+  await db.write();
+}
+
+/** The tenant's own fields: everything but its collections. */
+export function metaOf(t: TenantState): Record<string, unknown> {
+  const meta: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(t)) if (!(k in COLLECTION_KEYS)) meta[k] = v;
+  return meta;
+}
+
+/** A tenant's records grouped by partition. */
+export function partitionRecords(t: TenantState, collections: readonly CollectionName[] = COLLECTIONS): Map<string, Record<string, unknown>[]> {
+  const out = new Map<string, Record<string, unknown>[]>();
+  for (const c of collections) {
+    for (const r of t[c] as unknown as Record<string, unknown>[]) {
+      const p = partitionOf(c, r);
+      let list = out.get(p);
+      if (!list) out.set(p, (list = []));
+      list.push(r);
+    }
+  }
+  return out;
+}
+
+/** The records of one partition, as memory holds them now. */
+export function recordsOfPartition(t: TenantState, partition: string): Record<string, unknown>[] {
+  const collection = collectionOfPartition(partition);
+  if (!collection) return [];
+  const records = t[collection] as unknown as Record<string, unknown>[];
+  if (collection !== "events") return records;
+  const byOwner = new Map<unknown, string>();
+  return records.filter((r) => {
+    let p = byOwner.get(r.ownerId);
+    if (p === undefined) byOwner.set(r.ownerId, (p = partitionOf("events", r)));
+    return p === partition;
+  });
+}
+
+export async function rotatedWals(dir: string): Promise<{ lsn: number; file: string }[]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  return names
+    .map((n) => /^wal-(\d+)\.jsonl$/.exec(n))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ lsn: Number(m[1]), file: join(dir, m[0]) }))
+    .sort((a, b) => a.lsn - b.lsn);
+}
+
+export interface LoadedState {
+  state: EmulatorState;
+  lsn: number;
+  /** "tenantId/partition" of every partition the log changed beyond its file. */
+  dirty: Set<string>;
+  /** "tenantId/partition" of every partition file on disk. */
+  onDisk: Set<string>;
+}
+
+export type LoadProgress = (done: number, total: number) => void;
+
+/** Loads the state folder: the manifest, every tenant's files, then the log entries newer than each file. */
+export async function loadStateDir(dir: string, onProgress: LoadProgress = () => {}, codecs: Codecs = {}): Promise<LoadedState | null> {
+  const manifest = await readJson<Manifest>(manifestPath(dir));
+  if (!manifest) return null;
+  if (manifest.format !== FORMAT || !Array.isArray(manifest.tenants)) {
+    throw new StoreFileError(`${manifestPath(dir)} is not a state manifest of format ${FORMAT}. Move the folder away to start again from the fixtures.`);
+  }
+  const files: { tenantId: string; name: string }[] = [];
+  for (const tenantId of manifest.tenants) {
+    const names = await readdir(tenantDir(dir, tenantId)).catch(() => {
+      throw new StoreFileError(`${tenantDir(dir, tenantId)} is missing but ${manifestPath(dir)} lists it. Restore it, or move the state folder away to start again from the fixtures.`);
+    });
+    for (const name of names) if (name.endsWith(".json")) files.push({ tenantId, name: name.slice(0, -5) });
+  }
+  const tenants = new Map<string, Record<string, unknown>>();
+  const lsnOf = new Map<string, number>();
+  const onDisk = new Set<string>();
+  for (const id of manifest.tenants) tenants.set(id, Object.fromEntries(COLLECTIONS.map((c) => [c, []])));
+  let done = 0;
+  for (const { tenantId, name } of files) {
+    const tenant = tenants.get(tenantId) as Record<string, unknown>;
+    if (name === "meta") {
+      const meta = await readJson<MetaFile>(metaPath(dir, tenantId));
+      Object.assign(tenant, meta?.data);
+      lsnOf.set(`${tenantId}/meta`, meta?.lsn ?? 0);
+    } else {
+      const collection = collectionOfPartition(name);
+      const file = collection ? await readJson<PartitionFile>(partitionPath(dir, tenantId, name)) : null;
+      if (collection && file) {
+        if (!Array.isArray(file.records)) throw new StoreFileError(`${partitionPath(dir, tenantId, name)} holds no "records" list.`);
+        const decode = codecs[collection]?.decode;
+        const list = tenant[collection] as unknown[];
+        for (const r of file.records) list.push(decode ? decode(r) : r);
+        lsnOf.set(`${tenantId}/${name}`, file.lsn);
+        onDisk.add(`${tenantId}/${name}`);
+      }
+    }
+    onProgress(++done, files.length);
+  }
+  const logs = [...(await rotatedWals(dir)).map((r) => r.file), walPath(dir)];
+  const batches: WalBatch[] = [];
+  for (const file of logs) batches.push(...(await readWal(file)));
+  const { lsn, dirty } = replay(tenants, lsnOf, batches, codecs);
+  for (const codec of Object.values(codecs)) codec.done?.();
+  const state: EmulatorState = { version: 1, tenants: manifest.tenants.map((id) => tenants.get(id) as unknown as TenantState) };
+  return { state, lsn, dirty, onDisk };
+}
+
+/** Applies log entries newer than each file's lsn, in order; keeps record order (updates in place, additions at the end). */
+function replay(tenants: Map<string, Record<string, unknown>>, lsnOf: Map<string, number>, batches: WalBatch[], codecs: Codecs): { lsn: number; dirty: Set<string> } {
+  const decode = (collection: CollectionName, r: Record<string, unknown>) => codecs[collection]?.decode(r) ?? r;
+  let lsn = Math.max(0, ...lsnOf.values());
+  const dirty = new Set<string>();
+  const maps = new Map<string, Map<string | number, Record<string, unknown>>>();
+  const mapOf = (tenantId: string, collection: CollectionName) => {
+    const k = `${tenantId}/${collection}`;
+    let m = maps.get(k);
+    if (!m) {
+      const list = (tenants.get(tenantId) as Record<string, unknown>)[collection] as Record<string, unknown>[];
+      m = new Map(list.map((r) => [r[COLLECTION_KEYS[collection]] as string | number, r]));
+      maps.set(k, m);
+    }
+    return m;
+  };
+  const newer = (b: WalBatch, tenantId: string, partition: string) => b.lsn > (lsnOf.get(`${tenantId}/${partition}`) ?? 0);
+  for (const b of batches) {
+    lsn = Math.max(lsn, b.lsn);
+    for (const e of b.entries) {
+      const tenant = tenants.get(e[1]);
+      if (!tenant) continue; // a tenant removed since
+      if (e[0] === "m") {
+        if (newer(b, e[1], "meta")) {
+          Object.assign(tenant, e[2]);
+          dirty.add(`${e[1]}/meta`);
+        }
+        continue;
+      }
+      if (e[0] === "c") {
+        const collection = e[2] as CollectionName;
+        const m = mapOf(e[1], collection);
+        for (const [key, r] of m) if (newer(b, e[1], partitionOf(collection, r))) m.delete(key);
+        for (const raw of e[3]) {
+          const r = decode(collection, raw);
+          const p = partitionOf(collection, r);
+          if (!newer(b, e[1], p)) continue;
+          m.set(r[COLLECTION_KEYS[collection]] as string | number, r);
+          dirty.add(`${e[1]}/${p}`);
+        }
+        continue;
+      }
+      const collection = collectionOfPartition(e[2]);
+      if (!collection || !newer(b, e[1], e[2])) continue;
+      dirty.add(`${e[1]}/${e[2]}`);
+      const m = mapOf(e[1], collection);
+      if (e[0] === "p") m.set(e[3][COLLECTION_KEYS[collection]] as string | number, decode(collection, e[3]));
+      else m.delete(e[3]);
+    }
+  }
+  for (const [k, m] of maps) {
+    const [tenantId, collection] = k.split("/") as [string, string];
+    (tenants.get(tenantId) as Record<string, unknown>)[collection] = [...m.values()];
+  }
+  return { lsn, dirty };
+}
