@@ -6,6 +6,7 @@ import { TokenMinter } from "./identity/tokens.ts";
 import { requestContext } from "./http/request-context.ts";
 import { durableAnswers } from "./http/durable-answers.ts";
 import { compose } from "./http/compose.ts";
+import { corsPolicy } from "./http/cors.ts";
 import { controlRouter } from "./control/routes.ts";
 import { identityRouter } from "./identity/routes.ts";
 import { graphRouter } from "./graph/routes.ts";
@@ -22,6 +23,8 @@ export interface AppDeps {
   journal: RequestJournal;
   faults: FaultEngine;
   controlToken?: string | undefined;
+  /** Origins allowed to call Graph and the token endpoint from a browser (CORS); empty or absent: closed. */
+  corsOrigins?: readonly string[] | undefined;
 }
 
 /**
@@ -39,6 +42,8 @@ export function createApp(deps: AppDeps): Express {
   // durable answers (a request that may change state is answered once the change is on disk);
   // the request journal (every request, recorded as its answer is sent, secrets redacted).
   app.use(compose(requestContext, durableAnswers(deps.store), journalMiddleware(deps.journal, deps.clock)));
+  // 4a. CORS, closed unless origins are configured: only Graph, the token endpoint and discovery/keys, never /_emulator or the pages.
+  if (deps.corsOrigins?.length) app.use(corsPolicy(deps.corsOrigins));
   // 5. Control plane (/_emulator): health, CA, clock, reset, tenants, users, apps, consent.
   app.use("/_emulator", controlRouter(deps));
   // 6. Microsoft Graph (/v1.0): token check, throttling and faults, then resources; errors in Graph's format.

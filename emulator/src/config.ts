@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { parseCorsOrigins } from "./http/cors.ts";
 
 /** The fixtures shipped with the emulator: Contoso and Fabrikam. */
 export const BUNDLED_FIXTURES = fileURLToPath(new URL("../../fixtures/tenants", import.meta.url));
@@ -16,6 +17,8 @@ export const DEFAULTS = {
   inMemory: false,
   /** Tenant fixtures: a folder of JSON files or one JSON file. */
   fixtures: BUNDLED_FIXTURES,
+  /** Origins browser apps may call Graph and the token endpoint from (CORS); none: closed. */
+  corsOrigins: [],
 } as const;
 
 export const emulatorOptions = z
@@ -26,6 +29,18 @@ export const emulatorOptions = z
     dataDir: z.string().min(1).nullable().default(DEFAULTS.dataDir),
     inMemory: z.boolean().default(DEFAULTS.inMemory),
     fixtures: z.string().min(1).default(DEFAULTS.fixtures),
+    /** Exact origins (scheme://host[:port]) or ["*"]; each is checked and normalized. */
+    corsOrigins: z
+      .array(z.string())
+      .transform((values, ctx) => {
+        try {
+          return parseCorsOrigins(values);
+        } catch (err) {
+          ctx.addIssue({ code: "custom", message: `corsOrigins: ${(err as Error).message}` });
+          return z.NEVER;
+        }
+      })
+      .default([]),
     /** Print nothing when ready (for in-process use). */
     quiet: z.boolean().default(false),
   })

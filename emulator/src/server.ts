@@ -8,6 +8,8 @@ import { createApp } from "./app.ts";
 import { emulatorOptions, type EmulatorOptions } from "./config.ts";
 import { loadOrCreateSigningKeys } from "./identity/keys.ts";
 import { openStore, type Store } from "./store/store.ts";
+import { loadReporter } from "./store/load-reporter.ts";
+import { eventCodec } from "./graph/calendar/event-codec.ts";
 import { buildState, normalizeTenant, readFixtures } from "./tenants/seed.ts";
 import { loadOrCreateTls } from "./tls/certificates.ts";
 import type { TenantSummary } from "./store/types.ts";
@@ -50,17 +52,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const fixtures = readFixtures(resolve(config.fixtures));
   const [tls, keys] = await Promise.all([loadOrCreateTls(dataDir, [config.host]), loadOrCreateSigningKeys(dataDir)]);
   const clock = new Clock();
+  const progress = loadReporter(!config.quiet);
   const store = await openStore({
-    file: dataDir && !config.inMemory ? join(dataDir, "state.json") : undefined,
+    dir: dataDir && !config.inMemory ? join(dataDir, "state") : undefined,
     seed: () => buildState(fixtures),
     normalize: normalizeTenant,
+    // Events leave their usual values out on disk and share them (and repeated strings) in memory.
+    codecs: { events: eventCodec() },
+    onLoadProgress: progress.onProgress,
+    audit: /^(1|true|yes|on)$/i.test(process.env.GRAPH_EMULATOR_STORE_AUDIT ?? ""),
   });
+  progress.done();
   const loopback = ["127.0.0.1", "localhost", "::1"].includes(config.host);
   // Beyond loopback, the control plane (which can mint users and secrets) needs a token.
   const controlToken = loopback ? undefined : randomBytes(24).toString("base64url");
   const journal = new RequestJournal();
   const faults = new FaultEngine(clock);
-  const app = createApp({ store, clock, keys, caCert: tls.caCert, journal, faults, controlToken });
+  const app = createApp({ store, clock, keys, caCert: tls.caCert, journal, faults, controlToken, corsOrigins: config.corsOrigins });
   const server: Server = createServer({ cert: tls.cert, key: tls.key }, app);
   const sockets = new Set<Socket>();
   server.on("connection", (s: Socket) => {
@@ -97,7 +105,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       closed ??= new Promise<void>((done) => {
         server.close(() => done());
         for (const s of sockets) s.destroy();
-      }).then(() => store.flush());
+      }).then(() => store.close());
       return closed;
     },
   };

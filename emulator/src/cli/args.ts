@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { DEFAULTS, type EmulatorOptions } from "../config.ts";
+import { parseCorsOrigins } from "../http/cors.ts";
 
 export const HELP = `graph-emulator: a local Microsoft Graph + Entra ID emulator
 
@@ -11,6 +12,10 @@ Options (each also an environment variable):
   --data-dir DIR    state, certificates and signing keys   GRAPH_EMULATOR_DATA_DIR   (default ./${DEFAULTS.dataDir})
   --in-memory       keep directory state in memory only    GRAPH_EMULATOR_IN_MEMORY=1
   --fixtures PATH   tenant fixtures (folder or JSON file)  GRAPH_EMULATOR_FIXTURES   (default: bundled Contoso and Fabrikam)
+  --cors-origin ORIGINS
+                    origins of browser apps that may call  GRAPH_EMULATOR_CORS_ORIGINS (default: none, CORS closed)
+                    Graph, the token endpoint and discovery (CORS): comma-separated
+                    scheme://host[:port] (e.g. http://localhost:3000,https://app.test), or * for any
   -h, --help        show this help
 
 Flags win over environment variables. The control plane lives at /_emulator
@@ -22,7 +27,7 @@ export class CliError extends Error {}
 
 /** Turns argv and the environment into emulator options; flags override environment variables. */
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliResult {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -34,6 +39,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliResult {
         "data-dir": { type: "string" },
         "in-memory": { type: "boolean" },
         fixtures: { type: "string" },
+        "cors-origin": { type: "string", multiple: true },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -53,5 +59,18 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliResult {
   if (values["in-memory"] === true || truthy(env.GRAPH_EMULATOR_IN_MEMORY)) options.inMemory = true;
   const fixtures = (values.fixtures as string | undefined) ?? env.GRAPH_EMULATOR_FIXTURES;
   if (fixtures) options.fixtures = fixtures;
+  // Repeated flags add up; an empty environment variable counts as unset, like the others.
+  const corsFlag = (values["cors-origin"] as string[] | undefined)?.join(",");
+  const cors = corsFlag ?? (env.GRAPH_EMULATOR_CORS_ORIGINS || undefined);
+  if (cors !== undefined) {
+    const source = corsFlag === undefined ? "GRAPH_EMULATOR_CORS_ORIGINS" : "--cors-origin";
+    const list = cors.split(",").map((o) => o.trim()).filter(Boolean);
+    if (list.length === 0) throw new CliError(`${source} needs one or more origins such as http://localhost:3000, not '${cors}'`);
+    try {
+      options.corsOrigins = parseCorsOrigins(list);
+    } catch (err) {
+      throw new CliError(`${source}: ${(err as Error).message}`);
+    }
+  }
   return { help: false, options };
 }

@@ -1,3 +1,5 @@
+import { notePut, removeWhere } from "../store/changes.ts";
+import type { RefreshToken } from "../store/types.ts";
 import type { IdentityDeps } from "./context.ts";
 import type { DeepReadonly } from "../store/store.ts";
 import type { User } from "../store/types.ts";
@@ -5,6 +7,15 @@ import type { ResolvedApp } from "./directory.ts";
 import type { RequestedScopes } from "./scopes.ts";
 import { formatGrantedScopes } from "./scopes.ts";
 import { ACCESS_TOKEN_LIFETIME_S, clientInfo, newOpaqueGrant, sha256 } from "./tokens.ts";
+
+/**
+ * Refresh tokens kept per user and application. Each grant returns a new one and
+ * the earlier ones stay usable, as in Entra, so without a bound a client that
+ * refreshes in a loop adds a record per request for as long as the emulator
+ * runs (npm run soak showed it). Beyond this many, the least recently used are
+ * forgotten and then fail like unknown tokens.
+ */
+export const MAX_REFRESH_TOKENS_PER_USER_AND_APP = 100;
 
 export interface TokenResponse {
   token_type: "Bearer";
@@ -56,7 +67,7 @@ export async function issueUserTokens(deps: IdentityDeps, input: UserIssueInput)
     const refresh = newOpaqueGrant(tenantId);
     const now = deps.clock.now().toISOString();
     deps.store.write(tenantId, (t) => {
-      t.refreshTokens.push({
+      const record: RefreshToken = {
         hash: sha256(refresh),
         clientId: resolved.app.appId,
         userId: user.id,
@@ -64,7 +75,15 @@ export async function issueUserTokens(deps: IdentityDeps, input: UserIssueInput)
         issuedAt: now,
         lastUsedAt: now,
         revokedAt: null,
-      });
+      };
+      t.refreshTokens.push(record);
+      notePut(t, "refreshTokens", record);
+      const mine = t.refreshTokens.filter((r) => r.userId === record.userId && r.clientId === record.clientId);
+      if (mine.length > MAX_REFRESH_TOKENS_PER_USER_AND_APP) {
+        // ISO times sort as text; ties keep issue order, so the oldest go first.
+        const stale = new Set(mine.sort((a, b) => (a.lastUsedAt < b.lastUsedAt ? -1 : a.lastUsedAt > b.lastUsedAt ? 1 : 0)).slice(0, mine.length - MAX_REFRESH_TOKENS_PER_USER_AND_APP));
+        removeWhere(t, "refreshTokens", (r) => stale.has(r));
+      }
     });
     body.refresh_token = refresh;
   }
