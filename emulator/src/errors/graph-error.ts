@@ -119,6 +119,9 @@ export const graphErrors = {
       "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.",
     ),
   bodyTooLarge: () => new GraphError(413, "RequestEntityTooLarge", "The request body is too large."),
+  /** Emulator wording for OData's nesting quota (the reader refuses payloads nested deeper than MaxNestingDepth). */
+  jsonTooDeep: (limit: number) =>
+    new GraphError(400, "BadRequest", `The request payload nests arrays and objects deeper than the limit of ${limit} levels.`),
 
   // Calendar (Outlook) errors: Exchange's Error* codes. Sources in ../shared/reference/graph-users-calendar.md §3.2
   // unless a comment says the wording is the emulator's own.

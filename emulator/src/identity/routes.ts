@@ -16,7 +16,8 @@ import { sendEntraError, tokenHandler } from "./token-endpoint.ts";
 /** The login.microsoftonline.com surface: discovery, keys, authorize, token, logout. */
 export function identityRouter(deps: IdentityDeps, faults: FaultEngine): Router {
   const router = Router({ caseSensitive: false });
-  const form = express.urlencoded({ extended: false, limit: "64kb", parameterLimit: 100 });
+  const formLimit = 64 * 1024;
+  const form = express.urlencoded({ extended: false, limit: formLimit, parameterLimit: 100 });
 
   const discovery = (v2: boolean) => (req: Request, res: Response) => {
     try {
@@ -48,8 +49,16 @@ export function identityRouter(deps: IdentityDeps, faults: FaultEngine): Router 
     });
     next();
   });
-  // Form bodies are read first so fault rules can match the client id.
-  router.use((req, res, next) => (req.method === "POST" ? form(req, res, next) : next()));
+  // Form bodies are read first so fault rules can match the client id. One declared (Content-Length) over the
+  // limit is refused at once, connection closed, instead of being read to the end before the answer.
+  router.use((req, res, next) => {
+    if (req.method !== "POST") return next();
+    if (Number(req.headers["content-length"]) > formLimit) {
+      res.set("Connection", "close");
+      return sendEntraError(deps, res, entraErrors.malformedRequest(413));
+    }
+    form(req, res, next);
+  });
   router.use(identityFaults(faults, deps));
   router.get("/common/discovery/instance", instanceDiscovery);
   router.get("/:tenant/v2.0/.well-known/openid-configuration", discovery(true));

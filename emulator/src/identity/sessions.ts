@@ -1,3 +1,4 @@
+import { notePut, noteUnchanged, removeWhere } from "../store/changes.ts";
 import { randomUUID } from "node:crypto";
 import type { Request, Response } from "express";
 import type { IdentityDeps } from "./context.ts";
@@ -9,7 +10,13 @@ export const SESSION_COOKIE = "emulator_session";
 function readCookie(req: Request, name: string): string | undefined {
   for (const part of (req.get("cookie") ?? "").split(";")) {
     const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim());
+      } catch {
+        return undefined; // Bad percent-encoding names no session: the caller signs in again.
+      }
+    }
   }
   return undefined;
 }
@@ -39,8 +46,10 @@ export function startSession(deps: IdentityDeps, res: Response, tenantId: string
   const sessionId = randomUUID();
   const createdAt = deps.clock.now().toISOString();
   deps.store.write(tenantId, (t) => {
-    t.sessions = t.sessions.filter((s) => s.userId !== userId);
-    t.sessions.push({ id: sessionId, userId, createdAt });
+    removeWhere(t, "sessions", (s) => s.userId === userId);
+    const session = { id: sessionId, userId, createdAt };
+    t.sessions.push(session);
+    notePut(t, "sessions", session);
   });
   res.cookie(SESSION_COOKIE, `${tenantId}.${sessionId}`, { httpOnly: true, secure: true, sameSite: "lax", path: "/" });
   return { sessionId, tenantId, userId };
@@ -48,6 +57,6 @@ export function startSession(deps: IdentityDeps, res: Response, tenantId: string
 
 export function endSession(deps: IdentityDeps, req: Request, res: Response, segment: TenantSegment): void {
   const session = currentSession(deps, req, segment);
-  if (session) deps.store.write(session.tenantId, (t) => { t.sessions = t.sessions.filter((s) => s.id !== session.sessionId); });
+  if (session) deps.store.write(session.tenantId, (t) => removeWhere(t, "sessions", (s) => s.id === session.sessionId) || noteUnchanged(t));
   res.clearCookie(SESSION_COOKIE, { path: "/" });
 }
