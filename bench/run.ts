@@ -1,152 +1,368 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import autocannon from "autocannon";
-import { writeSyntheticTenant } from "../emulator/src/cli/seed.ts";
-import { SYNTHETIC_DEFAULTS } from "../emulator/src/tenants/synthetic.ts";
-import { freePort, httpsClient, memoryOf, percentile, startChild, type Child } from "./lib.ts";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { cachedDataDir, measureBigData, type BigResult } from "./big-data.ts";
+import { BUNDLE_LAUNCHER, measureColdStart, NPM_LAUNCHER, npmStartLauncher, TSX_LAUNCHER, type ColdStartResult } from "./cold-start.ts";
+import { killChildren } from "./lib.ts";
+import { load, median, probeInWorker, summarize, type LoadResult } from "./load.ts";
+import { goalsText, throughputTable, timingTable, writeResults, type BenchResults, type Goal, type Target, type ThroughputRow } from "./report.ts";
+import { SMALL_SCENARIOS, startSmall, type Scenario, type Small } from "./scenarios.ts";
 
-/**
- * npm run bench -- [--users 100000] [--duration 5] [--rounds 3] [--connections 10] [--samples 300]
- *
- * In one run on this machine: seeds a tenant of N synthetic users, starts the
- * emulator on it (a child process) and a bare Express 5 app serving the same
- * JSON (another child), then measures
- *   - throughput of authenticated GET /v1.0/me and GET /v1.0/users?$top=100 beside the bare routes;
- *   - the latency of GET /users?$filter=startswith(displayName,'Ad')&$top=100 (median of sequential calls);
- *   - the emulator's resident memory.
- * Goals (issue 3): /me at least 80% of bare Express; the filter median under 10 ms; RSS under 1 GB.
- */
-const { values } = parseArgs({
-  options: {
-    users: { type: "string", default: "100000" },
-    duration: { type: "string", default: "5" },
-    rounds: { type: "string", default: "3" },
-    connections: { type: "string", default: "10" },
-    samples: { type: "string", default: "300" },
-  },
-});
-const USERS = Number(values.users);
-const DURATION = Number(values.duration);
-const CONNECTIONS = Number(values.connections);
-const SAMPLES = Number(values.samples);
-const ROUNDS = Number(values.rounds);
-
-const dir = mkdtempSync(join(tmpdir(), "graph-emulator-bench-"));
-const children: Child[] = [];
-
-/** One autocannon run after a short warm-up; throws on any non-2xx answer. */
-async function throughput(url: string, headers: Record<string, string>): Promise<{ rps: number; p50: number; p99: number }> {
-  await autocannon({ url, headers, connections: CONNECTIONS, duration: 1 });
-  const result = await autocannon({ url, headers, connections: CONNECTIONS, duration: DURATION });
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+// As `npm start` does (emulator/bin/start.cjs): a thread pool no larger than the cores (at least two),
+// so that RS256 signing on it does not oversubscribe a small machine. libuv reads the size when the
+// pool starts, which tsx's loader has done by now: unless set, the bench runs again with it set.
+if (process.env.UV_THREADPOOL_SIZE === undefined) {
+  const size = String(Math.min(4, Math.max(2, availableParallelism())));
+  const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: "inherit", env: { ...process.env, UV_THREADPOOL_SIZE: size } });
+  process.exit(child.status ?? 1);
 }
 
-/**
- * Alternates emulator and bare runs for ROUNDS rounds and reports the median
- * of each, so that load from other processes hits both sides alike.
- */
-async function compare(name: string, emulator: [string, Record<string, string>], bare: string): Promise<{ emulator: number; bare: number }> {
-  const runs: { emulator: number[]; bare: number[] } = { emulator: [], bare: [] };
-  let last = { emulator: { p50: 0, p99: 0 }, bare: { p50: 0, p99: 0 } };
-  for (let round = 0; round < ROUNDS; round++) {
-    const e = await throughput(...emulator);
-    const b = await throughput(bare, {});
-    runs.emulator.push(e.rps);
-    runs.bare.push(b.rps);
-    last = { emulator: e, bare: b };
+const HELP = `npm run bench -- [options]
+
+Runs, in this process, the emulator (in memory, default fixtures) and two
+baselines serving the exact bytes the emulator answered (a raw node:https
+server and a bare Express 5 app, same certificate), drives each in turn with
+autocannon from a worker thread, then times cold starts and the big-data
+scenarios in child processes. Prints a table and the goals; writes
+bench/results/bench-<time>.json and bench/results/latest.json.
+
+Options:
+  --rounds N          alternating rounds per scenario (default 3)
+  --duration S        seconds per measured run (default 5)
+  --connections N     autocannon connections (default 50)
+  --samples N         sequential requests per latency probe (default 300)
+  --cold-runs N       cold starts per case (default 5)
+  --quick             smoke check: 1 round of 1 s, 50 samples, 2 cold starts, no big data unless --big-data
+  --only LIST         comma-separated: me,users,filter,token,events,calendarview,coldstart,big
+  --npm-start         also time cold starts through \`npm start\`
+  --big-data DIR      big-data scenarios on this data dir (from npm run seed -- --data-dir DIR)
+  --skip-big          no big-data scenarios
+  --big-users N       users to seed for big data (default 100000)
+  --big-events N      events to seed for big data (default 1000000)
+  --big-seed N        seed for big data (default 1)
+  --big-restarts N    restarts timed on big data (default 2)
+  --update-readme     put this run's tables and goals into README.md (between its bench:latest markers)
+  -h, --help          this text`;
+
+const SCENARIOS = ["me", "users", "filter", "token", "events", "calendarview", "coldstart", "big"] as const;
+type ScenarioId = (typeof SCENARIOS)[number];
+
+const { values } = parseArgs({
+  options: {
+    rounds: { type: "string" },
+    duration: { type: "string" },
+    connections: { type: "string" },
+    samples: { type: "string" },
+    "cold-runs": { type: "string" },
+    quick: { type: "boolean", default: false },
+    only: { type: "string" },
+    "npm-start": { type: "boolean", default: false },
+    "big-data": { type: "string" },
+    "skip-big": { type: "boolean", default: false },
+    "big-users": { type: "string" },
+    "big-events": { type: "string" },
+    "big-seed": { type: "string" },
+    "big-restarts": { type: "string" },
+    "update-readme": { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  },
+});
+if (values.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+
+function int(name: string, text: string | undefined, fallback: number, min = 1): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < min) {
+    console.error(`bench: --${name} must be a number >= ${min}, not '${text}'`);
+    process.exit(2);
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-  const result = { emulator: median(runs.emulator), bare: median(runs.bare) };
-  const line = (who: string, rps: number, all: number[], lat: { p50: number; p99: number }) =>
-    `  ${`${who} ${name}`.padEnd(40)} ${rps.toFixed(0).padStart(6)} req/s (runs: ${all.map((x) => x.toFixed(0)).join(", ")})   last p50 ${lat.p50} ms, p99 ${lat.p99} ms`;
-  console.log(line("emulator", result.emulator, runs.emulator, last.emulator));
-  console.log(line("bare Express", result.bare, runs.bare, last.bare));
-  return result;
+  return n;
+}
+
+const QUICK = values.quick === true;
+const ROUNDS = int("rounds", values.rounds, QUICK ? 1 : 3);
+const DURATION = int("duration", values.duration, QUICK ? 1 : 5);
+// Long enough for the JIT to settle on a bigger path (the token endpoint's first rounds ran slow after 1 s).
+const WARMUP = Math.min(DURATION, QUICK ? 0.5 : 2);
+const CONNECTIONS = int("connections", values.connections, 50);
+const SAMPLES = int("samples", values.samples, QUICK ? 50 : 300);
+const COLD_RUNS = int("cold-runs", values["cold-runs"], QUICK ? 2 : 5);
+const BIG = {
+  users: int("big-users", values["big-users"], 100_000),
+  events: int("big-events", values["big-events"], 1_000_000, 0),
+  seed: int("big-seed", values["big-seed"], 1),
+  restarts: int("big-restarts", values["big-restarts"], QUICK ? 1 : 2),
+  dataDir: values["big-data"],
+};
+const only = new Set<ScenarioId>(
+  values.only === undefined
+    ? SCENARIOS
+    : values.only.split(",").map((s) => {
+        const id = s.trim().toLowerCase() as ScenarioId;
+        if (!SCENARIOS.includes(id)) {
+          console.error(`bench: unknown scenario '${s}' (known: ${SCENARIOS.join(", ")})`);
+          process.exit(2);
+        }
+        return id;
+      }),
+);
+// Big data needs minutes to seed: a quick run or --skip-big leaves it out unless a data dir is given.
+const runBig = only.has("big") && !values["skip-big"] && (!QUICK || BIG.dataDir !== undefined);
+
+// A full collection of this thread between runs (autocannon's results pile up here otherwise).
+setFlagsFromString("--expose-gc");
+const gc = runInNewContext("gc") as () => void;
+
+const log = (line = "") => console.log(line);
+const results: BenchResults = {
+  startedAt: new Date().toISOString(),
+  machine: {
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    loadavgAtStart: loadavg(),
+    uvThreadpoolSize: process.env.UV_THREADPOOL_SIZE,
+  },
+  options: { rounds: ROUNDS, durationS: DURATION, warmupS: WARMUP, connections: CONNECTIONS, samples: SAMPLES, coldRuns: COLD_RUNS, quick: QUICK, only: [...only], big: { ...BIG, run: runBig } },
+  throughput: [],
+  timings: [],
+  big: { timings: [], rows: [], notes: [] },
+  goals: [],
+  notes: [],
+};
+
+/** Alternating load runs on the emulator and the baselines, then a sequential probe of the emulator. */
+async function runScenario(s: Small, sc: Scenario): Promise<ThroughputRow[]> {
+  const headers = sc.body !== undefined && sc.method === "POST" && !sc.headers["content-type"] ? { ...sc.headers, "content-type": "application/json" } : sc.headers;
+  const captured = await s.call(`${s.base}${sc.path}`, { method: sc.method, headers, ...(sc.body !== undefined ? { body: sc.body } : {}) });
+  if (captured.status !== sc.expectStatus) throw new Error(`${sc.method} ${sc.path}: expected ${sc.expectStatus}, got ${captured.status} ${captured.body.slice(0, 400)}`);
+  await sc.afterEmulatorRun?.();
+  for (const b of s.baselines) {
+    await b.serve(sc.method, sc.path, { status: captured.status, contentType: String(captured.headers["content-type"] ?? "application/json"), body: Buffer.from(captured.body) });
+  }
+  const targets: { target: Target; base: string; cpuMs: () => Promise<number> }[] = [s.emulator, ...s.baselines].map((h) => ({ target: h.kind, base: h.base, cpuMs: h.cpuMs }));
+  const runs = new Map<Target, LoadResult[]>(targets.map((t) => [t.target, []]));
+  log(`\n${sc.title}  (${sc.method} ${sc.path.length > 90 ? `${sc.path.slice(0, 87)}...` : sc.path})`);
+  for (let round = 0; round < ROUNDS; round++) {
+    // Rotate the order each round, so no target always runs first or last.
+    const order = targets.map((_, i) => targets[(i + round) % targets.length] as (typeof targets)[number]);
+    for (const t of order) {
+      const req = { url: `${t.base}${sc.path}`, method: sc.method, headers, ...(sc.body !== undefined ? { body: sc.body } : {}) };
+      gc();
+      if (round === 0) {
+        await load(req, { connections: CONNECTIONS, durationS: WARMUP });
+        if (t.target === "emulator") await sc.afterEmulatorRun?.();
+        gc();
+      }
+      const r = await load(req, { connections: CONNECTIONS, durationS: DURATION, cpuMs: t.cpuMs });
+      if (t.target === "emulator") await sc.afterEmulatorRun?.();
+      runs.get(t.target)?.push(r);
+      log(`  round ${round + 1}  ${t.target.padEnd(12)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  ${r.cpuUsPerRequest.toFixed(0)} µs CPU/req`);
+    }
+  }
+  const rows: ThroughputRow[] = targets.map((t) => {
+    const rs = runs.get(t.target) ?? [];
+    return {
+      scenario: sc.id,
+      title: sc.title,
+      target: t.target,
+      mode: "load",
+      connections: CONNECTIONS,
+      rps: median(rs.map((r) => r.rps)),
+      p50: median(rs.map((r) => r.p50)),
+      p99: median(rs.map((r) => r.p99)),
+      cpuUs: median(rs.map((r) => r.cpuUsPerRequest)),
+      rounds: rs.map((r) => ({ rps: r.rps, p50: r.p50, p99: r.p99, cpuUs: r.cpuUsPerRequest })),
+    };
+  });
+  const [emuRow, bare, raw] = rows as [ThroughputRow, ThroughputRow, ThroughputRow];
+  // Ratios per round (runs next to each other share the machine's conditions), then their median.
+  const ratio = (other: ThroughputRow) => median(emuRow.rounds.map((r, i) => r.rps / (other.rounds[i]?.rps ?? NaN)));
+  emuRow.vsBareExpress = ratio(bare);
+  emuRow.vsRawNode = ratio(raw);
+  gc();
+  const seq = summarize(
+    await probeInWorker({
+      url: `${s.base}${sc.path}`,
+      method: sc.method,
+      headers,
+      ...(sc.body !== undefined ? { body: sc.body } : {}),
+      count: SAMPLES,
+      warmup: 20,
+      expectStatus: sc.expectStatus,
+      ...(sc.cleanupBase ? { cleanupBase: sc.cleanupBase } : {}),
+    }),
+  );
+  if (!sc.cleanupBase) await sc.afterEmulatorRun?.();
+  log(`  sequential   emulator     median ${seq.median.toFixed(2)} ms  p99 ${seq.p99.toFixed(2)} ms  (${seq.count} requests, one at a time)`);
+  rows.push({
+    scenario: sc.id,
+    title: sc.title,
+    target: "emulator",
+    mode: "sequential",
+    connections: 1,
+    rps: seq.rps,
+    p50: seq.median,
+    p99: seq.p99,
+    rounds: [{ rps: seq.rps, p50: seq.median, p99: seq.p99 }],
+  });
+  log(`  => emulator ${emuRow.rps.toFixed(0)} req/s = ${((emuRow.vsBareExpress ?? 0) * 100).toFixed(0)}% of bare Express (${bare.rps.toFixed(0)}), ${((emuRow.vsRawNode ?? 0) * 100).toFixed(0)}% of raw node (${raw.rps.toFixed(0)})`);
+  return rows;
+}
+
+async function smallScenarios(): Promise<void> {
+  const wanted = SMALL_SCENARIOS.filter((id) => only.has(id));
+  if (wanted.length === 0) return;
+  log(`Emulator in this process (in memory, default fixtures); load from a worker thread: ${CONNECTIONS} connections, ${ROUNDS} round(s) of ${DURATION} s after ${WARMUP} s of warm-up, targets alternating.`);
+  const s = await startSmall();
+  try {
+    for (const id of wanted) results.throughput.push(...(await runScenario(s, await s.scenario(id, log))));
+  } finally {
+    await s.close();
+  }
+}
+
+function findRow(scenario: ScenarioId, target: Target, mode: ThroughputRow["mode"] = "load"): ThroughputRow | undefined {
+  return results.throughput.find((r) => r.scenario === scenario && r.target === target && r.mode === mode);
+}
+
+/** Decimal units, as the goals are written (100 MB = 95.4 MiB, 1.5 GB = 1430.5 MiB). */
+const MB_IN_MIB = 1e6 / 2 ** 20;
+
+function goals(cold: ColdStartResult | undefined, big: BigResult | undefined): Goal[] {
+  const out: Goal[] = [];
+  const skip = (id: string, text: string, why: string): Goal => ({ id, text, status: "SKIP", measured: "not measured", why });
+  const check = (id: string, text: string, ok: boolean, measured: string): Goal => ({ id, text, status: ok ? "PASS" : "MISS", measured });
+
+  const me = findRow("me", "emulator");
+  const meBare = findRow("me", "bare Express");
+  if (me && meBare) {
+    out.push(check("me-throughput", "GET /v1.0/me >= 80% of bare Express req/s", (me.vsBareExpress ?? 0) >= 0.8, `${((me.vsBareExpress ?? 0) * 100).toFixed(0)}% (${me.rps.toFixed(0)} vs ${meBare.rps.toFixed(0)} req/s)`));
+    const at = CONNECTIONS === 50 ? "" : ` (measured at ${CONNECTIONS} connections, not 50)`;
+    out.push(check("me-p99", "GET /v1.0/me p99 < 50 ms at 50 connections", me.p99 < 50 && CONNECTIONS === 50, `${me.p99} ms${at}`));
+  } else {
+    out.push(skip("me-throughput", "GET /v1.0/me >= 80% of bare Express req/s", "scenario not run"), skip("me-p99", "GET /v1.0/me p99 < 50 ms at 50 connections", "scenario not run"));
+  }
+  const users = findRow("users", "emulator");
+  const usersBare = findRow("users", "bare Express");
+  out.push(
+    users && usersBare
+      ? check("users-throughput", "GET /v1.0/users?$top=100 >= 25% of bare Express req/s", (users.vsBareExpress ?? 0) >= 0.25, `${((users.vsBareExpress ?? 0) * 100).toFixed(0)}% (${users.rps.toFixed(0)} vs ${usersBare.rps.toFixed(0)} req/s)`)
+      : skip("users-throughput", "GET /v1.0/users?$top=100 >= 25% of bare Express req/s", "scenario not run"),
+  );
+  const token = findRow("token", "emulator");
+  out.push(token ? check("token-rate", "token endpoint (client credentials) >= 800 tokens/s", token.rps >= 800, `${token.rps.toFixed(0)} tokens/s`) : skip("token-rate", "token endpoint (client credentials) >= 800 tokens/s", "scenario not run"));
+  if (cold) {
+    out.push(check("cold-start", "start to first answer < 300 ms, existing data dir (default fixtures)", cold.existingMs < 300, `${cold.existingMs.toFixed(0)} ms median (${cold.goalLauncher})`));
+    out.push(check("start-rss", "resident memory after start < 100 MB", cold.rssMiB < 100 * MB_IN_MIB, `${cold.rssMiB.toFixed(0)} MiB = ${((cold.rssMiB * 2 ** 20) / 1e6).toFixed(0)} MB (${cold.goalLauncher})`));
+  } else {
+    out.push(skip("cold-start", "start to first answer < 300 ms, existing data dir (default fixtures)", "coldstart not run"), skip("start-rss", "resident memory after start < 100 MB", "coldstart not run"));
+  }
+  const scale = `${BIG.users.toLocaleString("en")} users, ${BIG.events.toLocaleString("en")} events`;
+  const bigGoal = (id: string, text: string, value: number | undefined, limit: number, unit: string, why?: string): Goal => {
+    const full = `${text} (${scale})`;
+    if (!big) return skip(id, full, runBig ? "big data not measured" : "big data not run (--quick, --skip-big or --only)");
+    if (value === undefined || !Number.isFinite(value)) return skip(id, full, why ?? big.skipped ?? "not measured");
+    return check(id, full, value < limit, `${value.toFixed(unit === "ms" ? 1 : 0)} ${unit}`);
+  };
+  const calendarWhy = big?.notes.find((n) => n.includes("Calendars.ReadWrite") || n.includes("no mailbox"));
+  out.push(bigGoal("big-filter", "indexed user $filter median < 10 ms", big?.filter?.median, 10, "ms"));
+  out.push(bigGoal("big-calendarview", "one-month calendarView median < 20 ms", big?.calendarView?.median, 20, "ms", calendarWhy));
+  out.push(bigGoal("big-post-event", "POST /me/events acknowledged and durable, median < 50 ms", big?.postEvent?.median, 50, "ms", calendarWhy));
+  out.push(bigGoal("big-restart", "restart with that data dir < 10 s", big?.restartMs, 10_000, "ms"));
+  out.push(bigGoal("big-rss", "resident memory < 1.5 GB", big?.rssMiB, 1500 * MB_IN_MIB, "MiB"));
+  return out;
 }
 
 async function main(): Promise<void> {
-  console.log(`Seeding ${USERS} synthetic users...`);
-  const fixture = join(dir, "tenant.json");
-  const info = writeSyntheticTenant({ help: false, out: fixture, quiet: !process.stdout.isTTY, options: { ...SYNTHETIC_DEFAULTS, users: USERS } });
+  log(`graph-emulator bench, ${results.startedAt}: ${cpus().length} CPUs (${cpus()[0]?.model}), Node ${process.version}, load average ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+  await smallScenarios();
 
-  const port = await freePort();
-  const emu = await startChild("emulator/src/main.ts", ["--port", String(port), "--fixtures", fixture, "--in-memory", "--data-dir", dir], /Press Ctrl\+C/);
-  children.push(emu);
-  const base = `https://localhost:${port}`;
-  console.log(`Emulator ready in ${(emu.startupMs / 1000).toFixed(1)} s with ${USERS} users (pid ${emu.process.pid})`);
-  const call = httpsClient(join(dir, "ca.pem"));
+  let cold: ColdStartResult | undefined;
+  if (only.has("coldstart")) {
+    log(`\nCold start: spawn to first 200 from /_emulator/health (polled every 5 ms), ${COLD_RUNS} starts per case, default fixtures, file-backed state`);
+    const goal = npmStartLauncher();
+    log(`  (npm start runs ${goal.name}; the goals are judged on it)`);
+    cold = await measureColdStart({ runs: COLD_RUNS, launchers: [BUNDLE_LAUNCHER, TSX_LAUNCHER, ...(values["npm-start"] ? [NPM_LAUNCHER] : [])], goal, log });
+    results.timings.push(...cold.rows);
+  }
 
-  const token = async (params: Record<string, string>) => {
-    const reply = await call(`${base}/${info.tenantId}/oauth2/v2.0/token`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ client_id: info.app.appId, client_secret: info.app.clientSecret, ...params }).toString(),
-    });
-    const body = JSON.parse(reply.body) as { access_token?: string };
-    if (!body.access_token) throw new Error(`token: ${reply.body}`);
-    return body.access_token;
-  };
-  const userToken = await token({ grant_type: "password", username: info.admin.userPrincipalName, password: info.admin.password, scope: "User.Read User.ReadBasic.All" });
-  const appToken = await token({ grant_type: "client_credentials", scope: "https://graph.microsoft.com/.default" });
-  const asUser = { authorization: `Bearer ${userToken}` };
-  const asApp = { authorization: `Bearer ${appToken}` };
-
-  // The bare app serves exactly what the emulator answered.
-  const meReply = await call(`${base}/v1.0/me`, { headers: asUser });
-  const usersReply = await call(`${base}/v1.0/users?$top=100`, { headers: asApp });
-  if (meReply.status !== 200 || usersReply.status !== 200) throw new Error(`emulator answered ${meReply.status} / ${usersReply.status}`);
-  writeFileSync(join(dir, "me.json"), meReply.body);
-  writeFileSync(join(dir, "users.json"), usersReply.body);
-  const barePort = await freePort();
-  const bare = await startChild("bench/bare-server.ts", [String(barePort), join(dir, "server.pem"), join(dir, "server-key.pem"), join(dir, "me.json"), join(dir, "users.json")], /ready/);
-  children.push(bare);
-  const bareBase = `https://localhost:${barePort}`;
-
-  console.log(`\nThroughput (${CONNECTIONS} connections, ${DURATION} s per run, median of ${ROUNDS} alternating runs, HTTPS keep-alive):`);
-  const me = await compare("GET /v1.0/me", [`${base}/v1.0/me`, asUser], `${bareBase}/v1.0/me`);
-  const list = await compare("GET /v1.0/users?$top=100", [`${base}/v1.0/users?$top=100`, asApp], `${bareBase}/v1.0/users`);
-
-  console.log(`\nLatency of sequential requests (${SAMPLES} samples after 20 warm-up calls):`);
-  const latency = async (name: string, path: string) => {
-    const times: number[] = [];
-    for (let i = 0; i < SAMPLES + 20; i++) {
-      const t0 = process.hrtime.bigint();
-      const reply = await call(`${base}${path}`, { headers: asApp });
-      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-      if (reply.status !== 200) throw new Error(`${path}: ${reply.status} ${reply.body.slice(0, 300)}`);
-      if (i >= 20) times.push(ms);
+  let big: BigResult | undefined;
+  if (runBig) {
+    log(`\nBig data: ${BIG.users} users, ${BIG.events} events (${BIG.dataDir ? `data dir ${BIG.dataDir}` : `cached in ${cachedDataDir(BIG)}`})`);
+    const launcher = npmStartLauncher();
+    big = await measureBigData({ ...BIG, launcher, samples: SAMPLES, log });
+    if (big.skipped) log(`  not measured: ${big.skipped}`);
+    results.big = { ...(big.dataDir ? { dataDir: big.dataDir } : {}), timings: big.timings, rows: [], notes: big.notes };
+    for (const [name, v] of [
+      ["indexed $filter (startswith, $top=100)", big.filter],
+      [big.calendarViewTitle ?? "calendarView", big.calendarView],
+      [big.calendarViewBusiestTitle ?? "calendarView, busiest month", big.calendarViewBusiest],
+      ["POST /v1.0/me/events (acknowledged on disk)", big.postEvent],
+    ] as const) {
+      if (v) results.big.rows.push({ scenario: "big", title: name, target: "emulator", mode: "sequential", connections: 1, rps: v.rps, p50: v.median, p99: v.p99, rounds: [{ rps: v.rps, p50: v.median, p99: v.p99 }] });
     }
-    times.sort((a, b) => a - b);
-    console.log(`  ${name.padEnd(58)} median ${percentile(times, 50).toFixed(2)} ms   p95 ${percentile(times, 95).toFixed(2)} ms`);
-    return percentile(times, 50);
+    if (big.skipped) results.big.notes.push(big.skipped);
+  }
+
+  results.goals = goals(cold, big);
+  results.machine.loadavgAtEnd = loadavg();
+  results.finishedAt = new Date().toISOString();
+
+  const out: string[] = [];
+  const show = (text: string) => {
+    out.push(text);
+    log(text);
   };
-  const filterMedian = await latency("GET /users?$filter=startswith(displayName,'Ad')&$top=100", "/v1.0/users?$filter=startswith(displayName,'Ad')&$top=100");
-  await latency("GET /users/{userPrincipalName}", `/v1.0/users/${info.admin.userPrincipalName}`);
-  await latency("GET /users?$filter=department eq 'Sales' and city eq 'Berlin'&$top=100", "/v1.0/users?$filter=department%20eq%20'Sales'%20and%20city%20eq%20'Berlin'&$top=100");
-
-  const memory = memoryOf(emu.process.pid as number);
-  console.log(`\nEmulator memory: RSS ${memory?.rssMiB.toFixed(0)} MiB (peak ${memory?.peakMiB.toFixed(0)} MiB) with ${USERS} users`);
-
-  const ratio = me.emulator / me.bare;
-  const goals: [string, boolean][] = [
-    [`/me throughput ${(ratio * 100).toFixed(0)}% of bare Express (goal >= 80%)`, ratio >= 0.8],
-    [`/users?$top=100 throughput ${((list.emulator / list.bare) * 100).toFixed(0)}% of bare Express (no goal)`, true],
-    [`filter median ${filterMedian.toFixed(2)} ms (goal < 10 ms)`, filterMedian < 10],
-    [`resident memory ${memory ? memory.rssMiB.toFixed(0) : "?"} MiB (goal < 1024 MiB)`, memory !== null && memory.rssMiB < 1024],
-  ];
-  console.log("\nGoals:");
-  for (const [text, ok] of goals) console.log(`  ${ok ? "PASS" : "MISS"}  ${text}`);
+  log(`\n=== Results (${results.startedAt}; median of ${ROUNDS} round(s); p50/p99 in ms; "spread" is the lowest and highest round; ratios are the median of per-round ratios) ===\n`);
+  if (results.throughput.length) show(throughputTable(results.throughput));
+  if (results.timings.length) show(`\n${timingTable(results.timings)}`);
+  if (results.big.rows.length || results.big.timings.length) {
+    show(`\nBig data (${BIG.users} users, ${BIG.events} events; emulator as a child on a file-backed data dir; sequential requests):\n`);
+    if (results.big.rows.length) show(throughputTable(results.big.rows));
+    if (results.big.timings.length) show(`\n${timingTable(results.big.timings)}`);
+  }
+  for (const note of results.big.notes) show(`  note: ${note}`);
+  show(`\nGoals:\n${goalsText(results.goals)}`);
+  const file = writeResults(join(import.meta.dirname, "results"), results);
+  log(`\nWrote ${file} and bench/results/latest.json`);
+  if (values["update-readme"]) {
+    const command = `npm run bench -- ${process.argv.slice(2).filter((a) => a !== "--update-readme").join(" ")}`.trim();
+    const header = [
+      `Latest run: ${results.startedAt.slice(0, 16).replace("T", " ")} UTC, \`${command}\`, ${String(results.machine.cpus)} CPUs (${String(results.machine.cpu)}), Node ${process.version},`,
+      `load average ${(results.machine.loadavgAtStart as number[]).map((x) => x.toFixed(1)).join(" ")} at the start (other work shared the machine; see the CPU column). Full results: \`bench/results/latest.json\`.`,
+    ].join("\n");
+    updateReadme(join(import.meta.dirname, "..", "README.md"), `${header}\n\n\`\`\`\n${out.join("\n").trim()}\n\`\`\``);
+    log("Updated README.md");
+  }
 }
 
-main()
-  .catch((err: unknown) => {
-    console.error(`bench failed: ${(err as Error).stack ?? err}`);
-    process.exitCode = 1;
-  })
-  .finally(async () => {
-    for (const child of children) await child.stop();
-    rmSync(dir, { recursive: true, force: true });
+/** Replaces the text between README.md's bench:latest markers. */
+function updateReadme(file: string, block: string): void {
+  const text = readFileSync(file, "utf8");
+  const start = text.indexOf("<!-- bench:latest -->");
+  const end = text.indexOf("<!-- /bench:latest -->");
+  if (start < 0 || end < start) throw new Error(`${file} has no <!-- bench:latest --> ... <!-- /bench:latest --> markers`);
+  writeFileSync(file, `${text.slice(0, start)}<!-- bench:latest -->\n${block}\n${text.slice(end)}`);
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    killChildren();
+    process.exit(130);
   });
+}
+
+main().catch((err: unknown) => {
+  console.error(`bench failed: ${(err as Error).stack ?? String(err)}`);
+  process.exitCode = 1;
+});

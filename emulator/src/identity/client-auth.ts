@@ -13,13 +13,31 @@ export function clientCredentialsOf(params: FormParams, authorization: string | 
     const decoded = Buffer.from(basic[1] as string, "base64").toString("utf8");
     const colon = decoded.indexOf(":");
     if (colon > 0) {
-      return {
-        clientId: decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, " ")),
-        secret: decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, " ")),
-      };
+      return { clientId: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
     }
   }
   return { clientId: params.client_id, secret: params.client_secret };
+}
+
+/** The form-encoding of client_secret_basic (RFC 6749 §2.3.1); bad percent-encoding is a malformed request, not a crash. */
+function formDecode(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, " "));
+  } catch {
+    throw entraErrors.malformedRequest();
+  }
+}
+
+/** SHA-256 digests of stored secrets by their text, so each is hashed once, not on every token request. */
+const storedDigests = new Map<string, Buffer>();
+function digestOfStored(secretText: string): Buffer {
+  let digest = storedDigests.get(secretText);
+  if (!digest) {
+    if (storedDigests.size >= 1000) storedDigests.clear();
+    digest = Buffer.from(sha256(secretText));
+    storedDigests.set(secretText, digest);
+  }
+  return digest;
 }
 
 /**
@@ -40,7 +58,7 @@ export function authenticateClient(
   if (secrets.length === 0) return resolved;
   if (!secret) throw entraErrors.missingClientCredential();
   const sent = Buffer.from(sha256(secret));
-  const match = secrets.find((s) => timingSafeEqual(Buffer.from(sha256(s.secretText)), sent));
+  const match = secrets.find((s) => timingSafeEqual(digestOfStored(s.secretText), sent));
   if (!match) throw entraErrors.invalidClientSecret(resolved.app.appId);
   if (new Date(match.endDateTime).getTime() <= deps.clock.nowMs()) throw entraErrors.expiredClientSecret(resolved.app.appId);
   return resolved;

@@ -1,12 +1,14 @@
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { createHash } from "node:crypto";
+import { createHash, createPrivateKey, type JsonWebKey, type KeyObject } from "node:crypto";
 import { exportJWK, generateKeyPair, importJWK, type JWK, type CryptoKey } from "jose";
 
 export interface SigningKeys {
   kid: string;
-  privateKey: CryptoKey;
+  /** The private key for node:crypto, imported once: tokens are signed with it. */
+  signingKey: KeyObject;
+  /** The public key as a WebCrypto key, for verifying access tokens. */
   publicKey: CryptoKey;
   /** The JWKS document served at /{tenant}/discovery/v2.0/keys. */
   jwks: { keys: JWK[] };
@@ -33,11 +35,11 @@ export async function loadOrCreateSigningKeys(dir: string | undefined): Promise<
   const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicJwk } = privateJwk;
   // Like Entra, the key id is a thumbprint-style value derived from the key itself.
   const kid = createHash("sha1").update(publicJwk.n ?? "").digest("base64url").slice(0, 27);
-  const privateKey = (await importJWK({ ...privateJwk, alg: "RS256" }, "RS256")) as CryptoKey;
+  const signingKey = createPrivateKey({ key: privateJwk as JsonWebKey, format: "jwk" });
   const publicKey = (await importJWK({ ...publicJwk, alg: "RS256" }, "RS256")) as CryptoKey;
   return {
     kid,
-    privateKey,
+    signingKey,
     publicKey,
     jwks: { keys: [{ kty: "RSA", use: "sig", kid, x5t: kid, n: publicJwk.n, e: publicJwk.e, alg: "RS256" }] },
   };

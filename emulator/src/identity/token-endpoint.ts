@@ -5,6 +5,7 @@ import { ctxOf } from "../http/request-context.ts";
 import type { IdentityDeps } from "./context.ts";
 import { resolveTenantSegment } from "./directory.ts";
 import { GRANTS } from "./grants/index.ts";
+import { sendJson } from "../http/send-json.ts";
 
 /** Sends an Entra error as JSON, the way the token and discovery endpoints answer. */
 export function sendEntraError(deps: IdentityDeps, res: Response, err: EntraError): void {
@@ -30,11 +31,16 @@ export function tokenHandler(deps: IdentityDeps) {
       const body = await grant.handle(deps, {
         segment,
         params,
-        authorization: req.get("authorization"),
+        authorization: req.headers.authorization,
         origin: ctxOf(res).origin,
-        ipAddress: req.ip,
+        // Only the grants that mint user tokens read it; Express works it out on each read.
+        get ipAddress() {
+          return req.ip;
+        },
       });
-      res.status(200).set("Cache-Control", "no-store, no-cache").set("Pragma", "no-cache").json(body);
+      res.setHeader("Cache-Control", "no-store, no-cache");
+      res.setHeader("Pragma", "no-cache");
+      sendJson(res, body);
     } catch (err) {
       if (err instanceof EntraError) return sendEntraError(deps, res, err);
       throw err;

@@ -23,8 +23,40 @@ export interface JournalEntry {
   faultId: string | null;
 }
 
-/** How an entry is kept: the time as a number, formatted only when read. */
-type StoredEntry = Omit<JournalEntry, "time"> & { timeMs: number };
+/**
+ * The request headers an entry keeps, as fixed fields: filled on every request,
+ * so it avoids building an object key by key; a plain record when read.
+ * Values are already cut to length and the authorization already redacted.
+ */
+export class KeptHeaders {
+  constructor(
+    readonly userAgent: string | undefined,
+    readonly contentType: string | undefined,
+    readonly clientRequestId: string | undefined,
+    readonly consistencyLevel: string | undefined,
+    readonly prefer: string | undefined,
+    readonly anchorMailbox: string | undefined,
+    readonly authorization: string | undefined,
+  ) {}
+
+  toRecord(): Record<string, string> {
+    const out: Record<string, string> = {};
+    if (this.userAgent !== undefined) out["user-agent"] = this.userAgent;
+    if (this.contentType !== undefined) out["content-type"] = this.contentType;
+    if (this.clientRequestId !== undefined) out["client-request-id"] = this.clientRequestId;
+    if (this.consistencyLevel !== undefined) out.consistencylevel = this.consistencyLevel;
+    if (this.prefer !== undefined) out.prefer = this.prefer;
+    if (this.anchorMailbox !== undefined) out["x-anchormailbox"] = this.anchorMailbox;
+    if (this.authorization !== undefined) out.authorization = this.authorization;
+    return out;
+  }
+}
+
+/** How an entry is kept: the time as a number, formatted only when read; headers as fixed fields. */
+type StoredEntry = Omit<JournalEntry, "time" | "headers"> & { timeMs: number; headers: Record<string, string> | KeptHeaders };
+
+/** What `record` takes: an entry without its id, time as a number. */
+export type NewEntry = Omit<JournalEntry, "id" | "time" | "headers"> & { timeMs: number; headers: Record<string, string> | KeptHeaders };
 
 export const journalQuery = z
   .object({
@@ -57,7 +89,7 @@ export class RequestJournal {
   }
 
   /** Records one request; `timeMs` (epoch milliseconds) becomes the entry's ISO `time` when read. */
-  record(entry: Omit<JournalEntry, "id" | "time"> & { timeMs: number }): void {
+  record(entry: NewEntry): void {
     const full = this.#size === this.#capacity;
     const stored = entry as unknown as StoredEntry;
     stored.id = this.#next++;
@@ -70,8 +102,8 @@ export class RequestJournal {
   get #entries(): JournalEntry[] {
     const out: JournalEntry[] = [];
     for (let i = 0; i < this.#size; i++) {
-      const { timeMs, ...rest } = this.#ring[(this.#start + i) % this.#capacity] as StoredEntry;
-      out.push({ ...rest, time: new Date(timeMs).toISOString() });
+      const { timeMs, headers, ...rest } = this.#ring[(this.#start + i) % this.#capacity] as StoredEntry;
+      out.push({ ...rest, headers: headers instanceof KeptHeaders ? headers.toRecord() : headers, time: new Date(timeMs).toISOString() });
     }
     return out;
   }

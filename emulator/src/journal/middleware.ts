@@ -1,14 +1,21 @@
+import { ServerResponse } from "node:http";
 import type { NextFunction, Request, Response } from "express";
 import type { Clock } from "../clock.ts";
 import type { Principal } from "../graph/auth.ts";
-import type { Area, RequestJournal } from "./journal.ts";
+import { KeptHeaders, type Area, type RequestJournal } from "./journal.ts";
 import { redactAuthorization, redactUrl } from "./redact.ts";
 
-const KEPT_HEADERS = ["user-agent", "content-type", "client-request-id", "consistencylevel", "prefer", "x-anchormailbox"];
+/** A kept header value: strings only (a header sent twice that Node keeps as a list is dropped), at most 512 characters. */
+function kept(value: string | string[] | undefined): string | undefined {
+  if (typeof value !== "string") return undefined;
+  return value.length > 512 ? value.slice(0, 512) : value;
+}
+
+const GRAPH_PATH = /^\/(v1\.0|beta)(\/|$)/i;
 
 function areaOf(path: string): Area {
   if (path.startsWith("/_emulator")) return "control";
-  if (/^\/(v1\.0|beta)(\/|$)/i.test(path)) return "graph";
+  if (path.startsWith("/v1.0/") || GRAPH_PATH.test(path)) return "graph";
   if (/^\/[^/]+\/(oauth2|v2\.0|discovery|\.well-known)/i.test(path) || path.startsWith("/common/")) return "identity";
   return "other";
 }
@@ -30,76 +37,121 @@ function errorCodeOf(body: unknown): string | null {
   return null;
 }
 
+/** The request a response belongs to, for the journal, under this key on the response. */
+const PENDING = Symbol("journal entry");
+
+/** One request on its way to the journal: everything known when it came in, recorded once when it is answered. */
+class Pending {
+  #recorded = false;
+  constructor(
+    readonly journal: RequestJournal,
+    readonly req: Request,
+    readonly res: Response,
+    /** Routers rewrite req.url while they run, so the path is read when the request comes in. */
+    readonly path: string,
+    readonly originalUrl: string,
+    readonly started: number,
+    readonly timeMs: number,
+  ) {}
+
+  record(answered: boolean, chunk: unknown): void {
+    if (this.#recorded) return;
+    this.#recorded = true;
+    const { req, res, path, originalUrl } = this;
+    const status = res.statusCode;
+    let errorCode: string | null = null;
+    if (answered && status >= 400) {
+      errorCode = (res.locals.errorCode as string | undefined) ?? null;
+      // Errors that no serializer labelled (control plane, 404s): read the code from the JSON body.
+      if (errorCode === null && (typeof chunk === "string" || Buffer.isBuffer(chunk))) errorCode = errorCodeOf(safeParse(chunk.toString()));
+    }
+    const principal = res.locals.principal as Principal | undefined;
+    const h = req.headers;
+    const headers = new KeptHeaders(
+      kept(h["user-agent"]),
+      kept(h["content-type"]),
+      kept(h["client-request-id"]),
+      kept(h.consistencylevel),
+      kept(h.prefer),
+      kept(h["x-anchormailbox"]),
+      redactAuthorization(h.authorization),
+    );
+    const area = areaOf(path);
+    let tenant: string | null = principal?.tenantId ?? null;
+    let clientId: string | null = principal?.appId ?? null;
+    if (!principal && area === "identity") {
+      tenant = /^\/([^/]+)\//.exec(path)?.[1] ?? null;
+      const body = req.body as Record<string, unknown> | undefined;
+      clientId = typeof body?.client_id === "string" ? body.client_id : typeof req.query.client_id === "string" ? req.query.client_id : null;
+    }
+    this.journal.record({
+      timeMs: this.timeMs,
+      method: req.method,
+      url: originalUrl.includes("?") ? redactUrl(originalUrl).slice(0, 2048) : originalUrl.slice(0, 2048),
+      area,
+      tenant,
+      clientId,
+      userId: principal?.kind === "user" ? principal.userId : null,
+      // 0: the connection closed without an answer (for example a drop_connection fault).
+      status: answered ? status : 0,
+      errorCode,
+      durationMs: Math.round((performance.now() - this.started) * 100) / 100,
+      headers,
+      faultId: (res.locals.faultId as string | undefined) ?? null,
+    });
+  }
+}
+
+type WithPending = Response & { [PENDING]?: Pending };
+
 /** Lets a handler that drops the connection (a fault) record the request without an answer. */
 export function recordDropped(res: Response): void {
-  (res.locals.journalDropped as (() => void) | undefined)?.();
+  (res as WithPending)[PENDING]?.record(false, undefined);
+}
+
+/** Response prototypes whose `end` already records (the app's own, from Express). */
+const hooked = new WeakSet<object>();
+
+/**
+ * Records each answer as it is handed over, before the client can read it:
+ * `end` of the prototype Express gives the app's responses is wrapped once,
+ * rather than every response getting a wrapper (and closures) of its own.
+ * Responses on Node's own prototype (no Express app) are wrapped one by one.
+ */
+function recordOnEnd(res: WithPending): void {
+  // An earlier middleware that wrapped this response's `end` (durable answers, for writes) took the
+  // prototype's before it was hooked: wrap on top of it, so the answer is recorded when handed over.
+  // So is a response on Node's own prototype (no Express app), which is not to be changed for everyone.
+  const proto = Object.getPrototypeOf(res) as { end: (...args: unknown[]) => unknown };
+  const plain = proto === ServerResponse.prototype;
+  if (plain || Object.prototype.hasOwnProperty.call(res, "end")) res.end = recording(res.end as (...args: unknown[]) => unknown) as Response["end"];
+  if (plain || hooked.has(proto)) return;
+  Object.defineProperty(proto, "end", { value: recording(proto.end), writable: true, configurable: true });
+  hooked.add(proto);
+}
+
+/** `end` that records the request first (once: Pending ignores a second call). */
+function recording(end: (...args: unknown[]) => unknown) {
+  return function (this: WithPending, chunk?: unknown) {
+    this[PENDING]?.record(true, chunk);
+    // eslint-disable-next-line prefer-rest-params
+    return end.apply(this, arguments as unknown as unknown[]);
+  };
 }
 
 /**
  * Records every request as its answer is sent: who (tenant, client, user from
  * the verified principal or the request), what, the status and error code, and
  * how long it took. The journal's own reads are not recorded. This runs on
- * every request, so it keeps to plain work: no listeners, no parsing unless
- * the answer is an error no serializer labelled.
+ * every request, so it keeps to plain work: no listeners, no closures, no
+ * parsing unless the answer is an error no serializer labelled.
  */
 export function journalMiddleware(journal: RequestJournal, clock: Clock) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    // Routers rewrite req.url while they run, so read the path now.
     const path = req.path;
     if (path.startsWith("/_emulator/requests")) return next();
-    const started = performance.now();
-    const timeMs = clock.nowMs();
-    const originalUrl = req.originalUrl;
-    let recorded = false;
-    const record = (answered: boolean, chunk: unknown) => {
-      if (recorded) return;
-      recorded = true;
-      const status = res.statusCode;
-      let errorCode: string | null = null;
-      if (answered && status >= 400) {
-        errorCode = (res.locals.errorCode as string | undefined) ?? null;
-        // Errors that no serializer labelled (control plane, 404s): read the code from the JSON body.
-        if (errorCode === null && (typeof chunk === "string" || Buffer.isBuffer(chunk))) errorCode = errorCodeOf(safeParse(chunk.toString()));
-      }
-      const principal = res.locals.principal as Principal | undefined;
-      const headers: Record<string, string> = {};
-      for (const h of KEPT_HEADERS) {
-        const v = req.headers[h];
-        if (typeof v === "string") headers[h] = v.length > 512 ? v.slice(0, 512) : v;
-      }
-      const auth = redactAuthorization(req.headers.authorization);
-      if (auth) headers.authorization = auth;
-      const area = areaOf(path);
-      let tenant: string | null = principal?.tenantId ?? null;
-      let clientId: string | null = principal?.appId ?? null;
-      if (!principal && area === "identity") {
-        tenant = /^\/([^/]+)\//.exec(path)?.[1] ?? null;
-        const body = req.body as Record<string, unknown> | undefined;
-        clientId = typeof body?.client_id === "string" ? body.client_id : typeof req.query.client_id === "string" ? req.query.client_id : null;
-      }
-      journal.record({
-        timeMs,
-        method: req.method,
-        url: originalUrl.includes("?") ? redactUrl(originalUrl).slice(0, 2048) : originalUrl.slice(0, 2048),
-        area,
-        tenant,
-        clientId,
-        userId: principal?.kind === "user" ? principal.userId : null,
-        // 0: the connection closed without an answer (for example a drop_connection fault).
-        status: answered ? status : 0,
-        errorCode,
-        durationMs: Math.round((performance.now() - started) * 100) / 100,
-        headers,
-        faultId: (res.locals.faultId as string | undefined) ?? null,
-      });
-    };
-    // Record as the answer is handed over, before the client can read it.
-    const end = res.end;
-    res.end = function (this: Response, ...args: unknown[]) {
-      record(true, args[0]);
-      return (end as (...a: unknown[]) => Response).apply(this, args);
-    } as Response["end"];
-    res.locals.journalDropped = () => record(false, undefined);
+    recordOnEnd(res);
+    (res as WithPending)[PENDING] = new Pending(journal, req, res, path, req.originalUrl, performance.now(), clock.nowMs());
     next();
   };
 }

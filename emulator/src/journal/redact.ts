@@ -25,6 +25,11 @@ export function redactUrl(originalUrl: string): string {
 /** "Bearer eyJ0eXAi…[redacted]": the scheme and a few characters, never the token. */
 export function redactAuthorization(value: string | undefined): string | undefined {
   if (!value) return undefined;
-  const [scheme] = value.split(/\s+/, 1);
-  return `${scheme} [redacted]`;
+  // The scheme is the text before the first white space of any kind. Usually that is one
+  // space after a short scheme, so only that short text needs the regex.
+  const space = value.indexOf(" ");
+  const head = space < 0 ? value : value.slice(0, space);
+  const scheme = /\s/.test(head) ? (value.split(/\s+/, 1)[0] as string) : head;
+  // A value with no scheme is all credential: nothing of it is kept.
+  return scheme.length <= 32 ? `${scheme} [redacted]` : "[redacted]";
 }

@@ -7,6 +7,7 @@ import { runUserQuery } from "./list.ts";
 import { checkUsersPermission } from "./permissions.ts";
 import { isEventual, LIST_OPTIONS, parseUserListQuery, readOptions } from "./query.ts";
 import { userView } from "./views.ts";
+import { sendJson } from "../../http/send-json.ts";
 
 /** GET /users: OData $select, $filter, $orderby, $search, $top, $count and $skiptoken paging. */
 export function listUsers(store: Store) {
@@ -20,7 +21,7 @@ export function listUsers(store: Store) {
       const page = runUserQuery(t, q);
       return { ...page, value: page.items.map((u) => withManager(t, u, userView(u, select), expand)) };
     });
-    res.json({
+    sendJson(res, {
       "@odata.context": contextUrl(res, "users", q.select?.context ?? null, false),
       ...(result.count !== undefined ? { "@odata.count": result.count } : {}),
       ...(result.next !== null ? { "@odata.nextLink": nextPageLink(req, res, q.fingerprint, result.next) } : {}),

@@ -10,6 +10,7 @@ import { callerRoles, checkManageable, checkUsersPermission, USER_ADMIN_ROLES } 
 import { parseUserSelect, readOptions } from "./query.ts";
 import { tablePath, targetOf } from "./target.ts";
 import { userView } from "./views.ts";
+import { sendJson } from "../../http/send-json.ts";
 
 /** What users may change on their own profile without an admin role (the SharePoint profile fields and their phones). */
 const SELF_SERVICE = new Set([
@@ -38,9 +39,10 @@ export function getUser(store: Store) {
       const user = findUser(t, target.key);
       checkUsersPermission(store, res, "GET", tablePath(target), user?.id ?? target.key);
       if (!user) throw graphErrors.resourceNotFound(target.key);
-      return withManager(t, user, userView(user, select?.properties ?? null), expand);
+      const head = { "@odata.context": contextUrl(res, "users", select?.context ?? null, true) };
+      return withManager(t, user, userView(user, select?.properties ?? null, head), expand);
     });
-    res.json({ "@odata.context": contextUrl(res, "users", select?.context ?? null, true), ...body });
+    sendJson(res, body);
   };
 }
 

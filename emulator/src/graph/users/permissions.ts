@@ -88,6 +88,18 @@ export const USERS_PERMISSIONS: readonly UsersPermissionEntry[] = [
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
+/** Table rows by method and path, found once: the table is constant. */
+const rowCache = new Map<string, UsersPermissionEntry>();
+function rowFor(method: PermissionEntry["method"], path: string): UsersPermissionEntry {
+  const key = `${method} ${path}`;
+  let row = rowCache.get(key);
+  if (!row) {
+    row = ruleFor(USERS_PERMISSIONS, method, path) as UsersPermissionEntry;
+    rowCache.set(key, row);
+  }
+  return row;
+}
+
 /** Directory roles that a User Administrator may not manage (Entra's "privileged" roles). */
 const PROTECTED_FROM_USER_ADMINS = ["Global Administrator", "Privileged Role Administrator", "Application Administrator", "Cloud Application Administrator", "Global Reader"];
 
@@ -105,7 +117,7 @@ export function checkUsersPermission(
   targetId?: string,
 ): Principal {
   const principal = principalOf(res);
-  const row = ruleFor(USERS_PERMISSIONS, method, path) as UsersPermissionEntry;
+  const row = rowFor(method, path);
   const self = principal.kind === "user" && targetId !== undefined && same(targetId, principal.userId);
   const delegated = self ? row.delegated : row.delegated.filter((p) => !row.selfOnly?.some((s) => same(s, p)));
   const needsRole = row.delegatedRoles && !(self && row.selfService);

@@ -34,8 +34,17 @@ function keyForms(req: Request, res: Response, next: NextFunction): void {
 
 /** Users: /me, /users, /users/{id | userPrincipalName} and their manager, directReports and memberOf. */
 export function usersRouter(deps: GraphDeps): Router {
-  const { store, clock } = deps;
   const router = Router({ caseSensitive: false });
+  addUserRoutes(router, deps);
+  return router;
+}
+
+/**
+ * Adds the users routes to `router` itself (the Graph router), so that a
+ * users request is matched there without entering a router of its own.
+ */
+export function addUserRoutes(router: Router, deps: GraphDeps): void {
+  const { store, clock } = deps;
   router.use(keyForms);
 
   router.get("/me", getUser(store));
@@ -62,7 +71,6 @@ export function usersRouter(deps: GraphDeps): Router {
   router.delete("/users/:key/manager/:ref", refOnly(deleteManager(store)));
   router.get("/users/:key/directReports", listDirectReports(store));
   router.get("/users/:key/memberOf", listMemberOf(store));
-  return router;
 }
 
 /** Serves `.../manager/$ref` only; other segments fall through to Graph's "segment not found". */

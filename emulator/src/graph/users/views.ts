@@ -24,9 +24,9 @@ export function userValue(user: RUser, name: string): unknown {
   }
 }
 
-/** Graph's default view of a user (no $select). */
-export function defaultUserView(user: RUser): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+/** Graph's default view of a user (no $select), after the properties of `head` when given. */
+export function defaultUserView(user: RUser, head?: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = head ?? {};
   for (const name of DEFAULT_USER_PROPERTIES) out[name] = userValue(user, name);
   return out;
 }
@@ -34,11 +34,12 @@ export function defaultUserView(user: RUser): Record<string, unknown> {
 /**
  * A user with `$select`: the selected properties in the order asked for.
  * `select` holds canonical names; names the type lacks were dropped by the
- * query parser (user is an open type, so Graph ignores them).
+ * query parser (user is an open type, so Graph ignores them). `head` (e.g.
+ * `@odata.context`) comes first when given, and is the object filled in.
  */
-export function userView(user: RUser, select: readonly string[] | null): Record<string, unknown> {
-  if (!select) return defaultUserView(user);
-  const out: Record<string, unknown> = {};
+export function userView(user: RUser, select: readonly string[] | null, head?: Record<string, unknown>): Record<string, unknown> {
+  if (!select) return defaultUserView(user, head);
+  const out: Record<string, unknown> = head ?? {};
   for (const name of select) out[name] = userValue(user, name);
   return out;
 }

@@ -1,0 +1,252 @@
+import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, join, resolve } from "node:path";
+import { childEnv, freePort, httpsClient, memoryOf, spawnUntilHealthy } from "./lib.ts";
+import { probeInWorker, summarize, type LatencySummary } from "./load.ts";
+import { timingRow, type TimingRow } from "./report.ts";
+import { FILTER_PATH } from "./scenarios.ts";
+
+/**
+ * Big data: the emulator as a child process on a file-backed data dir made by
+ * `npm run seed -- --users N --events M --seed S --data-dir DIR`, which also
+ * writes DIR/synthetic.json naming the tenant, its admin, its app and one
+ * busy mailbox. Measures restart time, resident memory, the indexed $filter,
+ * a one-month calendarView of that mailbox and POST /me/events (sequential,
+ * each acknowledged by its 201, which the emulator sends once on disk).
+ */
+
+export interface SyntheticInfo {
+  tenantId: string;
+  domain: string;
+  admin: { userPrincipalName: string; password: string };
+  app: { appId: string; clientSecret: string };
+  mailbox?: { userPrincipalName: string; password: string; id: string; events: number; series: number };
+}
+
+export interface BigOptions {
+  /** How the emulator is started (what npm start runs). */
+  launcher: { name: string; argv: string[] };
+  users: number;
+  events: number;
+  seed: number;
+  /** Given with --big-data: use as is, never seed. */
+  dataDir?: string;
+  restarts: number;
+  samples: number;
+  log: (line: string) => void;
+}
+
+export interface BigResult {
+  dataDir?: string;
+  /** Why nothing (or only part) was measured. */
+  skipped?: string;
+  notes: string[];
+  timings: TimingRow[];
+  restartMs?: number;
+  rssMiB?: number;
+  filter?: LatencySummary;
+  /** The current month (what a calendar shows first); the goal's measurement. */
+  calendarView?: LatencySummary;
+  calendarViewTitle?: string;
+  /** The mailbox's busiest month, the worst case. */
+  calendarViewBusiest?: LatencySummary;
+  calendarViewBusiestTitle?: string;
+  postEvent?: LatencySummary;
+}
+
+
+const SEED_ENTRY = "emulator/src/cli/seed.ts";
+
+/** What the seed command supports today (another engineer is adding --data-dir and --events). */
+function seedSupports(): { dataDir: boolean; events: boolean } {
+  const help = spawnSync(process.execPath, ["--import", "tsx", SEED_ENTRY, "--help"], { encoding: "utf8", env: childEnv() });
+  const text = `${help.stdout}${help.stderr}`;
+  return { dataDir: text.includes("--data-dir"), events: text.includes("--events") };
+}
+
+/**
+ * The cached data dir for these parameters and this version of the generator
+ * and of the store's file format (a change to either seeds afresh).
+ */
+export function cachedDataDir(o: Pick<BigOptions, "users" | "events" | "seed">): string {
+  const generator = createHash("sha256");
+  const sources = [
+    SEED_ENTRY,
+    ...readdirSync("emulator/src/tenants").filter((f) => f.startsWith("synthetic")).map((f) => `emulator/src/tenants/${f}`),
+    ...readdirSync("emulator/src/store").filter((f) => f.endsWith(".ts")).map((f) => `emulator/src/store/${f}`),
+  ].sort();
+  for (const f of sources) if (existsSync(f)) generator.update(readFileSync(f));
+  return join(tmpdir(), "graph-emulator-bench-big", `u${o.users}-e${o.events}-s${o.seed}-${generator.digest("hex").slice(0, 8)}`);
+}
+
+const COMPLETE = ".bench-seed-complete";
+
+async function ensureDataDir(o: BigOptions): Promise<{ dir: string } | { skipped: string }> {
+  if (o.dataDir) {
+    const dir = resolve(o.dataDir);
+    if (!existsSync(join(dir, "synthetic.json"))) return { skipped: `${dir}/synthetic.json not found (is it a data dir written by npm run seed -- --data-dir?)` };
+    return { dir };
+  }
+  const dir = cachedDataDir(o);
+  if (existsSync(join(dir, COMPLETE)) && existsSync(join(dir, "synthetic.json"))) {
+    o.log(`  reusing the seeded data dir ${dir}`);
+    return { dir };
+  }
+  const supports = seedSupports();
+  if (!supports.dataDir || !supports.events) {
+    const missing = [!supports.dataDir && "--data-dir", !supports.events && "--events"].filter(Boolean).join(" and ");
+    return { skipped: `npm run seed does not support ${missing} yet, so no big data dir could be made (pass --big-data DIR to use one)` };
+  }
+  // Older data dirs for the same parameters (another generator or store version) are not used again.
+  const parent = dirname(dir);
+  const prefix = basename(dir).replace(/-[0-9a-f]+$/, "-");
+  if (existsSync(parent)) for (const old of readdirSync(parent)) if (old.startsWith(prefix)) rmSync(join(parent, old), { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const args = ["--users", String(o.users), "--events", String(o.events), "--seed", String(o.seed), "--data-dir", dir];
+  o.log(`  seeding: npm run seed -- ${args.join(" ")}`);
+  const t0 = performance.now();
+  const code = await new Promise<number | null>((done) => {
+    const child = spawn(process.execPath, ["--import", "tsx", SEED_ENTRY, ...args], { stdio: ["ignore", "inherit", "inherit"], env: childEnv() });
+    child.once("exit", (c) => done(c));
+  });
+  if (code !== 0) return { skipped: `npm run seed -- ${args.join(" ")} exited with ${code}` };
+  if (!existsSync(join(dir, "synthetic.json"))) return { skipped: `the seed command wrote no ${dir}/synthetic.json` };
+  writeFileSync(join(dir, COMPLETE), `${new Date().toISOString()} ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  o.log(`  seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return { dir };
+}
+
+interface TokenAnswer {
+  access_token?: string;
+  error?: string;
+  error_description?: string;
+}
+
+export async function measureBigData(o: BigOptions): Promise<BigResult> {
+  const notes: string[] = [];
+  const ready = await ensureDataDir(o);
+  if ("skipped" in ready) return { skipped: ready.skipped, notes, timings: [] };
+  const dir = ready.dir;
+  const info = JSON.parse(readFileSync(join(dir, "synthetic.json"), "utf8")) as SyntheticInfo;
+  const result: BigResult = { dataDir: dir, notes, timings: [] };
+
+  // The first start on a freshly seeded dir also creates the TLS certificate and signing key: not timed as a
+  // restart. Then each restart: spawn → first answer.
+  const restarts: number[] = [];
+  const port = await freePort();
+  const argv = [...o.launcher.argv, "--port", String(port), "--data-dir", dir];
+  const health = `https://127.0.0.1:${port}/_emulator/health`;
+  let running = await spawnUntilHealthy(argv, health, { timeoutMs: 600_000 });
+  o.log(`  first start (${o.launcher.name}): ${running.ms.toFixed(0)} ms`);
+  for (let i = 0; i < o.restarts; i++) {
+    await running.stop();
+    running = await spawnUntilHealthy(argv, health, { timeoutMs: 600_000 });
+    restarts.push(running.ms);
+  }
+  const pid = running.child.pid as number;
+  const afterStart = memoryOf(pid);
+  result.timings.push(timingRow(`restart to first answer (${o.launcher.name})`, "ms", restarts));
+  result.restartMs = result.timings[0]?.median;
+  o.log(`  restart to first answer: ${restarts.map((x) => x.toFixed(0)).join(", ")} ms; RSS ${afterStart?.rssMiB.toFixed(0)} MiB`);
+
+  const base = `https://127.0.0.1:${port}`;
+  const call = httpsClient();
+  try {
+    const token = async (params: Record<string, string>): Promise<TokenAnswer> => {
+      const reply = await call(`${base}/${info.tenantId}/oauth2/v2.0/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ client_id: info.app.appId, client_secret: info.app.clientSecret, ...params }).toString(),
+      });
+      return JSON.parse(reply.body) as TokenAnswer;
+    };
+    const app = await token({ grant_type: "client_credentials", scope: "https://graph.microsoft.com/.default" });
+    if (!app.access_token) throw new Error(`client credentials for ${info.app.appId}: ${app.error_description ?? app.error}`);
+    const asApp = { authorization: `Bearer ${app.access_token}` };
+
+    const filter = await probeInWorker({ url: `${base}${FILTER_PATH}`, method: "GET", headers: asApp, count: o.samples, warmup: 20, expectStatus: 200 });
+    result.filter = summarize(filter);
+    o.log(`  indexed $filter: median ${result.filter.median.toFixed(2)} ms, p99 ${result.filter.p99.toFixed(2)} ms`);
+
+    if (!info.mailbox) {
+      notes.push("synthetic.json names no mailbox: calendarView and POST /me/events were not measured");
+    } else {
+      const delegated = await token({ grant_type: "password", username: info.mailbox.userPrincipalName, password: info.mailbox.password, scope: "User.Read Calendars.ReadWrite" });
+      if (!delegated.access_token) {
+        notes.push(
+          `the synthetic app ${info.app.appId} cannot get a delegated Calendars.ReadWrite token for ${info.mailbox.userPrincipalName} (${(delegated.error_description ?? delegated.error ?? "").split("\n")[0]}): the seed should declare and admin-consent delegated Calendars.ReadWrite on its app`,
+        );
+      } else {
+        const asUser = { authorization: `Bearer ${delegated.access_token}` };
+        const months = await monthCounts(call, base, asUser);
+        const now = new Date();
+        const current = months.find((m) => m.from.startsWith(now.toISOString().slice(0, 7)) && m.count > 0);
+        const busiest = months.reduce((a, b) => (b.count > a.count ? b : a));
+        const month = current ?? busiest;
+        const viewOf = async (m: Month) => {
+          const path = `/v1.0/me/calendarView?startDateTime=${m.from}&endDateTime=${m.to}&$count=true`;
+          return summarize(await probeInWorker({ url: `${base}${path}`, method: "GET", headers: asUser, count: o.samples, warmup: 10, expectStatus: 200 }));
+        };
+        result.calendarView = await viewOf(month);
+        result.calendarViewTitle = `calendarView, ${current ? "this month" : "busiest month"} ${month.from.slice(0, 7)} (${month.count} items)`;
+        o.log(`  ${result.calendarViewTitle}: median ${result.calendarView.median.toFixed(2)} ms, p99 ${result.calendarView.p99.toFixed(2)} ms`);
+        if (current && busiest !== current) {
+          result.calendarViewBusiest = await viewOf(busiest);
+          result.calendarViewBusiestTitle = `calendarView, busiest month ${busiest.from.slice(0, 7)} (${busiest.count} items)`;
+          o.log(`  ${result.calendarViewBusiestTitle}: median ${result.calendarViewBusiest.median.toFixed(2)} ms, p99 ${result.calendarViewBusiest.p99.toFixed(2)} ms`);
+        }
+        const body = JSON.stringify({
+          subject: "bench: durable write",
+          start: { dateTime: `${month.from.slice(0, 10)}T10:00:00`, timeZone: "UTC" },
+          end: { dateTime: `${month.from.slice(0, 10)}T10:30:00`, timeZone: "UTC" },
+        });
+        const posts = await probeInWorker({
+          url: `${base}/v1.0/me/events`,
+          method: "POST",
+          headers: { ...asUser, "content-type": "application/json" },
+          body,
+          count: Math.min(o.samples, 200),
+          warmup: 5,
+          expectStatus: 201,
+          // Each event is deleted again (untimed) so the cached data dir does not grow.
+          cleanupBase: `${base}/v1.0/me/events`,
+        });
+        result.postEvent = summarize(posts);
+        o.log(`  POST /me/events (acknowledged on disk): median ${result.postEvent.median.toFixed(2)} ms, p99 ${result.postEvent.p99.toFixed(2)} ms`);
+      }
+    }
+    const after = memoryOf(pid);
+    if (afterStart && after) {
+      result.timings.push(timingRow("RSS after start", "MiB", [afterStart.rssMiB]));
+      result.timings.push(timingRow("RSS after the scenarios", "MiB", [after.rssMiB], `peak ${after.peakMiB.toFixed(0)} MiB`));
+      result.rssMiB = Math.max(afterStart.rssMiB, after.rssMiB);
+    }
+  } finally {
+    call.close();
+    await running.stop();
+  }
+  return result;
+}
+
+interface Month {
+  from: string;
+  to: string;
+  count: number;
+}
+
+/** calendarView item counts of the caller's mailbox per month (UTC), 2023 to 2028. */
+async function monthCounts(call: ReturnType<typeof httpsClient>, base: string, headers: Record<string, string>): Promise<Month[]> {
+  const out: Month[] = [];
+  for (let year = 2023; year <= 2028; year++) {
+    for (let month = 0; month < 12; month++) {
+      const from = `${new Date(Date.UTC(year, month, 1)).toISOString().slice(0, 19)}Z`;
+      const to = `${new Date(Date.UTC(year, month + 1, 1)).toISOString().slice(0, 19)}Z`;
+      const reply = await call(`${base}/v1.0/me/calendarView?startDateTime=${from}&endDateTime=${to}&$top=1&$count=true`, { headers });
+      if (reply.status !== 200) throw new Error(`calendarView ${from}: ${reply.status} ${reply.body.slice(0, 300)}`);
+      out.push({ from, to, count: (JSON.parse(reply.body) as { "@odata.count"?: number })["@odata.count"] ?? 0 });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,126 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort, memoryOf, sleep, spawnUntilHealthy, timeToExit } from "./lib.ts";
+import { timingRow, type TimingRow } from "./report.ts";
+
+/**
+ * Cold start: spawn the emulator as users start it and time spawn → first
+ * 200 from /_emulator/health (polled every 5 ms), with an empty new data dir
+ * and again with the existing one (default fixtures, file-backed state), and
+ * read its resident memory once it answers. Reference rows show what Node and
+ * the tsx loader cost on their own on this machine.
+ */
+
+export interface Launcher {
+  name: string;
+  /** argv before the emulator's own flags. */
+  argv: string[];
+}
+
+/** The TypeScript sources through tsx's loader, module by module. */
+export const TSX_LAUNCHER: Launcher = { name: "tsx: node --import tsx emulator/src/main.ts", argv: [process.execPath, "--import", "tsx", "emulator/src/main.ts"] };
+
+/** The prebuilt bundle with V8's code cache (emulator/bin/start.cjs, rebuilt when a source changed). */
+export const BUNDLE_LAUNCHER: Launcher = { name: "bundle: node emulator/bin/start.cjs", argv: [process.execPath, "emulator/bin/start.cjs"] };
+
+/** `npm start` as users type it: npm itself, then whatever the start script runs. */
+export const NPM_LAUNCHER: Launcher = { name: "npm start --", argv: ["npm", "start", "--silent", "--"] };
+
+/** The launcher `npm start` runs, read from package.json. */
+export function npmStartLauncher(): Launcher {
+  const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { scripts?: { start?: string } };
+  return pkg.scripts?.start?.includes("emulator/bin/start.cjs") ? BUNDLE_LAUNCHER : TSX_LAUNCHER;
+}
+
+export interface ColdStartResult {
+  rows: TimingRow[];
+  /** The launcher the goals are judged on (what npm start runs). */
+  goalLauncher: string;
+  /** Median ms with an existing data dir, for the goal. */
+  existingMs: number;
+  /** Median resident memory 1 s after the first answer (existing data dir), MiB. */
+  rssMiB: number;
+}
+
+async function startOnce(launcher: Launcher, dataDir: string): Promise<{ ms: number; rssAtAnswer: number; rssSettled: number; peak: number }> {
+  const port = await freePort();
+  const started = await spawnUntilHealthy([...launcher.argv, "--port", String(port), "--data-dir", dataDir], `https://127.0.0.1:${port}/_emulator/health`, {
+    pollMs: 5,
+  });
+  try {
+    // npm and tsx's CLI start the emulator as a grandchild: memory is only read for a direct child.
+    const direct = launcher !== NPM_LAUNCHER;
+    const atAnswer = direct ? memoryOf(started.child.pid as number) : null;
+    await sleep(1000);
+    const settled = direct ? memoryOf(started.child.pid as number) : null;
+    return { ms: started.ms, rssAtAnswer: atAnswer?.rssMiB ?? NaN, rssSettled: settled?.rssMiB ?? NaN, peak: settled?.peakMiB ?? NaN };
+  } finally {
+    await started.stop();
+  }
+}
+
+export async function measureColdStart(options: { runs: number; launchers: Launcher[]; goal: Launcher; log: (line: string) => void }): Promise<ColdStartResult> {
+  const rows: TimingRow[] = [];
+  const nodeRef: number[] = [];
+  const tsxRef: number[] = [];
+  for (let i = 0; i < options.runs; i++) {
+    nodeRef.push(await timeToExit([process.execPath, "-e", "0"]));
+    tsxRef.push(await timeToExit([process.execPath, "--import", "tsx", "-e", "0"]));
+  }
+  rows.push(timingRow("reference: node -e 0 (spawn to exit)", "ms", nodeRef));
+  rows.push(timingRow("reference: node --import tsx -e 0", "ms", tsxRef));
+  const withExtraCa = process.env.NODE_EXTRA_CA_CERTS;
+  if (withExtraCa && existsSync(withExtraCa)) {
+    const withCa: number[] = [];
+    for (let i = 0; i < options.runs; i++) withCa.push(await timeToExit([process.execPath, "-e", "0"], { ...process.env }));
+    rows.push(timingRow("reference: node -e 0 with this shell's NODE_EXTRA_CA_CERTS", "ms", withCa, "children below run without it"));
+  }
+
+  let existingMs = NaN;
+  let rssMiB = NaN;
+  for (const launcher of options.launchers) {
+    const fresh: number[] = [];
+    const existing: number[] = [];
+    const rssAnswer: number[] = [];
+    const rssSettled: number[] = [];
+    const peaks: number[] = [];
+    const dirs: string[] = [];
+    // One untimed start first, as a developer's second start: the OS file cache, tsx's transform cache and
+    // the bundle (built if a source changed) with its code cache are all warm then.
+    const warm = mkdtempSync(join(tmpdir(), "graph-emulator-cold-"));
+    try {
+      await startOnce(launcher, warm);
+    } finally {
+      rmSync(warm, { recursive: true, force: true });
+    }
+    try {
+      for (let i = 0; i < options.runs; i++) {
+        const dir = mkdtempSync(join(tmpdir(), "graph-emulator-cold-"));
+        dirs.push(dir);
+        fresh.push((await startOnce(launcher, dir)).ms);
+      }
+      const dir = dirs[0] as string;
+      for (let i = 0; i < options.runs; i++) {
+        const r = await startOnce(launcher, dir);
+        existing.push(r.ms);
+        rssAnswer.push(r.rssAtAnswer);
+        rssSettled.push(r.rssSettled);
+        peaks.push(r.peak);
+      }
+    } finally {
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    }
+    const freshRow = timingRow(`start, new data dir: ${launcher.name}`, "ms", fresh);
+    const existingRow = timingRow(`start, existing data dir: ${launcher.name}`, "ms", existing);
+    const rssRow = timingRow(`RSS 1 s after start: ${launcher.name}`, "MiB", rssSettled, `peak ${Math.max(...peaks).toFixed(0)} MiB`);
+    rows.push(freshRow, existingRow);
+    if (rssSettled.every(Number.isFinite)) rows.push(timingRow(`RSS at first answer: ${launcher.name}`, "MiB", rssAnswer), rssRow);
+    options.log(`  ${launcher.name}: new data dir ${freshRow.median.toFixed(0)} ms, existing ${existingRow.median.toFixed(0)} ms, RSS ${rssRow.median.toFixed(0)} MiB`);
+    if (launcher === options.goal) {
+      existingMs = existingRow.median;
+      rssMiB = rssRow.median;
+    }
+  }
+  return { rows, goalLauncher: options.goal.name, existingMs, rssMiB };
+}

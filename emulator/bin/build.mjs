@@ -1,0 +1,113 @@
+// Builds the emulator into one CommonJS file that plain `node` loads without a TypeScript
+// loader: node_modules/.cache/graph-emulator/emulator.cjs, with a manifest of its inputs
+// (size and mtime) so that a start can tell in a few milliseconds whether it is current.
+// Usage: node emulator/bin/build.mjs   (emulator/bin/start.cjs runs it on its own when a source changed)
+import { createHash } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, join, relative, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
+export const OUT_DIR = join(ROOT, "node_modules", ".cache", "graph-emulator");
+export const BUNDLE = join(OUT_DIR, "emulator.cjs");
+export const MANIFEST = join(OUT_DIR, "manifest.json");
+const ENTRY = join(ROOT, "emulator", "src", "main.ts");
+
+/** Size and mtime of each input, so a start can tell in a few milliseconds whether the bundle is current. */
+function stamp(file) {
+  const s = statSync(file);
+  return `${s.size}:${Math.floor(s.mtimeMs)}`;
+}
+
+/**
+ * The manifest of the current bundle (its content hash names the code cache), or
+ * undefined when there is none or any input changed since it was built.
+ */
+export function currentBuild() {
+  let manifest;
+  try {
+    manifest = JSON.parse(readFileSync(MANIFEST, "utf8"));
+  } catch {
+    return undefined;
+  }
+  if (manifest.node !== process.version) return undefined;
+  try {
+    for (const [file, s] of Object.entries(manifest.inputs)) if (stamp(join(ROOT, file)) !== s) return undefined;
+    statSync(BUNDLE);
+  } catch {
+    return undefined;
+  }
+  return manifest;
+}
+
+/** The V8 code cache for a bundle: named by its content hash, as V8 itself only checks the source length. */
+export function codeCacheFile(manifest) {
+  return join(OUT_DIR, `emulator.${manifest.hash}.v8cache`);
+}
+
+/**
+ * Bundles `entry` into `outfile` the way the emulator ships: sources compiled by
+ * esbuild, whitespace and syntax minified but names kept as written, each
+ * source's `import.meta.url` kept as its own file URL (the bundle may live
+ * anywhere). Used by build() and by the benchmark, which measures this form.
+ */
+export async function bundle({ entry, outfile, format, sourcemap = "linked" }) {
+  const { build: esbuild } = await import("esbuild");
+  const metaUrl = {
+    name: "import-meta-url",
+    setup(b) {
+      b.onLoad({ filter: /[\\/]emulator[\\/]src[\\/].*\.ts$/ }, (args) => {
+        let text = readFileSync(args.path, "utf8");
+        if (text.includes("import.meta.url")) text = text.replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href));
+        return { contents: text, loader: "ts" };
+      });
+    },
+  };
+  mkdirSync(OUT_DIR, { recursive: true });
+  return esbuild({
+    entryPoints: [entry],
+    bundle: true,
+    platform: "node",
+    format,
+    target: `node${process.versions.node.split(".")[0]}`,
+    outfile,
+    minifyWhitespace: true,
+    minifySyntax: true,
+    sourcemap,
+    sourcesContent: false,
+    legalComments: "none",
+    metafile: true,
+    plugins: [metaUrl],
+    logLevel: "warning",
+    // ESM output may still meet CommonJS dependencies that call require().
+    ...(format === "esm" ? { banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" } } : {}),
+  });
+}
+
+export async function build() {
+  const tmp = `${BUNDLE}.${process.pid}.tmp`;
+  // A map beside the bundle, for stack traces (node --enable-source-maps); the bundle stays small to read.
+  const result = await bundle({ entry: ENTRY, outfile: tmp, format: "cjs" });
+  const inputs = {};
+  for (const input of Object.keys(result.metafile.inputs)) {
+    const file = resolve(ROOT, input);
+    // node_modules change only with the lockfile; sources are checked one by one.
+    if (!file.includes(`${"/"}node_modules${"/"}`)) inputs[relative(ROOT, file)] = stamp(file);
+  }
+  inputs["package-lock.json"] = stamp(join(ROOT, "package-lock.json"));
+  inputs[relative(ROOT, fileURLToPath(import.meta.url))] = stamp(fileURLToPath(import.meta.url));
+  renameSync(`${tmp}.map`, `${BUNDLE}.map`);
+  writeFileSync(BUNDLE, readFileSync(tmp, "utf8").replace(/\/\/# sourceMappingURL=.*$/m, `//# sourceMappingURL=emulator.cjs.map`));
+  rmSync(tmp);
+  const manifest = { node: process.version, inputs, hash: createHash("sha256").update(readFileSync(BUNDLE)).digest("hex").slice(0, 16) };
+  // Code caches of earlier bundles are of no use any more.
+  for (const f of readdirSync(OUT_DIR)) if (f.endsWith(".v8cache") && f !== basename(codeCacheFile(manifest))) rmSync(join(OUT_DIR, f), { force: true });
+  writeFileSync(MANIFEST, JSON.stringify(manifest));
+  return manifest;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const t0 = performance.now();
+  await build();
+  console.log(`built ${relative(ROOT, BUNDLE)} in ${(performance.now() - t0).toFixed(0)} ms`);
+}
