@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { seededRandom } from "../emulator/src/util/seeded-random.ts";
 import { Agent, request as httpsRequest } from "node:https";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
@@ -107,18 +108,6 @@ function client(base: string, ca: Buffer): { send: Send; agent: Agent } {
       req.end();
     });
   return { send, agent };
-}
-
-/** A small seeded generator (mulberry32), so a run's mix of requests is repeatable. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 // ---- Counting ----
@@ -512,7 +501,7 @@ async function main(): Promise<void> {
     const deadline = started + DURATION_MS;
     await Promise.all(
       workers.map(async (w) => {
-        const random = seeded(SEED * 1000 + w.id);
+        const random = seededRandom(SEED * 1000 + w.id);
         while (Date.now() < deadline && !exited) {
           try {
             await pick(random).run(send, w, random);
