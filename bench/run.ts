@@ -25,10 +25,11 @@ const HELP = `npm run bench -- [options]
 
 Runs, in this process, the emulator (in memory, default fixtures) and two
 baselines serving the exact bytes the emulator answered (a raw node:https
-server and a bare Express 5 app, same certificate), drives each in turn with
-autocannon from a worker thread, then times cold starts and the big-data
-scenarios in child processes. Prints a table and the goals; writes
-bench/results/bench-<time>.json and bench/results/latest.json.
+server and a bare Express 5 app, same certificate), each in a worker thread
+of its own, drives each in turn with autocannon from another worker thread,
+then times cold starts and the big-data scenarios in child processes. Prints
+a table and the goals; writes bench/results/bench-<time>.json and
+bench/results/latest.json. README.md ("Benchmark") explains what is measured.
 
 Options:
   --rounds N          alternating rounds per scenario (default 3)
@@ -336,7 +337,8 @@ async function main(): Promise<void> {
   const file = writeResults(join(import.meta.dirname, "results"), results);
   log(`\nWrote ${file} and bench/results/latest.json`);
   if (values["update-readme"]) {
-    const command = `npm run bench -- ${process.argv.slice(2).filter((a) => a !== "--update-readme").join(" ")}`.trim();
+    const args = process.argv.slice(2).filter((a) => a !== "--update-readme");
+    const command = args.length ? `npm run bench -- ${args.join(" ")}` : "npm run bench";
     const header = [
       `Latest run: ${results.startedAt.slice(0, 16).replace("T", " ")} UTC, \`${command}\`, ${String(results.machine.cpus)} CPUs (${String(results.machine.cpu)}), Node ${process.version},`,
       `load average ${(results.machine.loadavgAtStart as number[]).map((x) => x.toFixed(1)).join(" ")} at the start (other work shared the machine; see the CPU column). Full results: \`bench/results/latest.json\`.`,

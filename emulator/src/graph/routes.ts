@@ -4,7 +4,7 @@ import { graphAuth } from "./auth.ts";
 import { compose } from "../http/compose.ts";
 import type { GraphDeps } from "./context.ts";
 import { calendarRouter } from "./calendar/routes.ts";
-import { addUserRoutes } from "./users/routes.ts";
+import { userDispatch } from "./users/routes.ts";
 import type { FaultEngine } from "../faults/engine.ts";
 import { graphFaults } from "../faults/middleware.ts";
 
@@ -51,9 +51,17 @@ export function graphRouter(deps: GraphDeps, faults: FaultEngine): Router {
   // Token check, then throttling and faults, then the JSON body (not read for GET), as one layer.
   const readJson = (req: Request, res: Response, next: NextFunction) =>
     json(req, res, (err?: unknown) => next(err ?? (nestingDepthOver(req.body, MAX_JSON_DEPTH) ? graphErrors.jsonTooDeep(MAX_JSON_DEPTH) : undefined)));
-  router.use(compose(refuseDeclaredOversize, graphAuth(deps), graphFaults(faults, deps.clock), (req, res, next) => (req.method === "GET" ? next() : readJson(req, res, next))));
-  // Users routes sit on this router directly (one router less to walk for each of them); calendar has its own.
-  addUserRoutes(router, deps);
+  // Then the users routes, matched in the same layer without an Express route per path (most Graph
+  // requests are users requests); anything else goes on to calendar, which has its own router.
+  router.use(
+    compose(
+      refuseDeclaredOversize,
+      graphAuth(deps),
+      graphFaults(faults, deps.clock),
+      (req, res, next) => (req.method === "GET" ? next() : readJson(req, res, next)),
+      userDispatch(deps),
+    ),
+  );
   router.use(calendarRouter(deps));
   router.use((req) => {
     const segment = req.path.split("/").filter(Boolean)[0] ?? "";

@@ -32,45 +32,143 @@ function keyForms(req: Request, res: Response, next: NextFunction): void {
   next();
 }
 
-/** Users: /me, /users, /users/{id | userPrincipalName} and their manager, directReports and memberOf. */
-export function usersRouter(deps: GraphDeps): Router {
-  const router = Router({ caseSensitive: false });
-  addUserRoutes(router, deps);
-  return router;
+type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+type Handler = (req: Request, res: Response, next: NextFunction) => void;
+
+/** One users route: method, Express-style path, handler. */
+export interface UserRoute {
+  method: Method;
+  path: string;
+  handler: Handler;
 }
 
-/**
- * Adds the users routes to `router` itself (the Graph router), so that a
- * users request is matched there without entering a router of its own.
- */
-export function addUserRoutes(router: Router, deps: GraphDeps): void {
+/** Users: /me, /users, /users/{id | userPrincipalName} and their manager, directReports and memberOf. */
+export function userRoutes(deps: GraphDeps): UserRoute[] {
   const { store, clock } = deps;
-  router.use(keyForms);
-
-  router.get("/me", getUser(store));
-  router.patch("/me", patchUser(store));
-  router.get("/me/manager", getManager(store));
-  router.get("/me/directReports", listDirectReports(store));
-  router.get("/me/memberOf", listMemberOf(store));
-
-  router.get("/users", listUsers(store));
-  router.post("/users", createUser(store, clock));
   const get = getUser(store);
   const count = countUsers(store);
   const delta = usersDelta(store);
-  router.get("/users/:key", (req, res) => {
-    const key = String(req.params.key);
-    if (key === "$count" && !res.locals.quotedKey) return count(req, res);
-    if (DELTA.has(key.toLowerCase()) && !res.locals.quotedKey) return delta(req, res);
-    return get(req, res);
+  return [
+    { method: "GET", path: "/me", handler: get },
+    { method: "PATCH", path: "/me", handler: patchUser(store) },
+    { method: "GET", path: "/me/manager", handler: getManager(store) },
+    { method: "GET", path: "/me/directReports", handler: listDirectReports(store) },
+    { method: "GET", path: "/me/memberOf", handler: listMemberOf(store) },
+    { method: "GET", path: "/users", handler: listUsers(store) },
+    { method: "POST", path: "/users", handler: createUser(store, clock) },
+    {
+      method: "GET",
+      path: "/users/:key",
+      handler: (req, res) => {
+        const key = String(req.params.key);
+        if (key === "$count" && !res.locals.quotedKey) return count(req, res);
+        if (DELTA.has(key.toLowerCase()) && !res.locals.quotedKey) return delta(req, res);
+        return get(req, res);
+      },
+    },
+    { method: "PATCH", path: "/users/:key", handler: patchUser(store) },
+    { method: "DELETE", path: "/users/:key", handler: deleteUser(store) },
+    { method: "GET", path: "/users/:key/manager", handler: getManager(store) },
+    { method: "PUT", path: "/users/:key/manager/:ref", handler: refOnly(putManager(store)) },
+    { method: "DELETE", path: "/users/:key/manager/:ref", handler: refOnly(deleteManager(store)) },
+    { method: "GET", path: "/users/:key/directReports", handler: listDirectReports(store) },
+    { method: "GET", path: "/users/:key/memberOf", handler: listMemberOf(store) },
+  ];
+}
+
+/** The users routes on a router of their own (the Graph router uses userDispatch instead). */
+export function usersRouter(deps: GraphDeps): Router {
+  const router = Router({ caseSensitive: false });
+  router.use(keyForms);
+  for (const r of userRoutes(deps)) router[r.method.toLowerCase() as "get" | "post" | "patch" | "put" | "delete"](r.path, r.handler);
+  return router;
+}
+
+interface CompiledRoute extends UserRoute {
+  /** Lower-cased literal segments, or null where the path has a parameter. */
+  segments: (string | null)[];
+  /** Parameter names by segment position. */
+  names: (string | null)[];
+}
+
+/** Express's refusal of a path parameter that is not valid percent-encoding (router's decodeParam). */
+function decodeParam(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch (err) {
+    if (err instanceof URIError) {
+      err.message = `Failed to decode param '${value}'`;
+      (err as URIError & { status: number }).status = 400;
+    }
+    throw err;
+  }
+}
+
+/**
+ * The users routes as one middleware: the OData key forms rewritten, then the
+ * request matched against a small table of segments, as the Graph router
+ * would match them (case-insensitive, a trailing slash allowed, parameters
+ * one segment each and percent-decoded, HEAD served by GET) but without a
+ * layer and a route of Express's own per path: users requests are most of
+ * Graph's, so they take the short way. Anything else goes on to the next
+ * middleware (calendar, then Graph's "segment not found"), as does a handler
+ * that passes.
+ */
+export function userDispatch(deps: GraphDeps): Handler {
+  const table: CompiledRoute[] = userRoutes(deps).map((r) => {
+    const parts = r.path.split("/").slice(1);
+    return {
+      ...r,
+      segments: parts.map((p) => (p.startsWith(":") ? null : p.toLowerCase())),
+      names: parts.map((p) => (p.startsWith(":") ? p.slice(1) : null)),
+    };
   });
-  router.patch("/users/:key", patchUser(store));
-  router.delete("/users/:key", deleteUser(store));
-  router.get("/users/:key/manager", getManager(store));
-  router.put("/users/:key/manager/:ref", refOnly(putManager(store)));
-  router.delete("/users/:key/manager/:ref", refOnly(deleteManager(store)));
-  router.get("/users/:key/directReports", listDirectReports(store));
-  router.get("/users/:key/memberOf", listMemberOf(store));
+  return (req, res, next) => {
+    keyForms(req, res, () => {
+      const q = req.url.indexOf("?");
+      let path = q < 0 ? req.url : req.url.slice(0, q);
+      if (path.length > 1 && path.endsWith("/")) path = path.slice(0, -1);
+      const parts = path.split("/");
+      // parts[0] is the empty text before the leading slash.
+      if (parts[0] !== "" || parts.length < 2) return next();
+      const method = req.method === "HEAD" ? "GET" : req.method;
+      let i = 0;
+      const tryNext = (err?: unknown): void => {
+        if (err !== undefined && err !== null && err !== "route") return next(err);
+        for (; i < table.length; ) {
+          const route = table[i++] as CompiledRoute;
+          if (route.method !== method || route.segments.length !== parts.length - 1) continue;
+          let params: Record<string, string> | undefined = {};
+          for (let s = 0; s < route.segments.length; s++) {
+            const text = parts[s + 1] as string;
+            const literal = route.segments[s] as string | null;
+            if (literal === null) {
+              if (text === "") {
+                params = undefined;
+                break;
+              }
+              params[route.names[s] as string] = text;
+            } else if (text.length !== literal.length || text.toLowerCase() !== literal) {
+              params = undefined;
+              break;
+            }
+          }
+          if (!params) continue;
+          try {
+            for (const name in params) params[name] = decodeParam(params[name] as string);
+            req.params = params;
+            const result = route.handler(req, res, tryNext) as unknown;
+            if (result && typeof (result as Promise<void>).then === "function") (result as Promise<void>).catch((e: unknown) => next(e ?? new Error("Rejected")));
+          } catch (e) {
+            next(e);
+          }
+          return;
+        }
+        next();
+      };
+      tryNext();
+    });
+  };
 }
 
 /** Serves `.../manager/$ref` only; other segments fall through to Graph's "segment not found". */
