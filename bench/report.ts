@@ -53,6 +53,8 @@ export interface BenchResults {
   throughput: ThroughputRow[];
   timings: TimingRow[];
   big: { dataDir?: string; timings: TimingRow[]; rows: ThroughputRow[]; notes: string[] };
+  /** The same users without events (the users goals' memory figure). */
+  usersOnly?: { dataDir?: string; timings: TimingRow[]; rows: ThroughputRow[]; notes: string[] };
   goals: Goal[];
   notes: string[];
 }

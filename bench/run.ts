@@ -46,6 +46,8 @@ Options:
   --big-events N      events to seed for big data (default 1000000)
   --big-seed N        seed for big data (default 1)
   --big-restarts N    restarts timed on big data (default 2)
+                      (big data also runs once with the same users and no events,
+                      for the users goals' memory figure)
   --update-readme     put this run's tables and goals into README.md (between its bench:latest markers)
   -h, --help          this text`;
 
@@ -239,7 +241,7 @@ function findRow(scenario: ScenarioId, target: Target, mode: ThroughputRow["mode
 /** Decimal units, as the goals are written (100 MB = 95.4 MiB, 1.5 GB = 1430.5 MiB). */
 const MB_IN_MIB = 1e6 / 2 ** 20;
 
-function goals(cold: ColdStartResult | undefined, big: BigResult | undefined): Goal[] {
+function goals(cold: ColdStartResult | undefined, big: BigResult | undefined, usersOnly: BigResult | undefined): Goal[] {
   const out: Goal[] = [];
   const skip = (id: string, text: string, why: string): Goal => ({ id, text, status: "SKIP", measured: "not measured", why });
   const check = (id: string, text: string, ok: boolean, measured: string): Goal => ({ id, text, status: ok ? "PASS" : "MISS", measured });
@@ -281,6 +283,10 @@ function goals(cold: ColdStartResult | undefined, big: BigResult | undefined): G
   out.push(bigGoal("big-post-event", "POST /me/events acknowledged and durable, median < 50 ms", big?.postEvent?.median, 50, "ms", calendarWhy));
   out.push(bigGoal("big-restart", "restart with that data dir < 10 s", big?.restartMs, 10_000, "ms"));
   out.push(bigGoal("big-rss", "resident memory < 1.5 GB", big?.rssMiB, 1500 * MB_IN_MIB, "MiB"));
+  const usersText = `users only: resident memory < 1 GB (${BIG.users.toLocaleString("en")} users, no events)`;
+  if (!usersOnly) out.push(skip("users-rss", usersText, runBig ? "users only not measured" : "big data not run (--quick, --skip-big or --only)"));
+  else if (usersOnly.rssMiB === undefined) out.push(skip("users-rss", usersText, usersOnly.skipped ?? "not measured"));
+  else out.push(check("users-rss", usersText, usersOnly.rssMiB < 1000 * MB_IN_MIB, `${usersOnly.rssMiB.toFixed(0)} MiB`));
   return out;
 }
 
@@ -315,7 +321,18 @@ async function main(): Promise<void> {
     if (big.skipped) results.big.notes.push(big.skipped);
   }
 
-  results.goals = goals(cold, big);
+  let usersOnly: BigResult | undefined;
+  if (runBig) {
+    // The users goals' memory figure: the same users with no events at all.
+    log(`\nUsers only: ${BIG.users} users, no events (cached in ${cachedDataDir({ ...BIG, events: 0 })})`);
+    usersOnly = await measureBigData({ users: BIG.users, events: 0, seed: BIG.seed, restarts: 1, launcher: npmStartLauncher(), samples: SAMPLES, log });
+    if (usersOnly.skipped) log(`  not measured: ${usersOnly.skipped}`);
+    results.usersOnly = { ...(usersOnly.dataDir ? { dataDir: usersOnly.dataDir } : {}), timings: usersOnly.timings, rows: [], notes: [...usersOnly.notes, ...(usersOnly.skipped ? [usersOnly.skipped] : [])] };
+    const f = usersOnly.filter;
+    if (f) results.usersOnly.rows.push({ scenario: "big", title: "indexed $filter (startswith, $top=100)", target: "emulator", mode: "sequential", connections: 1, rps: f.rps, p50: f.median, p99: f.p99, rounds: [{ rps: f.rps, p50: f.median, p99: f.p99 }] });
+  }
+
+  results.goals = goals(cold, big, usersOnly);
   results.machine.loadavgAtEnd = loadavg();
   results.finishedAt = new Date().toISOString();
 
@@ -333,6 +350,12 @@ async function main(): Promise<void> {
     if (results.big.timings.length) show(`\n${timingTable(results.big.timings)}`);
   }
   for (const note of results.big.notes) show(`  note: ${note}`);
+  if (results.usersOnly && (results.usersOnly.rows.length || results.usersOnly.timings.length)) {
+    show(`\nUsers only (${BIG.users} users, no events; emulator as a child on a file-backed data dir; sequential requests):\n`);
+    if (results.usersOnly.rows.length) show(throughputTable(results.usersOnly.rows));
+    if (results.usersOnly.timings.length) show(`\n${timingTable(results.usersOnly.timings)}`);
+    for (const note of results.usersOnly.notes) show(`  note: ${note}`);
+  }
   show(`\nGoals:\n${goalsText(results.goals)}`);
   const file = writeResults(join(import.meta.dirname, "results"), results);
   log(`\nWrote ${file} and bench/results/latest.json`);

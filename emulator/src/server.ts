@@ -9,7 +9,7 @@ import { emulatorOptions, type EmulatorOptions } from "./config.ts";
 import { loadOrCreateSigningKeys } from "./identity/keys.ts";
 import { openStore, type Store } from "./store/store.ts";
 import { loadReporter } from "./store/load-reporter.ts";
-import { eventCodec } from "./graph/calendar/event-codec.ts";
+import { eventStoreCodec } from "./graph/calendar/event-rows.ts";
 import { buildState, normalizeTenant, readFixtures } from "./tenants/seed.ts";
 import { loadOrCreateTls } from "./tls/certificates.ts";
 import type { TenantSummary } from "./store/types.ts";
@@ -57,8 +57,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     dir: dataDir && !config.inMemory ? join(dataDir, "state") : undefined,
     seed: () => buildState(fixtures),
     normalize: normalizeTenant,
-    // Events leave their usual values out on disk and share them (and repeated strings) in memory.
-    codecs: { events: eventCodec() },
+    // Events are filed in rows (usual values left out, repeated ones in a table) and share them in memory.
+    codecs: { events: eventStoreCodec() },
     onLoadProgress: progress.onProgress,
     audit: /^(1|true|yes|on)$/i.test(process.env.GRAPH_EMULATOR_STORE_AUDIT ?? ""),
   });

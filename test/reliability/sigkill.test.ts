@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { once } from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadStateDir } from "../../emulator/src/store/state-layout.ts";
+import { eventStoreCodec } from "../../emulator/src/graph/calendar/event-rows.ts";
 
 const CONTOSO_ID = "6e8c4f2a-1b3d-4c5e-9f7a-0b1c2d3e4f50";
 
@@ -83,7 +84,7 @@ describe("crash safety", () => {
           await exited;
         }
         // Read the folder as a restart does: partition files plus the write-ahead log.
-        const loaded = await loadStateDir(join(dataDir, "state"));
+        const loaded = await loadStateDir(join(dataDir, "state"), undefined, { events: eventStoreCodec() });
         const stored = new Set(loaded!.state.tenants.find((t) => t.defaultDomain === "contoso.onmicrosoft.com")!.users.map((u) => u.userPrincipalName.toLowerCase()));
         const lost = acknowledged.filter((upn) => !stored.has(upn.toLowerCase()));
         expect(lost, `round ${round}: acknowledged but lost`).toEqual([]);

@@ -132,10 +132,36 @@ export function collectionOfPartition(partition: string): CollectionName | undef
 
 /** How a collection's records are written to disk and read back (for example leaving out usual values). */
 export interface RecordCodec {
+  /** One record, as log entries and `{ records: [...] }` partition files hold it. */
   encode(record: Record<string, unknown>): Record<string, unknown>;
   decode(record: Record<string, unknown>): Record<string, unknown>;
+  /** A denser form for whole partition files: rows, with tables of the values they repeat. */
+  rows?: RowCodec;
   /** Called once loading is over (to let go of anything kept to share while reading). */
   done?(): void;
+}
+
+/** A partition file in rows: `{ lsn, format, rows: [...], tables: {...} }`. */
+export interface RowsFile {
+  format: string;
+  rows: unknown[];
+  tables: Record<string, unknown[]>;
+}
+
+export interface RowCodec {
+  /** Names the row layout; a file in a layout this version does not know is refused, not misread. */
+  format: string;
+  /** Encodes one file's records in turn (rows refer to tables that grow as records are added). */
+  encoder(): { row(record: Record<string, unknown>): unknown; tables(): Record<string, unknown[]> };
+  decode(file: RowsFile): Record<string, unknown>[];
+}
+
+/** A partition's records in rows: one JSON text, records taken in order. */
+export function encodeRows(codec: RowCodec, records: Iterable<Record<string, unknown>>): RowsFile {
+  const encoder = codec.encoder();
+  const rows: unknown[] = [];
+  for (const r of records) rows.push(encoder.row(r));
+  return { format: codec.format, rows, tables: encoder.tables() };
 }
 
 export type Codecs = Partial<Record<CollectionName, RecordCodec>>;

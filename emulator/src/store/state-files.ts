@@ -1,5 +1,5 @@
 import { mkdir, rm } from "node:fs/promises";
-import { COLLECTIONS, collectionOfPartition, partitionOf, partitionsOf, type Change, type Codecs, type CollectionName } from "./changes.ts";
+import { COLLECTIONS, collectionOfPartition, encodeRows, partitionOf, partitionsOf, type Change, type Codecs, type CollectionName, type RowsFile } from "./changes.ts";
 import {
   FORMAT,
   manifestPath,
@@ -252,11 +252,13 @@ export class StateFiles {
   async #writePartition(t: TenantState, partition: string): Promise<void> {
     const file = partition === "meta" ? metaPath(this.#dir, t.id) : partitionPath(this.#dir, t.id, partition);
     const lsn = this.#lsn;
-    let body: MetaFile | PartitionFile;
+    let body: MetaFile | PartitionFile | (RowsFile & { lsn: number });
     if (partition === "meta") body = { lsn, data: metaOf(t) };
     else {
       const collection = collectionOfPartition(partition) as CollectionName;
-      body = { lsn, records: recordsOfPartition(t, partition).map((r) => this.#encode(collection, r)) };
+      const records = recordsOfPartition(t, partition);
+      const rows = this.#codecs[collection]?.rows;
+      body = rows ? { lsn, ...encodeRows(rows, records) } : { lsn, records: records.map((r) => this.#encode(collection, r)) };
       this.#onDisk.add(`${t.id}/${partition}`);
     }
     const text = JSON.stringify(body);

@@ -1,7 +1,7 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { Low } from "lowdb";
-import { COLLECTIONS, COLLECTION_KEYS, collectionOfPartition, partitionOf, type Codecs, type CollectionName } from "./changes.ts";
+import { COLLECTIONS, COLLECTION_KEYS, collectionOfPartition, partitionOf, type Codecs, type CollectionName, type RecordCodec, type RowsFile } from "./changes.ts";
 import { DurableJsonFile, StoreFileError } from "./durable-json-file.ts";
 import type { EmulatorState, TenantState } from "./types.ts";
 import { readWal, type WalBatch } from "./wal.ts";
@@ -10,7 +10,8 @@ import { readWal, type WalBatch } from "./wal.ts";
  * The state folder on disk:
  *   manifest.json                   { format, tenants: [ids in order] }
  *   tenants/<id>/meta.json          { lsn, data: the tenant's own fields }
- *   tenants/<id>/<partition>.json   { lsn, records: [...] } — one per collection; events in 64 by mailbox
+ *   tenants/<id>/<partition>.json   { lsn, records: [...] } — one per collection; events in 64 by mailbox,
+ *                                   or { lsn, format, rows, tables } for a collection whose codec writes rows
  *   wal.jsonl, wal-<lsn>.jsonl      the write-ahead log and logs rotated out by a compaction
  * Each file says up to which log sequence number (lsn) it holds the state, so
  * loading replays only the newer log entries onto it.
@@ -132,12 +133,11 @@ export async function loadStateDir(dir: string, onProgress: LoadProgress = () =>
       lsnOf.set(`${tenantId}/meta`, meta?.lsn ?? 0);
     } else {
       const collection = collectionOfPartition(name);
-      const file = collection ? await readJson<PartitionFile>(partitionPath(dir, tenantId, name)) : null;
+      const path = partitionPath(dir, tenantId, name);
+      const file = collection ? await readJson<PartitionFile | (RowsFile & { lsn: number })>(path) : null;
       if (collection && file) {
-        if (!Array.isArray(file.records)) throw new StoreFileError(`${partitionPath(dir, tenantId, name)} holds no "records" list.`);
-        const decode = codecs[collection]?.decode;
         const list = tenant[collection] as unknown[];
-        for (const r of file.records) list.push(decode ? decode(r) : r);
+        for (const r of recordsOfFile(path, file, codecs[collection])) list.push(r);
         lsnOf.set(`${tenantId}/${name}`, file.lsn);
         onDisk.add(`${tenantId}/${name}`);
       }
@@ -151,6 +151,24 @@ export async function loadStateDir(dir: string, onProgress: LoadProgress = () =>
   for (const codec of Object.values(codecs)) codec.done?.();
   const state: EmulatorState = { version: 1, tenants: manifest.tenants.map((id) => tenants.get(id) as unknown as TenantState) };
   return { state, lsn, dirty, onDisk };
+}
+
+/** The records of a partition file, in either layout: `{ records }` (one object each) or `{ format, rows, tables }`. */
+function recordsOfFile(path: string, file: object, codec: RecordCodec | undefined): Record<string, unknown>[] {
+  if ("rows" in file) {
+    const rows = file as RowsFile;
+    if (!codec?.rows || rows.format !== codec.rows.format) {
+      throw new StoreFileError(`${path} is in the layout '${String(rows.format)}', which this version of the emulator cannot read. Use the version that wrote it, or move the state folder away to start again from the fixtures.`);
+    }
+    try {
+      return codec.rows.decode(rows);
+    } catch (err) {
+      throw new StoreFileError(`${path} cannot be read: ${(err as Error).message}. Repair it, or move the state folder away to start again from the fixtures.`);
+    }
+  }
+  const records = (file as PartitionFile).records;
+  if (!Array.isArray(records)) throw new StoreFileError(`${path} holds no "records" list.`);
+  return codec ? records.map((r) => codec.decode(r)) : records;
 }
 
 /** Applies log entries newer than each file's lsn, in order; keeps record order (updates in place, additions at the end). */

@@ -1,9 +1,9 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { COLLECTIONS, partitionOf, partitionsOf } from "../store/changes.ts";
+import { COLLECTIONS, partitionOf, partitionsOf, type RowCodec } from "../store/changes.ts";
 import { FORMAT, manifestPath, metaOf, metaPath, partitionPath, tenantDir, writeJson } from "../store/state-layout.ts";
 import { seededRandom } from "../util/seeded-random.ts";
-import { encodeEvent } from "../graph/calendar/event-codec.ts";
+import { eventStoreCodec } from "../graph/calendar/event-rows.ts";
 import type { Manifest } from "../store/state-layout.ts";
 import type { TenantState } from "../store/types.ts";
 import { buildState } from "./seed.ts";
@@ -24,22 +24,25 @@ export interface Progress {
 }
 
 /**
- * Writes events straight into partition files as they are generated, so that
- * a million events never sit in memory at once. Hand-written: the store's
- * own writer serialises whole partitions from memory, which is what this avoids.
+ * Writes events straight into partition files as they are generated, in the
+ * store's row layout, so that a million events never sit in memory at once.
+ * Hand-written: the store's own writer serialises whole partitions from
+ * memory, which is what this avoids.
  */
 class EventPartitionStreams {
-  readonly #fds = new Map<string, { fd: number; count: number; buffer: string[]; size: number }>();
+  readonly #files = new Map<string, { fd: number; count: number; buffer: string[]; size: number; rows: ReturnType<RowCodec["encoder"]> }>();
+  readonly #codec = eventStoreCodec().rows as RowCodec;
   constructor(readonly dir: string, readonly tenantId: string) {}
 
   add(record: Record<string, unknown>): void {
     const p = partitionOf("events", record);
-    let s = this.#fds.get(p);
+    let s = this.#files.get(p);
     if (!s) {
-      s = { fd: openSync(partitionPath(this.dir, this.tenantId, p), "w", 0o600), count: 0, buffer: ['{"lsn":0,"records":['], size: 0 };
-      this.#fds.set(p, s);
+      const head = `{"lsn":0,"format":${JSON.stringify(this.#codec.format)},"rows":[`;
+      s = { fd: openSync(partitionPath(this.dir, this.tenantId, p), "w", 0o600), count: 0, buffer: [head], size: 0, rows: this.#codec.encoder() };
+      this.#files.set(p, s);
     }
-    const json = JSON.stringify(record);
+    const json = JSON.stringify(s.rows.row(record));
     s.buffer.push(s.count++ === 0 ? json : `,${json}`);
     s.size += json.length;
     if (s.size > 1 << 20) this.#spill(s);
@@ -52,8 +55,8 @@ class EventPartitionStreams {
   }
 
   close(): void {
-    for (const s of this.#fds.values()) {
-      s.buffer.push("]}");
+    for (const s of this.#files.values()) {
+      s.buffer.push(`],"tables":${JSON.stringify(s.rows.tables())}}`);
       this.#spill(s);
       fsyncSync(s.fd);
       closeSync(s.fd);
@@ -109,7 +112,7 @@ async function writeTenant(dir: string, tenant: TenantState, info: SyntheticTena
     const user = tenant.users[i] as TenantState["users"][number];
     const { calendar: cal, events } = mailboxCalendar({ id: user.id, displayName: user.displayName, address: user.userPrincipalName }, counts, random);
     tenant.calendars.push(cal);
-    for (const e of events) streams.add(encodeEvent(e as unknown as Record<string, unknown>));
+    for (const e of events) streams.add(e as unknown as Record<string, unknown>);
     written += events.length;
     progress.events(written, calendar.events);
   }

@@ -14,7 +14,7 @@ import type { RecordCodec } from "../../store/changes.ts";
  */
 
 const NO_RESPONSE_TIME = "0001-01-01T00:00:00Z";
-const deepFreeze = <T>(value: T): T => {
+export const deepFreeze = <T>(value: T): T => {
   if (value && typeof value === "object") {
     for (const v of Object.values(value)) deepFreeze(v);
     Object.freeze(value);
@@ -64,9 +64,13 @@ const pickShared = (e: Record<string, unknown>): Record<string, unknown> => {
 
 type Raw = Record<string, unknown>;
 
+/** The fields of an event that differ from the usual values, when none do. */
+export const NOTHING: Raw = Object.freeze({});
+
 /** A field of a record read from disk, or its usual value when the record leaves it out. */
 function usual(raw: Raw, k: keyof CalendarEvent): unknown {
-  return k in raw ? raw[k] : USUAL[k];
+  // Most events read from rows differ in nothing: no lookup in an object of another shape then.
+  return raw === NOTHING || !(k in raw) ? USUAL[k] : raw[k];
 }
 
 /** Leaves out usual values (and zones equal to the start's and end's). */
@@ -81,10 +85,69 @@ export function encodeEvent(e: Raw): Raw {
   return out;
 }
 
+/** The fields every stored event has in a set place: what an event row holds by position. */
+export interface EventParts {
+  id: unknown;
+  calendarId: unknown;
+  ownerId: unknown;
+  startMs: unknown;
+  endMs: unknown;
+  start: CalendarEvent["start"];
+  end: CalendarEvent["end"];
+  iCalUId: unknown;
+  changeKey: unknown;
+  createdDateTime: unknown;
+  lastModifiedDateTime: unknown;
+  subject: unknown;
+  organizer: unknown;
+}
+
+/**
+ * An event from its parts and the fields that differ from the usual values
+ * (`extra`; other fields of `extra` are ignored when `parts` has them). One
+ * object literal with every field: V8 gives all events one compact shape
+ * (adding 43 properties one by one would leave each event in the much larger
+ * dictionary mode).
+ */
+export function assembleEvent(p: EventParts, extra: Raw = NOTHING, share: (s: unknown) => unknown = (s) => s): Raw {
+  const x = extra;
+  const e: Raw = {
+    id: p.id, calendarId: p.calendarId, ownerId: p.ownerId, type: usual(x, "type"), seriesMasterId: usual(x, "seriesMasterId"),
+    originalStartMs: usual(x, "originalStartMs"), startMs: p.startMs, endMs: p.endMs, seriesEndMs: usual(x, "seriesEndMs"), start: p.start, end: p.end,
+    originalStartTimeZone: "originalStartTimeZone" in x ? share(x.originalStartTimeZone) : p.start.timeZone,
+    originalEndTimeZone: "originalEndTimeZone" in x ? share(x.originalEndTimeZone) : p.end.timeZone,
+    iCalUId: p.iCalUId, changeKey: p.changeKey, createdDateTime: p.createdDateTime, lastModifiedDateTime: p.lastModifiedDateTime,
+    transactionId: usual(x, "transactionId"), subject: p.subject, body: usual(x, "body"), categories: usual(x, "categories"), importance: usual(x, "importance"),
+    sensitivity: usual(x, "sensitivity"), showAs: usual(x, "showAs"), isAllDay: usual(x, "isAllDay"), isCancelled: usual(x, "isCancelled"), isDraft: usual(x, "isDraft"),
+    isReminderOn: usual(x, "isReminderOn"), reminderMinutesBeforeStart: usual(x, "reminderMinutesBeforeStart"), responseRequested: usual(x, "responseRequested"),
+    allowNewTimeProposals: usual(x, "allowNewTimeProposals"), hideAttendees: usual(x, "hideAttendees"), location: usual(x, "location"), locations: usual(x, "locations"),
+    organizer: p.organizer, attendees: usual(x, "attendees"), responseStatus: usual(x, "responseStatus"), isOrganizer: usual(x, "isOrganizer"), recurrence: usual(x, "recurrence"),
+    deletedOccurrences: usual(x, "deletedOccurrences"), isOnlineMeeting: usual(x, "isOnlineMeeting"), onlineMeetingProvider: usual(x, "onlineMeetingProvider"),
+    onlineMeeting: usual(x, "onlineMeeting"),
+  };
+  // A field this version does not know is kept (in a copy; such events are rare).
+  if (x !== NOTHING) for (const k of Object.keys(x)) if (!(k in e)) return { ...e, ...x, ...pickShared(e) };
+  return e;
+}
+
+/** Shares one frozen object per distinct organizer. */
+export function organizerPool(): (organizer: unknown) => unknown {
+  const organizers = new Map<string, unknown>();
+  return (organizer) => {
+    const o = (organizer as CalendarEvent["organizer"] | null | undefined)?.emailAddress;
+    if (!o || typeof o.name !== "string" || typeof o.address !== "string") return organizer;
+    const key = `${o.name}\n${o.address}`;
+    const shared = organizers.get(key);
+    if (shared) return shared;
+    organizers.set(key, deepFreeze(organizer));
+    return organizer;
+  };
+}
+
 /** A codec whose reads share repeated parts; `done` lets the pools go once loading is over. */
 export function eventCodec(): RecordCodec {
   let strings = new Map<string, string>();
-  let organizers = new Map<string, CalendarEvent["organizer"]>();
+  let organizers = organizerPool();
   const share = (s: unknown): unknown => {
     if (typeof s !== "string") return s;
     const hit = strings.get(s);
@@ -99,37 +162,16 @@ export function eventCodec(): RecordCodec {
       const end = raw.end as CalendarEvent["end"];
       start.timeZone = share(start.timeZone) as string;
       end.timeZone = share(end.timeZone) as string;
-      let organizer = raw.organizer as CalendarEvent["organizer"];
-      const o = organizer?.emailAddress;
-      if (o && typeof o.name === "string" && typeof o.address === "string") {
-        const key = `${o.name}\n${o.address}`;
-        const shared = organizers.get(key);
-        if (shared) organizer = shared;
-        else organizers.set(key, deepFreeze(organizer));
-      }
-      // One object literal with every field: V8 gives all events one compact shape (adding 43
-      // properties one by one would leave each event in the much larger dictionary mode).
-      const e: Raw = {
-        id: raw.id, calendarId: share(raw.calendarId), ownerId: share(raw.ownerId), type: usual(raw, "type"), seriesMasterId: usual(raw, "seriesMasterId"),
-        originalStartMs: usual(raw, "originalStartMs"), startMs: raw.startMs, endMs: raw.endMs, seriesEndMs: usual(raw, "seriesEndMs"), start, end,
-        originalStartTimeZone: "originalStartTimeZone" in raw ? share(raw.originalStartTimeZone) : start.timeZone,
-        originalEndTimeZone: "originalEndTimeZone" in raw ? share(raw.originalEndTimeZone) : end.timeZone,
+      const parts: EventParts = {
+        id: raw.id, calendarId: share(raw.calendarId), ownerId: share(raw.ownerId), startMs: raw.startMs, endMs: raw.endMs, start, end,
         iCalUId: raw.iCalUId, changeKey: raw.changeKey, createdDateTime: share(raw.createdDateTime), lastModifiedDateTime: share(raw.lastModifiedDateTime),
-        transactionId: usual(raw, "transactionId"), subject: raw.subject, body: usual(raw, "body"), categories: usual(raw, "categories"), importance: usual(raw, "importance"),
-        sensitivity: usual(raw, "sensitivity"), showAs: usual(raw, "showAs"), isAllDay: usual(raw, "isAllDay"), isCancelled: usual(raw, "isCancelled"), isDraft: usual(raw, "isDraft"),
-        isReminderOn: usual(raw, "isReminderOn"), reminderMinutesBeforeStart: usual(raw, "reminderMinutesBeforeStart"), responseRequested: usual(raw, "responseRequested"),
-        allowNewTimeProposals: usual(raw, "allowNewTimeProposals"), hideAttendees: usual(raw, "hideAttendees"), location: usual(raw, "location"), locations: usual(raw, "locations"),
-        organizer, attendees: usual(raw, "attendees"), responseStatus: usual(raw, "responseStatus"), isOrganizer: usual(raw, "isOrganizer"), recurrence: usual(raw, "recurrence"),
-        deletedOccurrences: usual(raw, "deletedOccurrences"), isOnlineMeeting: usual(raw, "isOnlineMeeting"), onlineMeetingProvider: usual(raw, "onlineMeetingProvider"),
-        onlineMeeting: usual(raw, "onlineMeeting"),
+        subject: raw.subject, organizer: organizers(raw.organizer),
       };
-      // A field this version does not know is kept (in a copy; such events are rare).
-      for (const k of Object.keys(raw)) if (!(k in e)) return { ...e, ...raw, ...pickShared(e) };
-      return e;
+      return assembleEvent(parts, raw, share);
     },
     done() {
       strings = new Map();
-      organizers = new Map();
+      organizers = organizerPool();
     },
   };
 }

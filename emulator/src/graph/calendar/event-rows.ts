@@ -1,0 +1,135 @@
+import type { CalendarEvent } from "../../store/calendar-types.ts";
+import type { RecordCodec, RowCodec, RowsFile } from "../../store/changes.ts";
+import { assembleEvent, deepFreeze, encodeEvent, eventCodec, NOTHING, organizerPool } from "./event-codec.ts";
+
+/**
+ * Event partition files in rows, for calendars of a million events: each
+ * event is an array of its usual fields by position, the values events
+ * repeat (calendar, owner, zones, wall-clock times, timestamps, subjects,
+ * organizers) are written once in a table and referred to by index, and only
+ * the fields that differ from their usual values follow as an object. Against
+ * one object per event this makes the files less than half the size, reads
+ * them several times faster (arrays of numbers parse quickly and leave little
+ * garbage) and shares the repeated values in memory. Hand-written because it
+ * is the emulator's own file layout.
+ *
+ * Row: [id, calendarId#, ownerId#, startMs, endMs, start.dateTime#, start.timeZone#,
+ *       end.dateTime#, end.timeZone#, iCalUId, changeKey, createdDateTime#,
+ *       lastModifiedDateTime#, subject#, organizer#, extra?]
+ * where # is an index into `tables.values`. An event that does not fit (no
+ * stored event should) is kept whole, as `[event]`.
+ */
+
+export const EVENT_ROWS_FORMAT = "event-rows-1";
+
+const REF = [1, 2, 5, 6, 7, 8, 11, 12, 13, 14] as const;
+const POSITIONAL = new Set(["id", "calendarId", "ownerId", "startMs", "endMs", "start", "end", "iCalUId", "changeKey", "createdDateTime", "lastModifiedDateTime", "subject", "organizer"]);
+
+type Raw = Record<string, unknown>;
+
+const isWallClock = (v: unknown): v is CalendarEvent["start"] =>
+  v !== null && typeof v === "object" && Object.keys(v).length === 2 && typeof (v as Raw).dateTime === "string" && typeof (v as Raw).timeZone === "string";
+
+function fits(e: Raw): boolean {
+  return (
+    typeof e.id === "string" &&
+    typeof e.startMs === "number" &&
+    typeof e.endMs === "number" &&
+    isWallClock(e.start) &&
+    isWallClock(e.end) &&
+    typeof e.iCalUId === "string" &&
+    typeof e.changeKey === "string" &&
+    e.calendarId !== undefined &&
+    e.ownerId !== undefined &&
+    e.createdDateTime !== undefined &&
+    e.lastModifiedDateTime !== undefined &&
+    e.subject !== undefined &&
+    e.organizer !== undefined
+  );
+}
+
+function encoder(): ReturnType<RowCodec["encoder"]> {
+  const values: unknown[] = [];
+  const index = new Map<string, number>();
+  const ref = (v: unknown): number => {
+    const key = typeof v === "string" ? `s${v}` : `j${JSON.stringify(v)}`;
+    let i = index.get(key);
+    if (i === undefined) {
+      i = values.length;
+      values.push(v);
+      index.set(key, i);
+    }
+    return i;
+  };
+  return {
+    row(e: Raw): unknown[] {
+      const encoded = encodeEvent(e);
+      if (!fits(e)) return [encoded];
+      const start = e.start as CalendarEvent["start"];
+      const end = e.end as CalendarEvent["end"];
+      const row: unknown[] = [
+        e.id, ref(e.calendarId), ref(e.ownerId), e.startMs, e.endMs, ref(start.dateTime), ref(start.timeZone), ref(end.dateTime), ref(end.timeZone),
+        e.iCalUId, e.changeKey, ref(e.createdDateTime), ref(e.lastModifiedDateTime), ref(e.subject), ref(e.organizer),
+      ];
+      let extra: Raw | undefined;
+      for (const [k, v] of Object.entries(encoded)) if (!POSITIONAL.has(k)) (extra ??= {})[k] = v;
+      if (extra) row.push(extra);
+      return row;
+    },
+    tables: () => ({ values }),
+  };
+}
+
+/** Why a row cannot be read, or null when it can. */
+function badRow(r: unknown, size: number): string | null {
+  if (!Array.isArray(r)) return "is not a list";
+  if (r.length === 1) return r[0] !== null && typeof r[0] === "object" ? null : "holds no event";
+  if (r.length !== 15 && r.length !== 16) return `has ${r.length} fields, not 15 or 16`;
+  for (const i of REF) {
+    const n = r[i] as unknown;
+    if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n >= size) return `field ${i} is not an index into the table of ${size} values`;
+  }
+  if (r.length === 16 && (r[15] === null || typeof r[15] !== "object" || Array.isArray(r[15]))) return "field 15 is not an object";
+  return null;
+}
+
+/** The row codec for events; `decodeRecord` reads rows kept whole and shares what the codec shares. */
+export function eventRows(decodeRecord: (r: Raw) => Raw, organizers: () => (o: unknown) => unknown): RowCodec {
+  return {
+    format: EVENT_ROWS_FORMAT,
+    encoder,
+    decode(file: RowsFile): Raw[] {
+      const table = file.tables.values;
+      if (!Array.isArray(table) || !Array.isArray(file.rows)) throw new Error("it has no rows list or no values table");
+      // Objects in the table (organizers) are shared by every row that refers to them: frozen.
+      const pool = organizers();
+      const t = table.map((v) => (v !== null && typeof v === "object" ? pool(deepFreeze(v)) : v));
+      const out: Raw[] = new Array<Raw>(file.rows.length);
+      for (let i = 0; i < file.rows.length; i++) {
+        const r = file.rows[i] as unknown[];
+        const why = badRow(r, t.length);
+        if (why !== null) throw new Error(`row ${i} ${why}`);
+        if (r.length === 1) {
+          out[i] = decodeRecord(r[0] as Raw);
+          continue;
+        }
+        const start = { dateTime: t[r[5] as number] as string, timeZone: t[r[6] as number] as string };
+        const end = { dateTime: t[r[7] as number] as string, timeZone: t[r[8] as number] as string };
+        out[i] = assembleEvent(
+          {
+            id: r[0], calendarId: t[r[1] as number], ownerId: t[r[2] as number], startMs: r[3], endMs: r[4], start, end, iCalUId: r[9], changeKey: r[10],
+            createdDateTime: t[r[11] as number], lastModifiedDateTime: t[r[12] as number], subject: t[r[13] as number], organizer: t[r[14] as number],
+          },
+          (r[15] as Raw | undefined) ?? NOTHING,
+        );
+      }
+      return out;
+    },
+  };
+}
+
+/** The events codec the store uses: single events in the log, partition files in rows. */
+export function eventStoreCodec(): RecordCodec {
+  const codec = eventCodec();
+  return { ...codec, rows: eventRows((r) => codec.decode(r), organizerPool) };
+}
