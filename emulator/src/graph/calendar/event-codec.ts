@@ -67,12 +67,6 @@ type Raw = Record<string, unknown>;
 /** The fields of an event that differ from the usual values, when none do. */
 export const NOTHING: Raw = Object.freeze({});
 
-/** A field of a record read from disk, or its usual value when the record leaves it out. */
-function usual(raw: Raw, k: keyof CalendarEvent): unknown {
-  // Most events read from rows differ in nothing: no lookup in an object of another shape then.
-  return raw === NOTHING || !(k in raw) ? USUAL[k] : raw[k];
-}
-
 /** Leaves out usual values (and zones equal to the start's and end's). */
 export function encodeEvent(e: Raw): Raw {
   const out: Raw = {};
@@ -111,19 +105,22 @@ export interface EventParts {
  */
 export function assembleEvent(p: EventParts, extra: Raw = NOTHING, share: (s: unknown) => unknown = (s) => s): Raw {
   const x = extra;
+  // Fields read from one object (usual values under the differing ones): a single shape to read from
+  // for most events, and no call per field.
+  const u: Raw = x === NOTHING ? USUAL : { ...USUAL, ...x };
   const e: Raw = {
-    id: p.id, calendarId: p.calendarId, ownerId: p.ownerId, type: usual(x, "type"), seriesMasterId: usual(x, "seriesMasterId"),
-    originalStartMs: usual(x, "originalStartMs"), startMs: p.startMs, endMs: p.endMs, seriesEndMs: usual(x, "seriesEndMs"), start: p.start, end: p.end,
+    id: p.id, calendarId: p.calendarId, ownerId: p.ownerId, type: u.type, seriesMasterId: u.seriesMasterId,
+    originalStartMs: u.originalStartMs, startMs: p.startMs, endMs: p.endMs, seriesEndMs: u.seriesEndMs, start: p.start, end: p.end,
     originalStartTimeZone: "originalStartTimeZone" in x ? share(x.originalStartTimeZone) : p.start.timeZone,
     originalEndTimeZone: "originalEndTimeZone" in x ? share(x.originalEndTimeZone) : p.end.timeZone,
     iCalUId: p.iCalUId, changeKey: p.changeKey, createdDateTime: p.createdDateTime, lastModifiedDateTime: p.lastModifiedDateTime,
-    transactionId: usual(x, "transactionId"), subject: p.subject, body: usual(x, "body"), categories: usual(x, "categories"), importance: usual(x, "importance"),
-    sensitivity: usual(x, "sensitivity"), showAs: usual(x, "showAs"), isAllDay: usual(x, "isAllDay"), isCancelled: usual(x, "isCancelled"), isDraft: usual(x, "isDraft"),
-    isReminderOn: usual(x, "isReminderOn"), reminderMinutesBeforeStart: usual(x, "reminderMinutesBeforeStart"), responseRequested: usual(x, "responseRequested"),
-    allowNewTimeProposals: usual(x, "allowNewTimeProposals"), hideAttendees: usual(x, "hideAttendees"), location: usual(x, "location"), locations: usual(x, "locations"),
-    organizer: p.organizer, attendees: usual(x, "attendees"), responseStatus: usual(x, "responseStatus"), isOrganizer: usual(x, "isOrganizer"), recurrence: usual(x, "recurrence"),
-    deletedOccurrences: usual(x, "deletedOccurrences"), isOnlineMeeting: usual(x, "isOnlineMeeting"), onlineMeetingProvider: usual(x, "onlineMeetingProvider"),
-    onlineMeeting: usual(x, "onlineMeeting"),
+    transactionId: u.transactionId, subject: p.subject, body: u.body, categories: u.categories, importance: u.importance,
+    sensitivity: u.sensitivity, showAs: u.showAs, isAllDay: u.isAllDay, isCancelled: u.isCancelled, isDraft: u.isDraft,
+    isReminderOn: u.isReminderOn, reminderMinutesBeforeStart: u.reminderMinutesBeforeStart, responseRequested: u.responseRequested,
+    allowNewTimeProposals: u.allowNewTimeProposals, hideAttendees: u.hideAttendees, location: u.location, locations: u.locations,
+    organizer: p.organizer, attendees: u.attendees, responseStatus: u.responseStatus, isOrganizer: u.isOrganizer, recurrence: u.recurrence,
+    deletedOccurrences: u.deletedOccurrences, isOnlineMeeting: u.isOnlineMeeting, onlineMeetingProvider: u.onlineMeetingProvider,
+    onlineMeeting: u.onlineMeeting,
   };
   // A field this version does not know is kept (in a copy; such events are rare).
   if (x !== NOTHING) for (const k of Object.keys(x)) if (!(k in e)) return { ...e, ...x, ...pickShared(e) };

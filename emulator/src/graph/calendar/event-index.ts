@@ -21,7 +21,8 @@ export class EventIndex {
   readonly byId = new Map<string, CalendarEvent>();
   /** Window layouts per mailbox, rebuilt after a change to that mailbox. */
   readonly #layouts = new Map<string, OwnerLayout>();
-  readonly byOwner = new Map<string, Map<string, CalendarEvent>>();
+  /** Each mailbox's events in the order they were added (a list: a million events in maps of their own cost 50 MB more). */
+  readonly #byOwner = new Map<string, CalendarEvent[]>();
   /** A meeting's copies by iCalUId: the event itself while it has one copy (most events), a map once it has more. */
   readonly #byICalUId = new Map<string, CalendarEvent | Map<string, CalendarEvent>>();
   /** Exceptions per series master id, keyed by original start. */
@@ -59,9 +60,9 @@ export class EventIndex {
   add(e: CalendarEvent): void {
     this.#layouts.delete(e.ownerId);
     this.byId.set(e.id, e);
-    let owner = this.byOwner.get(e.ownerId);
-    if (!owner) this.byOwner.set(e.ownerId, (owner = new Map()));
-    owner.set(e.id, e);
+    const owner = this.#byOwner.get(e.ownerId);
+    if (owner) owner.push(e);
+    else this.#byOwner.set(e.ownerId, [e]);
     const copies = this.#byICalUId.get(e.iCalUId);
     if (!copies || copies === e) this.#byICalUId.set(e.iCalUId, e);
     else if (copies instanceof Map) copies.set(e.id, e);
@@ -76,7 +77,9 @@ export class EventIndex {
   remove(e: CalendarEvent): void {
     this.#layouts.delete(e.ownerId);
     this.byId.delete(e.id);
-    this.byOwner.get(e.ownerId)?.delete(e.id);
+    const owner = this.#byOwner.get(e.ownerId);
+    const at = owner ? owner.findIndex((o) => o.id === e.id) : -1;
+    if (at >= 0) owner?.splice(at, 1);
     const copies = this.#byICalUId.get(e.iCalUId);
     if (copies instanceof Map) {
       copies.delete(e.id);
@@ -93,7 +96,7 @@ export class EventIndex {
 
   /** Events of one mailbox (every calendar). */
   ofOwner(ownerId: string): Iterable<CalendarEvent> {
-    return this.byOwner.get(ownerId)?.values() ?? [];
+    return this.#byOwner.get(ownerId) ?? [];
   }
 
   exceptionsOf(masterId: string): ReadonlyMap<number, CalendarEvent> {
