@@ -1,49 +1,17 @@
 // Builds the emulator into one CommonJS file that plain `node` loads without a TypeScript
 // loader: node_modules/.cache/graph-emulator/emulator.cjs, with a manifest of its inputs
-// (size and mtime) so that a start can tell in a few milliseconds whether it is current.
+// (size and mtime) so that a start can tell in a few milliseconds whether it is current
+// (bundle-files.cjs).
 // Usage: node emulator/bin/build.mjs   (emulator/bin/start.cjs runs it on its own when a source changed)
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import files from "./bundle-files.cjs";
 
-const ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
-export const OUT_DIR = join(ROOT, "node_modules", ".cache", "graph-emulator");
-export const BUNDLE = join(OUT_DIR, "emulator.cjs");
-export const MANIFEST = join(OUT_DIR, "manifest.json");
+export const { ROOT, OUT_DIR, BUNDLE, MANIFEST, stamp, currentBuild, codeCacheFile } = files;
+
 const ENTRY = join(ROOT, "emulator", "src", "main.ts");
-
-/** Size and mtime of each input, so a start can tell in a few milliseconds whether the bundle is current. */
-function stamp(file) {
-  const s = statSync(file);
-  return `${s.size}:${Math.floor(s.mtimeMs)}`;
-}
-
-/**
- * The manifest of the current bundle (its content hash names the code cache), or
- * undefined when there is none or any input changed since it was built.
- */
-export function currentBuild() {
-  let manifest;
-  try {
-    manifest = JSON.parse(readFileSync(MANIFEST, "utf8"));
-  } catch {
-    return undefined;
-  }
-  if (manifest.node !== process.version) return undefined;
-  try {
-    for (const [file, s] of Object.entries(manifest.inputs)) if (stamp(join(ROOT, file)) !== s) return undefined;
-    statSync(BUNDLE);
-  } catch {
-    return undefined;
-  }
-  return manifest;
-}
-
-/** The V8 code cache for a bundle: named by its content hash, as V8 itself only checks the source length. */
-export function codeCacheFile(manifest) {
-  return join(OUT_DIR, `emulator.${manifest.hash}.v8cache`);
-}
 
 /**
  * Bundles `entry` into `outfile` the way the emulator ships: sources compiled by

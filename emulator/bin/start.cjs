@@ -23,11 +23,12 @@ const { pathToFileURL } = require("node:url");
 const { Script } = require("node:vm");
 
 async function main() {
-  const { BUNDLE, build, codeCacheFile, currentBuild } = await import(pathToFileURL(join(__dirname, "build.mjs")).href);
+  const { BUNDLE, codeCacheFile, currentBuild } = require("./bundle-files.cjs");
   let manifest = currentBuild();
   if (!manifest) {
     try {
       process.stderr.write("graph-emulator: building the emulator (a source changed since the last start)...\n");
+      const { build } = await import(pathToFileURL(join(__dirname, "build.mjs")).href);
       manifest = await build();
     } catch (err) {
       process.stderr.write(`graph-emulator: could not build (${err.message}); running the TypeScript sources through tsx instead.\n`);

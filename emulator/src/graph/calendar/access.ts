@@ -10,7 +10,8 @@ import { CALENDAR_PERMISSIONS, FULL_READ, SHARED_READ, SHARED_WRITE } from "./pe
 import { preferencesOf, type Preferences } from "./prefer.ts";
 
 export interface CalendarDeps extends GraphDeps {
-  fixtures: ReturnType<typeof readCalendarFixtures>;
+  /** The calendar fixtures, read on first call. */
+  fixtures: () => ReturnType<typeof readCalendarFixtures>;
 }
 
 /** One request against one mailbox, after every check. */

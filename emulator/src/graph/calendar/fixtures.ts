@@ -48,7 +48,7 @@ interface SeedMailbox {
   events: EventInput[];
 }
 
-/** Reads and checks every calendar fixture file; a broken file is an error at start-up. */
+/** Reads and checks every calendar fixture file; a broken file is an error naming it (on the first calendar request). */
 export function readCalendarFixtures(dir = CALENDAR_FIXTURES): Map<string, SeedMailbox[]> {
   const byTenant = new Map<string, SeedMailbox[]>();
   let files: string[] = [];
@@ -111,10 +111,10 @@ function seed(t: TenantState, mailboxes: SeedMailbox[], nowMs: number): void {
 }
 
 /** Applies a tenant's calendar fixtures when its calendars are still empty (after a start or a reset). */
-export function seedTenantCalendars(store: Store, fixtures: Map<string, SeedMailbox[]>, tenantId: string, nowMs: number): void {
-  const mailboxes = fixtures.get(tenantId.toLowerCase());
-  if (!mailboxes || mailboxes.length === 0) return;
+export function seedTenantCalendars(store: Store, fixtures: () => Map<string, SeedMailbox[]>, tenantId: string, nowMs: number): void {
   if (!store.read(tenantId, (t) => t.calendars.length === 0)) return;
+  const mailboxes = fixtures().get(tenantId.toLowerCase());
+  if (!mailboxes || mailboxes.length === 0) return;
   store.write(tenantId, (t) => {
     if (t.calendars.length === 0) seed(t, mailboxes, nowMs);
     else noteUnchanged(t);
