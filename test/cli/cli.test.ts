@@ -158,8 +158,12 @@ interface Spawned {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-function spawnEmulator(args: string[]): Spawned {
-  const child = spawn(process.execPath, ["--import", "tsx", "emulator/src/main.ts", ...args], {
+/** How the emulator is started: the TypeScript sources through tsx, or `npm start`'s launcher (the prebuilt bundle). */
+const TSX = ["--import", "tsx", "emulator/src/main.ts"];
+const NPM_START = ["emulator/bin/start.cjs"];
+
+function spawnEmulator(args: string[], launcher: string[] = TSX): Spawned {
+  const child = spawn(process.execPath, [...launcher, ...args], {
     cwd: ROOT,
     env: cleanEnv(),
     stdio: ["ignore", "pipe", "pipe"],
@@ -227,6 +231,26 @@ const formBody = (value: Record<string, string>) => ({
 });
 
 describe("graph-emulator as a process", () => {
+  it(
+    "npm start's launcher runs the prebuilt bundle (built first if a source changed), answers, stops on SIGTERM, and does not build twice",
+    async () => {
+      const dataDir = tempDir();
+      const s = spawnEmulator(["--port", "0", "--data-dir", dataDir], NPM_START);
+      const { baseUrl } = await waitReady(s);
+      const ca = readFileSync(join(dataDir, "ca.pem"), "utf8");
+      expect((await https(`${baseUrl}/_emulator/health`, ca)).status).toBe(200);
+      const discovery = await https(`${baseUrl}/${CONTOSO.id}/v2.0/.well-known/openid-configuration`, ca);
+      expect(discovery.json().token_endpoint).toBe(`${baseUrl}/${CONTOSO.id}/oauth2/v2.0/token`);
+      expect((await stop(s)).code).toBe(0);
+      // The bundle it ran is current now: a second start does not build again.
+      const again = spawnEmulator(["--port", "0", "--data-dir", dataDir], NPM_START);
+      await waitReady(again);
+      expect(again.stderr()).not.toContain("building the emulator");
+      expect((await stop(again)).code).toBe(0);
+    },
+    SPAWN_TIMEOUT,
+  );
+
   it(
     "--help prints every option with its environment variable and exits 0",
     async () => {
