@@ -1,4 +1,5 @@
-import { open, readFile, rename, rm, stat, type FileHandle } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { open, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { StoreFileError } from "./durable-json-file.ts";
 
 /**
@@ -67,7 +68,8 @@ export class WriteAheadLog {
 export async function readWal(file: string): Promise<WalBatch[]> {
   let text: string;
   try {
-    text = await readFile(file, "utf8");
+    // One blocking read: logs are read while the state loads, before anything is served.
+    text = readFileSync(file, "utf8");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw new StoreFileError(`Cannot read ${file}: ${(err as Error).message}`);
