@@ -1,6 +1,6 @@
 import type { CalendarEvent } from "../../store/calendar-types.ts";
 import type { RecordCodec, RowCodec, RowsFile } from "../../store/changes.ts";
-import { assembleEvent, deepFreeze, encodeEvent, eventCodec, NOTHING, organizerPool } from "./event-codec.ts";
+import { assembleEvent, deepFreeze, encodeEvent, eventCodec, NOTHING, organizerPool, type EventParts } from "./event-codec.ts";
 
 /**
  * Event partition files in rows, for calendars of a million events: each
@@ -105,6 +105,11 @@ export function eventRows(decodeRecord: (r: Raw) => Raw, organizers: () => (o: u
       const pool = organizers();
       const t = table.map((v) => (v !== null && typeof v === "object" ? pool(deepFreeze(v)) : v));
       const out: Raw[] = new Array<Raw>(file.rows.length);
+      // One parts object for every row (assembleEvent copies from it): a million rows leave no garbage here.
+      const p: EventParts = {
+        id: null, calendarId: null, ownerId: null, startMs: null, endMs: null, start: { dateTime: "", timeZone: "" }, end: { dateTime: "", timeZone: "" },
+        iCalUId: null, changeKey: null, createdDateTime: null, lastModifiedDateTime: null, subject: null, organizer: null,
+      };
       for (let i = 0; i < file.rows.length; i++) {
         const r = file.rows[i] as unknown[];
         const why = badRow(r, t.length);
@@ -113,15 +118,20 @@ export function eventRows(decodeRecord: (r: Raw) => Raw, organizers: () => (o: u
           out[i] = decodeRecord(r[0] as Raw);
           continue;
         }
-        const start = { dateTime: t[r[5] as number] as string, timeZone: t[r[6] as number] as string };
-        const end = { dateTime: t[r[7] as number] as string, timeZone: t[r[8] as number] as string };
-        out[i] = assembleEvent(
-          {
-            id: r[0], calendarId: t[r[1] as number], ownerId: t[r[2] as number], startMs: r[3], endMs: r[4], start, end, iCalUId: r[9], changeKey: r[10],
-            createdDateTime: t[r[11] as number], lastModifiedDateTime: t[r[12] as number], subject: t[r[13] as number], organizer: t[r[14] as number],
-          },
-          (r[15] as Raw | undefined) ?? NOTHING,
-        );
+        p.id = r[0];
+        p.calendarId = t[r[1] as number];
+        p.ownerId = t[r[2] as number];
+        p.startMs = r[3];
+        p.endMs = r[4];
+        p.start = { dateTime: t[r[5] as number] as string, timeZone: t[r[6] as number] as string };
+        p.end = { dateTime: t[r[7] as number] as string, timeZone: t[r[8] as number] as string };
+        p.iCalUId = r[9];
+        p.changeKey = r[10];
+        p.createdDateTime = t[r[11] as number];
+        p.lastModifiedDateTime = t[r[12] as number];
+        p.subject = t[r[13] as number];
+        p.organizer = t[r[14] as number];
+        out[i] = assembleEvent(p, (r[15] as Raw | undefined) ?? NOTHING);
       }
       return out;
     },
