@@ -3,9 +3,10 @@ import type { CalendarEvent } from "../../store/calendar-types.ts";
 import type { RecordCodec } from "../../store/changes.ts";
 
 /**
- * How events are written to disk and read back, for calendars of a million
- * events. On disk an event leaves out every field that has its usual value
- * (most fields of most events), which halves the JSON to parse on start. When
+ * How one event is written to disk and read back (log entries, and partition
+ * files of the earlier layout; event-rows.ts writes whole partitions and uses
+ * the same usual values). On disk an event leaves out every field that has its
+ * usual value (most fields of most events), which halves the JSON to parse. When
  * read back, the usual values are shared, frozen objects and the repeated
  * strings (owner, calendar, organizer, zones) are shared too, which halves
  * the memory. Sharing is safe because the calendar model never changes these
