@@ -74,7 +74,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const journal = new RequestJournal();
   const faults = new FaultEngine(clock);
   const app = createApp({ store, clock, keys, caCert: tls.caCert, journal, faults, controlToken, corsOrigins: config.corsOrigins });
-  const server: Server = createServer({ cert: tls.cert, key: tls.key }, app);
+  // The server asks no client certificate, so it trusts no CA: an empty list spares parsing Node's
+  // 140-odd bundled root certificates, which a TLS context otherwise does (about 40 ms of every start).
+  const server: Server = createServer({ cert: tls.cert, key: tls.key, ca: [] }, app);
   const sockets = new Set<Socket>();
   server.on("connection", (s: Socket) => {
     sockets.add(s);
