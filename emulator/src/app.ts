@@ -1,4 +1,5 @@
-import express, { type Express, type NextFunction, type Request, type Response } from "express";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from "express";
 import type { Clock } from "./clock.ts";
 import type { Store } from "./store/store.ts";
 import type { SigningKeys } from "./identity/keys.ts";
@@ -9,8 +10,9 @@ import { compose } from "./http/compose.ts";
 import { corsPolicy } from "./http/cors.ts";
 import { controlRouter } from "./control/routes.ts";
 import { identityRouter } from "./identity/routes.ts";
-import { graphRouter } from "./graph/routes.ts";
-import { GraphError, graphErrors, sendGraphError } from "./errors/graph-error.ts";
+import { graphApi } from "./graph/routes.ts";
+import { graphErrors, sendGraphError } from "./errors/graph-error.ts";
+import { mountAt } from "./http/mount.ts";
 import type { RequestJournal } from "./journal/journal.ts";
 import { journalMiddleware } from "./journal/middleware.ts";
 import type { FaultEngine } from "./faults/engine.ts";
@@ -27,53 +29,78 @@ export interface AppDeps {
   corsOrigins?: readonly string[] | undefined;
 }
 
+/** What the HTTPS server calls for every request. */
+export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+
 /**
  * The whole request pipeline, in order. Each stage is one line here; the
  * stages live in their feature folders.
  */
-export function createApp(deps: AppDeps): Express {
+export function createApp(deps: AppDeps): RequestListener {
   const app = express();
   const identity = { ...deps, minter: new TokenMinter(deps) };
 
   // 1. Express settings: no X-Powered-By or ETag work; no proxy trust (callers connect directly).
   app.disable("x-powered-by");
   app.set("etag", false);
-  // 2-4, one layer: request context (request-id, client-request-id echo, the origin the caller used);
-  // durable answers (a request that may change state is answered once the change is on disk);
-  // the request journal (every request, recorded as its answer is sent, secrets redacted).
-  app.use(compose(requestContext, durableAnswers(deps.store), journalMiddleware(deps.journal, deps.clock)));
-  // 4a. CORS, closed unless origins are configured: only Graph, the token endpoint and discovery/keys, never /_emulator or the pages.
-  if (deps.corsOrigins?.length) app.use(corsPolicy(deps.corsOrigins));
-  // 5. Control plane (/_emulator): health, CA, clock, reset, tenants, users, apps, consent.
-  app.use("/_emulator", controlRouter(deps));
+  const graph = graphApi(deps, deps.faults);
+  const cors = deps.corsOrigins?.length ? [corsPolicy(deps.corsOrigins)] : [];
+  // 2-6 run for every request before Express's router (see inFront):
+  // 2. request context (request-id, client-request-id echo, the origin the caller used);
+  // 3. durable answers (a request that may change state is answered once the change is on disk);
+  // 4. the request journal (every request, recorded as its answer is sent, secrets redacted);
+  // 5. CORS, closed unless origins are configured: only Graph, the token endpoint and discovery/keys,
+  //    never /_emulator or the pages;
   // 6. Microsoft Graph (/v1.0): token check, throttling and faults, then resources; errors in Graph's format.
-  app.use("/v1.0", graphRouter(deps, deps.faults), graphErrorHandler(deps.clock));
+  const front = compose(requestContext, durableAnswers(deps.store), journalMiddleware(deps.journal, deps.clock), ...cors, mountAt("/v1.0", graph));
+  // 6a. Graph's beta version is refused.
   app.use("/beta", (_req: Request, res: Response) => sendGraphError(res, graphErrors.invalidVersion(), deps.clock.now()));
-  // 7. Identity platform (login.microsoftonline.com): form body, faults, then /{tenant}/v2.0/..., /{tenant}/oauth2/v2.0/...
+  // 7. Control plane (/_emulator): health, CA, clock, reset, tenants, users, apps, consent.
+  app.use("/_emulator", controlRouter(deps));
+  // 8. Identity platform (login.microsoftonline.com): form body, faults, then /{tenant}/v2.0/..., /{tenant}/oauth2/v2.0/...
   app.use(identityRouter(identity, deps.faults));
-  // 8. Anything else: a JSON 404 naming the path.
+  // 9. Anything else: a JSON 404 naming the path.
   app.use((req: Request, res: Response) => {
     res.status(404).json({ error: { code: "NotFound", message: `The emulator serves no ${req.method} ${req.path}.` } });
   });
-  // 9. Last resort: malformed input is a 400; anything else is logged (without secrets) and a 500.
+  // 10. Last resort: malformed input is a 400; anything else is logged (without secrets) and a 500.
   app.use(lastResort);
-  return app;
+  return inFront(app, front);
 }
 
-function graphErrorHandler(clock: Clock) {
-  return (err: unknown, _req: Request, res: Response, next: NextFunction): void => {
-    if (err instanceof GraphError) return sendGraphError(res, err, clock.now());
-    const type = (err as { type?: string }).type;
-    if (type === "entity.parse.failed" || type === "encoding.unsupported" || type === "charset.unsupported") {
-      return sendGraphError(res, graphErrors.invalidJson(), clock.now());
-    }
-    if (type === "entity.too.large") return sendGraphError(res, graphErrors.bodyTooLarge(), clock.now());
-    const status = (err as { status?: number }).status;
-    if (typeof status === "number" && status >= 400 && status < 500) {
-      return sendGraphError(res, new GraphError(status, "BadRequest", (err as Error).message), clock.now());
-    }
-    next(err);
+/**
+ * Runs `front` on every request before the app's router, which gets the
+ * requests it passes on; an error it passes goes to the last resort. The
+ * request and response are first given what Express's `app.handle` gives
+ * them (express/lib/application.js: each other, the app's prototypes, empty
+ * locals), so `front` sees what a first middleware would. Graph's requests,
+ * answered inside `front`, so skip the router's walk over the app's layers:
+ * most of the traffic, and a small request's cost is mostly such walking.
+ * A request line in absolute form (`GET https://host/v1.0/me`, which HTTP/1.1
+ * servers must accept) is taken by its path, so every route sees one form.
+ */
+function inFront(app: Express, front: RequestHandler): RequestListener {
+  return (req, res) => {
+    const request = req as Request;
+    const response = res as Response;
+    request.res = response;
+    response.req = request;
+    Object.setPrototypeOf(req, app.request);
+    Object.setPrototypeOf(res, app.response);
+    response.locals = Object.create(null) as Response["locals"];
+    if ((req.url as string).charCodeAt(0) !== 47 /* / */) req.url = originForm(req.url as string);
+    request.originalUrl = req.url as string;
+    request.baseUrl = "";
+    front(request, response, (err?: unknown) => (err ? lastResort(err, request, response, () => {}) : app(request, response)));
   };
+}
+
+/** "https://host:port/path?query" -> "/path?query"; anything else is left as it is. */
+function originForm(url: string): string {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(url);
+  if (!m) return url;
+  const rest = url.slice(m[0].length);
+  return rest.startsWith("/") ? rest : `/${rest}`;
 }
 
 function lastResort(err: unknown, req: Request, res: Response, _next: NextFunction): void {

@@ -167,6 +167,28 @@ describe("invalid UTF-8", () => {
   });
 });
 
+describe("request-line forms reach Graph as Express would route them (an absolute URL by its path)", () => {
+  const exchange = async (target: string) => {
+    const text = await raw(Buffer.from(`GET ${target} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${megan}\r\nConnection: close\r\n\r\n`, "latin1"));
+    const body = text.slice(text.indexOf("\r\n\r\n") + 4);
+    return { status: statusOf(text), json: JSON.parse(body) as { id?: string; error?: { code: string; message: string } } };
+  };
+  it("an absolute URL, a capitalised version segment and a bare /v1.0 are Graph's; /v1.00 is not", async () => {
+    await emu.admin.clearRequests();
+    expect((await exchange("https://localhost/v1.0/me")).json.id).toBe(MEGAN.id);
+    expect((await exchange("/V1.0/Me")).json.id).toBe(MEGAN.id);
+    expect((await exchange("/v1.0?$top=1")).json.error?.code).toBe("BadRequest");
+    expect(await exchange("/v1.00/me")).toEqual({ status: 404, json: { error: { code: "NotFound", message: "The emulator serves no GET /v1.00/me." } } });
+    const journal = await emu.admin.requests();
+    expect(journal.map((e) => [e.url, e.area, e.status])).toEqual([
+      ["/v1.0/me", "graph", 200],
+      ["/V1.0/Me", "graph", 200],
+      ["/v1.0?%24top=1", "graph", 400],
+      ["/v1.00/me", expect.any(String), 404],
+    ]);
+  });
+});
+
 describe("huge and many headers", () => {
   it("a 60 KB header, 200 headers of 300 bytes and a 60 KB URL: 431 from Node's parser, never a hang", async () => {
     const cases = [

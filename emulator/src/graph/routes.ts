@@ -1,5 +1,6 @@
-import express, { Router, type NextFunction, type Request, type Response } from "express";
-import { graphErrors } from "../errors/graph-error.ts";
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from "express";
+import type { Clock } from "../clock.ts";
+import { GraphError, graphErrors, sendGraphError } from "../errors/graph-error.ts";
 import { graphAuth } from "./auth.ts";
 import { compose } from "../http/compose.ts";
 import type { GraphDeps } from "./context.ts";
@@ -44,34 +45,69 @@ function nestingDepthOver(value: unknown, limit: number): boolean {
   return false;
 }
 
-/** The graph.microsoft.com surface, mounted at /v1.0. Every route needs a verified token. */
-export function graphRouter(deps: GraphDeps, faults: FaultEngine): Router {
-  const router = Router({ caseSensitive: false });
+/**
+ * The graph.microsoft.com surface, to mount at /v1.0: every route needs a
+ * verified token; errors are answered in Graph's format (anything else goes on
+ * to the app's last resort). A plain handler rather than an Express router: it
+ * runs inside the app's first layer (see http/mount.ts), so the users routes,
+ * most of Graph's traffic, pass through no router at all.
+ */
+export function graphApi(deps: GraphDeps, faults: FaultEngine): RequestHandler {
   const json = express.json({ limit: JSON_LIMIT });
   // Token check, then throttling and faults, then the JSON body (not read for GET), as one layer.
   const readJson = (req: Request, res: Response, next: NextFunction) =>
     json(req, res, (err?: unknown) => next(err ?? (nestingDepthOver(req.body, MAX_JSON_DEPTH) ? graphErrors.jsonTooDeep(MAX_JSON_DEPTH) : undefined)));
-  // Then the users routes, matched in the same layer without an Express route per path (most Graph
-  // requests are users requests); anything else goes on to calendar, which has its own router.
-  router.use(
-    compose(
-      refuseDeclaredOversize,
-      graphAuth(deps),
-      graphFaults(faults, deps.clock),
-      (req, res, next) => (req.method === "GET" ? next() : readJson(req, res, next)),
-      userDispatch(deps),
-    ),
+  // Then the users routes, matched without an Express route per path; anything else goes on to
+  // calendar, which has its own router, and then to Graph's "segment not found".
+  const usersFirst = compose(
+    refuseDeclaredOversize,
+    graphAuth(deps),
+    graphFaults(faults, deps.clock),
+    (req, res, next) => (req.method === "GET" ? next() : readJson(req, res, next)),
+    userDispatch(deps),
   );
-  router.use(calendarRouter(deps));
-  router.use((req) => {
-    const segment = req.path.split("/").filter(Boolean)[0] ?? "";
-    let decoded = segment;
-    try {
-      decoded = decodeURIComponent(segment);
-    } catch {
-      // Keep the raw text when it is not valid percent-encoding.
+  const calendar = calendarRouter(deps);
+  const errors = graphErrorHandler(deps.clock);
+  return (req, res, next) => {
+    const fail = (err: unknown) => errors(err, req, res, next);
+    usersFirst(req, res, (err?: unknown) => {
+      if (!passes(err)) return fail(err);
+      calendar(req, res, (err2?: unknown) => {
+        if (!passes(err2)) return fail(err2);
+        fail(segmentNotFound(req.path));
+      });
+    });
+  };
+}
+
+/** A middleware's "go on": no error, or Express's "route" and "router" signals. */
+const passes = (err: unknown) => err === undefined || err === null || err === "route" || err === "router";
+
+/** Graph's answer to a path no route serves: its first segment, percent-decoded where valid. */
+function segmentNotFound(path: string) {
+  const segment = path.split("/").filter(Boolean)[0] ?? "";
+  let decoded = segment;
+  try {
+    decoded = decodeURIComponent(segment);
+  } catch {
+    // Keep the raw text when it is not valid percent-encoding.
+  }
+  return graphErrors.segmentNotFound(decoded);
+}
+
+/** Graph errors in Graph's format; body-parser's refusals as Graph words them; anything else passed on. */
+function graphErrorHandler(clock: Clock) {
+  return (err: unknown, _req: Request, res: Response, next: NextFunction): void => {
+    if (err instanceof GraphError) return sendGraphError(res, err, clock.now());
+    const type = (err as { type?: string }).type;
+    if (type === "entity.parse.failed" || type === "encoding.unsupported" || type === "charset.unsupported") {
+      return sendGraphError(res, graphErrors.invalidJson(), clock.now());
     }
-    throw graphErrors.segmentNotFound(decoded);
-  });
-  return router;
+    if (type === "entity.too.large") return sendGraphError(res, graphErrors.bodyTooLarge(), clock.now());
+    const status = (err as { status?: number }).status;
+    if (typeof status === "number" && status >= 400 && status < 500) {
+      return sendGraphError(res, new GraphError(status, "BadRequest", (err as Error).message), clock.now());
+    }
+    next(err);
+  };
 }

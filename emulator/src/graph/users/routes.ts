@@ -1,4 +1,4 @@
-import { Router, type NextFunction, type Request, type Response } from "express";
+import type { NextFunction, Request, Response } from "express";
 import type { GraphDeps } from "../context.ts";
 import { countUsers, listUsers } from "./collection.ts";
 import { createUser } from "./create.ts";
@@ -74,14 +74,6 @@ export function userRoutes(deps: GraphDeps): UserRoute[] {
     { method: "GET", path: "/users/:key/directReports", handler: listDirectReports(store) },
     { method: "GET", path: "/users/:key/memberOf", handler: listMemberOf(store) },
   ];
-}
-
-/** The users routes on a router of their own (the Graph router uses userDispatch instead). */
-export function usersRouter(deps: GraphDeps): Router {
-  const router = Router({ caseSensitive: false });
-  router.use(keyForms);
-  for (const r of userRoutes(deps)) router[r.method.toLowerCase() as "get" | "post" | "patch" | "put" | "delete"](r.path, r.handler);
-  return router;
 }
 
 interface CompiledRoute extends UserRoute {
