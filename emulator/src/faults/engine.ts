@@ -76,6 +76,11 @@ export class FaultEngine {
   }
 
   /** The rule to apply to this request, if any; counts it as fired. */
+  /** Whether any rule is set (expired ones included until the next match prunes them). */
+  get hasRules(): boolean {
+    return this.#rules.length > 0;
+  }
+
   match(facts: RequestFacts): FaultRule | undefined {
     if (this.#rules.length === 0) return undefined;
     this.#prune();

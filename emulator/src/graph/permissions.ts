@@ -27,7 +27,7 @@ export interface PermissionEntry extends PermissionRule {
 
 /** Whether `granted` holds any of `wanted`, ignoring case, as Entra compares permission names. */
 export const hasAnyPermission = (granted: readonly string[], wanted: readonly string[]) =>
-  wanted.some((w) => granted.some((g) => g.toLowerCase() === w.toLowerCase()));
+  wanted.some((w) => granted.some((g) => g === w || (g.length === w.length && g.toLowerCase() === w.toLowerCase())));
 
 
 /**
