@@ -1,7 +1,7 @@
-import { readFileSync } from "node:fs";
 import { open, rename } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { Adapter } from "lowdb";
+import { readText } from "./read-text.ts";
 
 export class StoreFileError extends Error {}
 
@@ -27,7 +27,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
       // Read in one blocking call: files are read while the state loads, before anything is served,
       // and a large file read this way takes a fraction of the time of chunked reads decoded piece
       // by piece (a million events: about a second and a half less).
-      text = readFileSync(this.#file, "utf8");
+      text = readText(this.#file);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
       throw new StoreFileError(`Cannot read ${this.#file}: ${(err as Error).message}`);

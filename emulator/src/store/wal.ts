@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import { open, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { StoreFileError } from "./durable-json-file.ts";
+import { readText } from "./read-text.ts";
 
 /**
  * The write-ahead log: one JSON line per committed batch of changes,
@@ -69,7 +69,7 @@ export async function readWal(file: string): Promise<WalBatch[]> {
   let text: string;
   try {
     // One blocking read: logs are read while the state loads, before anything is served.
-    text = readFileSync(file, "utf8");
+    text = readText(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw new StoreFileError(`Cannot read ${file}: ${(err as Error).message}`);
