@@ -32,7 +32,7 @@ a table and the goals; writes bench/results/bench-<time>.json and
 bench/results/latest.json. README.md ("Benchmark") explains what is measured.
 
 Options:
-  --rounds N          alternating rounds per scenario (default 3)
+  --rounds N          alternating rounds per scenario (default 5)
   --duration S        seconds per measured run (default 5)
   --connections N     autocannon connections (default 50)
   --samples N         sequential requests per latency probe (default 300)
@@ -90,7 +90,9 @@ function int(name: string, text: string | undefined, fallback: number, min = 1):
 }
 
 const QUICK = values.quick === true;
-const ROUNDS = int("rounds", values.rounds, QUICK ? 1 : 3);
+// Five: on a shared machine single rounds swing by a quarter either way, and the median of five
+// per-round ratios moves far less than the median of three.
+const ROUNDS = int("rounds", values.rounds, QUICK ? 1 : 5);
 const DURATION = int("duration", values.duration, QUICK ? 1 : 5);
 // Long enough for the JIT to settle on a bigger path (the token endpoint's first rounds ran slow after 1 s).
 const WARMUP = Math.min(DURATION, QUICK ? 0.5 : 2);
