@@ -153,6 +153,7 @@ export interface RowCodec {
   format: string;
   /** Encodes one file's records in turn (rows refer to tables that grow as records are added). */
   encoder(): { row(record: Record<string, unknown>): unknown; tables(): Record<string, unknown[]> };
+  /** The file's records; it may consume `file.rows` (each row released once read). */
   decode(file: RowsFile): Record<string, unknown>[];
 }
 

@@ -110,8 +110,12 @@ export function eventRows(decodeRecord: (r: Raw) => Raw, organizers: () => (o: u
         id: null, calendarId: null, ownerId: null, startMs: null, endMs: null, start: { dateTime: "", timeZone: "" }, end: { dateTime: "", timeZone: "" },
         iCalUId: null, changeKey: null, createdDateTime: null, lastModifiedDateTime: null, subject: null, organizer: null,
       };
-      for (let i = 0; i < file.rows.length; i++) {
-        const r = file.rows[i] as unknown[];
+      const rows = file.rows as unknown[];
+      for (let i = 0; i < rows.length; i++) {
+        const r = rows[i] as unknown[];
+        // Released as soon as read: the rows of a large file then die young instead of being copied by
+        // every collection of the young generation until the whole file is read.
+        rows[i] = null;
         const why = badRow(r, t.length);
         if (why !== null) throw new Error(`row ${i} ${why}`);
         if (r.length === 1) {
