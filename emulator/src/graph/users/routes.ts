@@ -98,8 +98,8 @@ function decodeParam(value: string): string {
 
 /**
  * The users routes as one middleware: the OData key forms rewritten, then the
- * request matched against a small table of segments, as the Graph router
- * would match them (case-insensitive, a trailing slash allowed, parameters
+ * request matched against a small table of segments, as an Express router
+ * (case-insensitive) would match them (a trailing slash allowed, parameters
  * one segment each and percent-decoded, HEAD served by GET) but without a
  * layer and a route of Express's own per path: users requests are most of
  * Graph's, so they take the short way. Anything else goes on to the next
