@@ -8,7 +8,6 @@ import { createApp } from "./app.ts";
 import { emulatorOptions, type EmulatorOptions } from "./config.ts";
 import { loadOrCreateSigningKeys } from "./identity/keys.ts";
 import { openStore, type Store } from "./store/store.ts";
-import { collectGarbage } from "./util/collect-garbage.ts";
 import { loadReporter } from "./store/load-reporter.ts";
 import { eventStoreCodec } from "./graph/calendar/event-rows.ts";
 import { buildState, normalizeTenant, readFixtures } from "./tenants/seed.ts";
@@ -54,7 +53,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const [tls, keys] = await Promise.all([loadOrCreateTls(dataDir, [config.host]), loadOrCreateSigningKeys(dataDir)]);
   const clock = new Clock();
   const progress = loadReporter(!config.quiet);
-  const loadStarted = performance.now();
   const store = await openStore({
     dir: dataDir && !config.inMemory ? join(dataDir, "state") : undefined,
     seed: () => buildState(fixtures),
@@ -65,9 +63,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     audit: /^(1|true|yes|on)$/i.test(process.env.GRAPH_EMULATOR_STORE_AUDIT ?? ""),
   });
   progress.done();
-  // A state folder that took a while to load has left as much garbage as data: collected at once, the
-  // process starts at the size of its data.
-  if (performance.now() - loadStarted > 1000) collectGarbage();
   const loopback = ["127.0.0.1", "localhost", "::1"].includes(config.host);
   // Beyond loopback, the control plane (which can mint users and secrets) needs a token.
   const controlToken = loopback ? undefined : randomBytes(24).toString("base64url");
