@@ -158,6 +158,29 @@ describe("event partition files on disk", () => {
     await store.close();
   });
 
+  it("in the layout before this one (event-rows-1: the iCalUId whole, one field fewer) still load", async () => {
+    const { dir, file, events } = await folderWithEvents();
+    const body = JSON.parse(readFileSync(file, "utf8")) as RowsFile & { lsn: number };
+    const table = body.tables.values as string[];
+    const rows = body.rows.map((row) => {
+      const r = row as unknown[];
+      return r.length === 1 ? r : [...r.slice(0, 9), `${table[r[9] as number]}${r[10] as string}`, ...r.slice(11)];
+    });
+    writeFileSync(file, JSON.stringify({ ...body, format: "event-rows-1", rows }));
+    const store = await reopen(dir);
+    expect(json(store.read(T, (t) => t.events))).toEqual(json(events));
+    await store.close();
+  });
+
+  it("hold each iCalUId's head (all but its last 32 characters) once, in the table", async () => {
+    const { file, events } = await folderWithEvents();
+    const body = JSON.parse(readFileSync(file, "utf8")) as RowsFile;
+    const heads = new Set(events.map((e) => e.iCalUId.slice(0, -32)));
+    const table = body.tables.values as unknown[];
+    for (const head of heads) expect(table.filter((v) => v === head)).toHaveLength(1);
+    expect(body.rows.map((r) => (r as unknown[])[10])).toEqual(events.map((e) => e.iCalUId.slice(-32)));
+  });
+
   it("in a layout this version does not know, or with a damaged row, are refused with their path", async () => {
     const { dir, file } = await folderWithEvents();
     const body = JSON.parse(readFileSync(file, "utf8")) as RowsFile & { lsn: number };
@@ -172,5 +195,10 @@ describe("event partition files on disk", () => {
     failure = await reopen(dir).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(StoreFileError);
     expect((failure as Error).message).toContain(`${file} cannot be read: row 1 field 2 is not an index into the table of`);
+    (body.rows[1] as unknown[])[2] = 0;
+    (body.rows[1] as unknown[])[10] = 7;
+    writeFileSync(file, JSON.stringify(body));
+    failure = await reopen(dir).catch((e: unknown) => e);
+    expect((failure as Error).message).toContain(`${file} cannot be read: row 1 fields 9 and 10 are not an iCalUId's head and tail.`);
   });
 });

@@ -149,8 +149,10 @@ export interface RowsFile {
 }
 
 export interface RowCodec {
-  /** Names the row layout; a file in a layout this version does not know is refused, not misread. */
+  /** Names the row layout written; a file in a layout this version does not read is refused, not misread. */
   format: string;
+  /** The layouts `decode` reads (the current one and earlier ones); only `format` when absent. */
+  reads?: readonly string[];
   /** Encodes one file's records in turn (rows refer to tables that grow as records are added). */
   encoder(): { row(record: Record<string, unknown>): unknown; tables(): Record<string, unknown[]> };
   /** The file's records; it may consume `file.rows` (each row released once read). */

@@ -157,7 +157,7 @@ export async function loadStateDir(dir: string, onProgress: LoadProgress = () =>
 function recordsOfFile(path: string, file: object, codec: RecordCodec | undefined): Record<string, unknown>[] {
   if ("rows" in file) {
     const rows = file as RowsFile;
-    if (!codec?.rows || rows.format !== codec.rows.format) {
+    if (!codec?.rows || !(codec.rows.reads ?? [codec.rows.format]).includes(rows.format)) {
       throw new StoreFileError(`${path} is in the layout '${String(rows.format)}', which this version of the emulator cannot read. Use the version that wrote it, or move the state folder away to start again from the fixtures.`);
     }
     try {

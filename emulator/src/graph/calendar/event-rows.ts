@@ -14,15 +14,33 @@ import { assembleEvent, deepFreeze, encodeEvent, eventCodec, NOTHING, organizerP
  * is the emulator's own file layout.
  *
  * Row: [id, calendarId#, ownerId#, startMs, endMs, start.dateTime#, start.timeZone#,
- *       end.dateTime#, end.timeZone#, iCalUId, changeKey, createdDateTime#,
- *       lastModifiedDateTime#, subject#, organizer#, extra?]
- * where # is an index into `tables.values`. An event that does not fit (no
- * stored event should) is kept whole, as `[event]`.
+ *       end.dateTime#, end.timeZone#, iCalUId head#, iCalUId tail, changeKey,
+ *       createdDateTime#, lastModifiedDateTime#, subject#, organizer#, extra?]
+ * where # is an index into `tables.values`. The iCalUId is split before its
+ * last 32 characters (the event's own GUID): the head (class id, creation
+ * time) is the same for many events, so it goes in the table and, in memory,
+ * is shared by their iCalUIds. An event that does not fit (no stored event
+ * should) is kept whole, as `[event]`. The layout before this one,
+ * "event-rows-1", held the iCalUId whole at 9 (one field fewer) and is still read.
  */
 
-export const EVENT_ROWS_FORMAT = "event-rows-1";
+export const EVENT_ROWS_FORMAT = "event-rows-2";
+const EVENT_ROWS_1 = "event-rows-1";
 
-const REF = [1, 2, 5, 6, 7, 8, 11, 12, 13, 14] as const;
+/** Where the layouts differ: fields from the iCalUId on sit one further in event-rows-2. */
+interface Layout {
+  /** 1 when the iCalUId is split (head in the table), else 0. */
+  shift: 0 | 1;
+  /** Fields that are indexes into the table. */
+  refs: readonly number[];
+}
+const LAYOUTS: Record<string, Layout> = {
+  [EVENT_ROWS_1]: { shift: 0, refs: [1, 2, 5, 6, 7, 8, 11, 12, 13, 14] },
+  [EVENT_ROWS_FORMAT]: { shift: 1, refs: [1, 2, 5, 6, 7, 8, 9, 12, 13, 14, 15] },
+};
+/** Characters at the end of an iCalUId that are the event's own (its GUID in hex). */
+const UID_TAIL = 32;
+
 const POSITIONAL = new Set(["id", "calendarId", "ownerId", "startMs", "endMs", "start", "end", "iCalUId", "changeKey", "createdDateTime", "lastModifiedDateTime", "subject", "organizer"]);
 
 type Raw = Record<string, unknown>;
@@ -67,9 +85,11 @@ function encoder(): ReturnType<RowCodec["encoder"]> {
       if (!fits(e)) return [encoded];
       const start = e.start as CalendarEvent["start"];
       const end = e.end as CalendarEvent["end"];
+      const uid = e.iCalUId as string;
+      const cut = Math.max(0, uid.length - UID_TAIL);
       const row: unknown[] = [
         e.id, ref(e.calendarId), ref(e.ownerId), e.startMs, e.endMs, ref(start.dateTime), ref(start.timeZone), ref(end.dateTime), ref(end.timeZone),
-        e.iCalUId, e.changeKey, ref(e.createdDateTime), ref(e.lastModifiedDateTime), ref(e.subject), ref(e.organizer),
+        ref(uid.slice(0, cut)), uid.slice(cut), e.changeKey, ref(e.createdDateTime), ref(e.lastModifiedDateTime), ref(e.subject), ref(e.organizer),
       ];
       let extra: Raw | undefined;
       for (const [k, v] of Object.entries(encoded)) if (!POSITIONAL.has(k)) (extra ??= {})[k] = v;
@@ -81,15 +101,18 @@ function encoder(): ReturnType<RowCodec["encoder"]> {
 }
 
 /** Why a row cannot be read, or null when it can. */
-function badRow(r: unknown, size: number): string | null {
+function badRow(r: unknown, size: number, layout: Layout, table: readonly unknown[]): string | null {
   if (!Array.isArray(r)) return "is not a list";
   if (r.length === 1) return r[0] !== null && typeof r[0] === "object" ? null : "holds no event";
-  if (r.length !== 15 && r.length !== 16) return `has ${r.length} fields, not 15 or 16`;
-  for (const i of REF) {
+  const fields = 15 + layout.shift;
+  if (r.length !== fields && r.length !== fields + 1) return `has ${r.length} fields, not ${fields} or ${fields + 1}`;
+  for (const i of layout.refs) {
     const n = r[i] as unknown;
     if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n >= size) return `field ${i} is not an index into the table of ${size} values`;
   }
-  if (r.length === 16 && (r[15] === null || typeof r[15] !== "object" || Array.isArray(r[15]))) return "field 15 is not an object";
+  if (layout.shift === 1 && (typeof table[r[9] as number] !== "string" || typeof r[10] !== "string")) return "fields 9 and 10 are not an iCalUId's head and tail";
+  const extra = r[fields];
+  if (r.length === fields + 1 && (extra === null || typeof extra !== "object" || Array.isArray(extra))) return `field ${fields} is not an object`;
   return null;
 }
 
@@ -97,8 +120,12 @@ function badRow(r: unknown, size: number): string | null {
 export function eventRows(decodeRecord: (r: Raw) => Raw, organizers: () => (o: unknown) => unknown): RowCodec {
   return {
     format: EVENT_ROWS_FORMAT,
+    reads: [EVENT_ROWS_1, EVENT_ROWS_FORMAT],
     encoder,
     decode(file: RowsFile): Raw[] {
+      const layout = LAYOUTS[file.format];
+      if (!layout) throw new Error(`its layout '${file.format}' is not one of ${Object.keys(LAYOUTS).join(", ")}`);
+      const o = layout.shift;
       const table = file.tables.values;
       if (!Array.isArray(table) || !Array.isArray(file.rows)) throw new Error("it has no rows list or no values table");
       // Objects in the table (organizers) are shared by every row that refers to them: frozen.
@@ -116,7 +143,7 @@ export function eventRows(decodeRecord: (r: Raw) => Raw, organizers: () => (o: u
         // Released as soon as read: the rows of a large file then die young instead of being copied by
         // every collection of the young generation until the whole file is read.
         rows[i] = null;
-        const why = badRow(r, t.length);
+        const why = badRow(r, t.length, layout, t);
         if (why !== null) throw new Error(`row ${i} ${why}`);
         if (r.length === 1) {
           out[i] = decodeRecord(r[0] as Raw);
@@ -129,13 +156,18 @@ export function eventRows(decodeRecord: (r: Raw) => Raw, organizers: () => (o: u
         p.endMs = r[4];
         p.start = { dateTime: t[r[5] as number] as string, timeZone: t[r[6] as number] as string };
         p.end = { dateTime: t[r[7] as number] as string, timeZone: t[r[8] as number] as string };
-        p.iCalUId = r[9];
-        p.changeKey = r[10];
-        p.createdDateTime = t[r[11] as number];
-        p.lastModifiedDateTime = t[r[12] as number];
-        p.subject = t[r[13] as number];
-        p.organizer = t[r[14] as number];
-        out[i] = assembleEvent(p, (r[15] as Raw | undefined) ?? NOTHING);
+        if (o === 0) p.iCalUId = r[9];
+        else {
+          // The head is shared: in memory each iCalUId is the head and its own tail joined (no copy of the head).
+          const head = t[r[9] as number] as string;
+          p.iCalUId = head === "" ? r[10] : head + (r[10] as string);
+        }
+        p.changeKey = r[10 + o];
+        p.createdDateTime = t[r[11 + o] as number];
+        p.lastModifiedDateTime = t[r[12 + o] as number];
+        p.subject = t[r[13 + o] as number];
+        p.organizer = t[r[14 + o] as number];
+        out[i] = assembleEvent(p, (r[15 + o] as Raw | undefined) ?? NOTHING);
       }
       return out;
     },
