@@ -139,14 +139,14 @@ function recording(end: (...args: unknown[]) => unknown) {
   };
 }
 
+/** What makes parseurl (behind req.path) fall back to a full parse: a fragment or white space. */
+const PARSE_NEEDED = /[#\t\n\f\r \u00a0\ufeff]/;
+
 /**
  * `req.path` for the usual request line ("/path?query") without Express's URL
  * parse (its getter builds a URL object, a measurable share of a small
  * request); anything else (an absolute URL, a fragment) goes through it.
  */
-/** What makes parseurl (behind req.path) fall back to a full parse: a fragment or white space. */
-const PARSE_NEEDED = /[#\t\n\f\r \u00a0\ufeff]/;
-
 function pathOf(req: Request): string {
   const url = req.url;
   if (url.charCodeAt(0) !== 47 /* / */ || PARSE_NEEDED.test(url)) return req.path;
