@@ -120,7 +120,7 @@ function badRow(r: unknown, size: number, layout: Layout, table: readonly unknow
 export function eventRows(decodeRecord: (r: Raw) => Raw, organizers: () => (o: unknown) => unknown): RowCodec {
   return {
     format: EVENT_ROWS_FORMAT,
-    reads: [EVENT_ROWS_1, EVENT_ROWS_FORMAT],
+    reads: Object.keys(LAYOUTS),
     encoder,
     decode(file: RowsFile): Raw[] {
       const layout = LAYOUTS[file.format];
