@@ -23,9 +23,21 @@ function stateFiles(dir: string): string[] {
  */
 const ROOT = join(import.meta.dirname, "..", "..");
 const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const c of children.splice(0)) c.kill("SIGKILL");
+afterEach(async () => {
+  await stopChildren();
 });
+
+/** Kills every emulator still running and waits for it to exit, so that none writes into a folder being removed. */
+async function stopChildren(): Promise<void> {
+  await Promise.all(
+    children.splice(0).map(async (c) => {
+      if (c.exitCode !== null || c.signalCode !== null) return;
+      const exited = once(c, "exit");
+      c.kill("SIGKILL");
+      await exited;
+    }),
+  );
+}
 
 function start(dataDir: string): Promise<{ child: ChildProcess; baseUrl: string; ca: string }> {
   const child = spawn(process.execPath, ["--import", "tsx", "emulator/src/main.ts", "--port", "0", "--data-dir", dataDir], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
@@ -95,6 +107,7 @@ describe("crash safety", () => {
       expect(await post(baseUrl, ca, "/_emulator/tenants/contoso.onmicrosoft.com/users", { displayName: "After", userPrincipalName: "after@contoso.onmicrosoft.com" })).toBe(201);
       expect(acknowledged.length).toBeGreaterThanOrEqual(95);
     } finally {
+      await stopChildren();
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 180_000);
@@ -119,6 +132,7 @@ describe("crash safety", () => {
       expect(err).toContain("not valid JSON");
       expect(readFileSync(file, "utf8")).toBe('{"version":1,"tenants":[{"id":');
     } finally {
+      await stopChildren();
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 60_000);
