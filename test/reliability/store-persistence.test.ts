@@ -1,4 +1,5 @@
 import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { isAscii } from "node:buffer";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -89,6 +90,27 @@ describe("file-backed store", () => {
     expect(byMailbox(b.exportState())).toEqual(expected);
     expect(b.read(T, (t) => t.events.map((e) => `${e.id}:${e.subject}`).sort())).toEqual(["e2:changed", "e3:s"]);
     expect(b.read(T, (t) => t.displayName)).toBe("Renamed");
+  });
+
+  it("writes every file in ASCII (characters beyond it escaped) and reads names beyond ASCII back unchanged", async () => {
+    const dir = tempDir();
+    const a = await open(dir);
+    const names = ["Zoë Ångström", "山田 太郎", "Emoji 🙂"];
+    a.write(T, (t) => {
+      for (const [i, name] of names.entries()) {
+        t.users.push(user(`u${i}`, name));
+        notePut(t, "users", t.users[i] as User);
+      }
+      t.displayName = "Tenant Ünïcode";
+      noteMeta(t);
+    });
+    await a.close();
+    const written = [...files(join(dir, "state")).keys()].filter((f) => statSync(f).size > 0);
+    expect(written.some((f) => f.endsWith("users.json"))).toBe(true);
+    for (const f of written) expect(isAscii(readFileSync(f)), f).toBe(true);
+    const b = await open(dir);
+    expect(b.read(T, (t) => t.users.map((u) => u.displayName))).toEqual(names);
+    expect(b.read(T, (t) => t.displayName)).toBe("Tenant Ünïcode");
   });
 
   it("persists a write that noted nothing as a whole-tenant snapshot", async () => {

@@ -1,7 +1,7 @@
 import { open, rename } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { Adapter } from "lowdb";
-import { readText } from "./read-text.ts";
+import { asciiJson, readText } from "./json-text.ts";
 
 export class StoreFileError extends Error {}
 
@@ -42,7 +42,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
   }
 
   async write(data: T): Promise<void> {
-    await this.writeText(JSON.stringify(data));
+    await this.writeText(asciiJson(data));
   }
 
   /** Writes text already serialised (so a caller can take it at a chosen instant). */

@@ -21,6 +21,7 @@ import {
 import type { EmulatorState, TenantState } from "./types.ts";
 import { WriteAheadLog, type WalEntry } from "./wal.ts";
 import { DurableJsonFile } from "./durable-json-file.ts";
+import { asciiJson } from "./json-text.ts";
 
 /** A collection replaced as a whole goes into the log when it is this small, else straight to its files. */
 const SMALL_COLLECTION = 2_000;
@@ -261,7 +262,7 @@ export class StateFiles {
       body = rows ? { lsn, ...encodeRows(rows, records) } : { lsn, records: records.map((r) => this.#encode(collection, r)) };
       this.#onDisk.add(`${t.id}/${partition}`);
     }
-    const text = JSON.stringify(body);
+    const text = asciiJson(body);
     this.#dirty.delete(`${t.id}/${partition}`);
     const previous = this.#fileLocks.get(file) ?? Promise.resolve();
     const mine = previous.then(() => mkdir(tenantDir(this.#dir, t.id), { recursive: true, mode: 0o700 })).then(() => new DurableJsonFile(file).writeText(text));

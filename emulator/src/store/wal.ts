@@ -1,6 +1,6 @@
 import { open, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { StoreFileError } from "./durable-json-file.ts";
-import { readText } from "./read-text.ts";
+import { readText } from "./json-text.ts";
 
 /**
  * The write-ahead log: one JSON line per committed batch of changes,
