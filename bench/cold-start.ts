@@ -21,16 +21,22 @@ export interface Launcher {
 /** The TypeScript sources through tsx's loader, module by module. */
 export const TSX_LAUNCHER: Launcher = { name: "tsx: node --import tsx emulator/src/main.ts", argv: [process.execPath, "--import", "tsx", "emulator/src/main.ts"] };
 
-/** The prebuilt bundle with V8's code cache (emulator/bin/start.cjs, rebuilt when a source changed). */
-export const BUNDLE_LAUNCHER: Launcher = { name: "bundle: node emulator/bin/start.cjs", argv: [process.execPath, "emulator/bin/start.cjs"] };
+const START_SCRIPT = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts?: { start?: string } }).scripts?.start ?? "";
+/** The Node flags the start script gives before emulator/bin/start.cjs. */
+const START_FLAGS = /^node\s+(.*?)\s*emulator\/bin\/start\.cjs/.exec(START_SCRIPT)?.[1]?.split(/\s+/).filter(Boolean) ?? [];
+
+/** The prebuilt bundle with V8's code cache (emulator/bin/start.cjs, rebuilt when a source changed), with the start script's Node flags. */
+export const BUNDLE_LAUNCHER: Launcher = {
+  name: `bundle: node ${[...START_FLAGS, "emulator/bin/start.cjs"].join(" ")}`,
+  argv: [process.execPath, ...START_FLAGS, "emulator/bin/start.cjs"],
+};
 
 /** `npm start` as users type it: npm itself, then whatever the start script runs. */
 export const NPM_LAUNCHER: Launcher = { name: "npm start --", argv: ["npm", "start", "--silent", "--"] };
 
 /** The launcher `npm start` runs, read from package.json. */
 export function npmStartLauncher(): Launcher {
-  const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { scripts?: { start?: string } };
-  return pkg.scripts?.start?.includes("emulator/bin/start.cjs") ? BUNDLE_LAUNCHER : TSX_LAUNCHER;
+  return START_SCRIPT.includes("emulator/bin/start.cjs") ? BUNDLE_LAUNCHER : TSX_LAUNCHER;
 }
 
 export interface ColdStartResult {

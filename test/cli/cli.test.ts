@@ -160,7 +160,9 @@ interface Spawned {
 
 /** How the emulator is started: the TypeScript sources through tsx, or `npm start`'s launcher (the prebuilt bundle). */
 const TSX = ["--import", "tsx", "emulator/src/main.ts"];
-const NPM_START = ["emulator/bin/start.cjs"];
+const START_SCRIPT = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: { start: string } }).scripts.start;
+/** The start script's arguments after `node` (its Node flags, then emulator/bin/start.cjs). */
+const NPM_START = START_SCRIPT.replace(/^node\s+/, "").split(/\s+/);
 
 function spawnEmulator(args: string[], launcher: string[] = TSX): Spawned {
   const child = spawn(process.execPath, [...launcher, ...args], {
