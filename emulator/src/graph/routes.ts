@@ -66,12 +66,15 @@ export function graphApi(deps: GraphDeps, faults: FaultEngine): RequestHandler {
     (req, res, next) => (req.method === "GET" ? next() : readJson(req, res, next)),
     userDispatch(deps),
   );
-  const calendar = calendarRouter(deps);
+  // Built on the first request that reaches it: its hundred-odd routes take about 10 ms to compile,
+  // which a start (to the first answer, typically a health check or a token) need not wait for.
+  let calendar: RequestHandler | undefined;
   const errors = graphErrorHandler(deps.clock);
   return (req, res, next) => {
     const fail = (err: unknown) => errors(err, req, res, next);
     usersFirst(req, res, (err?: unknown) => {
       if (!passes(err)) return fail(err);
+      calendar ??= calendarRouter(deps);
       calendar(req, res, (err2?: unknown) => {
         if (!passes(err2)) return fail(err2);
         fail(segmentNotFound(req.path));
