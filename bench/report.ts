@@ -93,12 +93,19 @@ export function goalsText(goals: readonly Goal[]): string {
   return goals.map((g) => `  ${g.status}  ${g.text}: ${g.measured}${g.why ? ` (${g.why})` : ""}`).join("\n");
 }
 
+/** The median of sorted values: the middle one, or the mean of the two middle ones. */
+function middle(sorted: readonly number[]): number {
+  if (sorted.length === 0) return NaN;
+  const half = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[half] as number) : ((sorted[half - 1] as number) + (sorted[half] as number)) / 2;
+}
+
 export function timingRow(name: string, unit: TimingRow["unit"], samples: number[], note?: string): TimingRow {
   const sorted = [...samples].sort((a, b) => a - b);
   return {
     name,
     unit,
-    median: sorted.length ? (sorted[Math.ceil(sorted.length / 2) - 1] as number) : NaN,
+    median: middle(sorted),
     min: sorted[0] ?? NaN,
     max: sorted[sorted.length - 1] ?? NaN,
     samples,

@@ -45,7 +45,7 @@ Options:
   --big-users N       users to seed for big data (default 100000)
   --big-events N      events to seed for big data (default 1000000)
   --big-seed N        seed for big data (default 1)
-  --big-restarts N    restarts timed on big data (default 2)
+  --big-restarts N    restarts timed on big data (default 3)
                       (big data also runs once with the same users and no events,
                       for the users goals' memory figure)
   --update-readme     put this run's tables and goals into README.md (between its bench:latest markers)
@@ -103,7 +103,7 @@ const BIG = {
   users: int("big-users", values["big-users"], 100_000),
   events: int("big-events", values["big-events"], 1_000_000, 0),
   seed: int("big-seed", values["big-seed"], 1),
-  restarts: int("big-restarts", values["big-restarts"], QUICK ? 1 : 2),
+  restarts: int("big-restarts", values["big-restarts"], QUICK ? 1 : 3),
   dataDir: values["big-data"],
 };
 const only = new Set<ScenarioId>(
