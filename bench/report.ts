@@ -93,8 +93,9 @@ export function goalsText(goals: readonly Goal[]): string {
   return goals.map((g) => `  ${g.status}  ${g.text}: ${g.measured}${g.why ? ` (${g.why})` : ""}`).join("\n");
 }
 
-/** The median of sorted values: the middle one, or the mean of the two middle ones. */
-function middle(sorted: readonly number[]): number {
+/** The median: the middle value, or the mean of the two middle values of an even count (NaN for none). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
   if (sorted.length === 0) return NaN;
   const half = sorted.length >> 1;
   return sorted.length % 2 === 1 ? (sorted[half] as number) : ((sorted[half - 1] as number) + (sorted[half] as number)) / 2;
@@ -105,7 +106,7 @@ export function timingRow(name: string, unit: TimingRow["unit"], samples: number
   return {
     name,
     unit,
-    median: middle(sorted),
+    median: median(sorted),
     min: sorted[0] ?? NaN,
     max: sorted[sorted.length - 1] ?? NaN,
     samples,

@@ -8,8 +8,8 @@ import { runInNewContext } from "node:vm";
 import { cachedDataDir, measureBigData, type BigResult } from "./big-data.ts";
 import { BUNDLE_LAUNCHER, measureColdStart, NPM_LAUNCHER, npmStartLauncher, TSX_LAUNCHER, type ColdStartResult } from "./cold-start.ts";
 import { killChildren } from "./lib.ts";
-import { load, median, probeInWorker, summarize, type LoadResult } from "./load.ts";
-import { goalsText, throughputTable, timingTable, writeResults, type BenchResults, type Goal, type Target, type ThroughputRow } from "./report.ts";
+import { load, probeInWorker, summarize, type LoadResult } from "./load.ts";
+import { goalsText, median, throughputTable, timingTable, writeResults, type BenchResults, type Goal, type Target, type ThroughputRow } from "./report.ts";
 import { SMALL_SCENARIOS, startSmall, type Scenario, type Small } from "./scenarios.ts";
 
 // As `npm start` does (emulator/bin/start.cjs): a thread pool no larger than the cores (at least two),

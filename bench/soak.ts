@@ -6,6 +6,7 @@ import { dirname, join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { freePort, memoryOf, percentile, startChild, type Child } from "./lib.ts";
+import { median } from "./report.ts";
 
 /**
  * npm run soak -- [--minutes 5] [--connections 4] [--seed 1] [--max-growth 10] [--out FILE]
@@ -402,10 +403,6 @@ async function stableSample(emu: Child): Promise<StableSample | undefined> {
   }
   return undefined;
 }
-const median = (xs: readonly number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s.length % 2 ? (s[(s.length - 1) / 2] as number) : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
-};
 const mib = (x: number) => `${x.toFixed(1)} MiB`;
 
 // ---- The run ----

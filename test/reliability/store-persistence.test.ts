@@ -111,6 +111,13 @@ describe("file-backed store", () => {
     const b = await open(dir);
     expect(b.read(T, (t) => t.users.map((u) => u.displayName))).toEqual(names);
     expect(b.read(T, (t) => t.displayName)).toBe("Tenant Ünïcode");
+    await b.close();
+    // Files of earlier versions hold such names as UTF-8: they load the same.
+    const usersFile = written.find((f) => f.endsWith("users.json")) as string;
+    writeFileSync(usersFile, JSON.stringify(JSON.parse(readFileSync(usersFile, "utf8"))));
+    expect(isAscii(readFileSync(usersFile))).toBe(false);
+    const c = await open(dir);
+    expect(c.read(T, (t) => t.users.map((u) => u.displayName))).toEqual(names);
   });
 
   it("persists a write that noted nothing as a whole-tenant snapshot", async () => {

@@ -18,10 +18,10 @@ import { assembleEvent, deepFreeze, encodeEvent, eventCodec, NOTHING, organizerP
  *       createdDateTime#, lastModifiedDateTime#, subject#, organizer#, extra?]
  * where # is an index into `tables.values`. The iCalUId is split before its
  * last 32 characters (the event's own GUID): the head (class id, creation
- * time) is the same for many events, so it goes in the table and, in memory,
- * is shared by their iCalUIds. An event that does not fit (no stored event
- * should) is kept whole, as `[event]`. The layout before this one,
- * "event-rows-1", held the iCalUId whole at 9 (one field fewer) and is still read.
+ * time) is the same for many events, so it is written once, in the table.
+ * An event that does not fit (no stored event should) is kept whole, as
+ * `[event]`. The layout before this one, "event-rows-1", held the iCalUId
+ * whole at 9 (one field fewer) and is still read.
  */
 
 export const EVENT_ROWS_FORMAT = "event-rows-2";
@@ -158,7 +158,7 @@ export function eventRows(decodeRecord: (r: Raw) => Raw, organizers: () => (o: u
         p.end = { dateTime: t[r[7] as number] as string, timeZone: t[r[8] as number] as string };
         if (o === 0) p.iCalUId = r[9];
         else {
-          // The head is shared: in memory each iCalUId is the head and its own tail joined (no copy of the head).
+          // The head and tail joined (a rope sharing the head, until the event index hashes it and V8 flattens it).
           const head = t[r[9] as number] as string;
           p.iCalUId = head === "" ? r[10] : head + (r[10] as string);
         }
