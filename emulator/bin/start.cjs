@@ -10,6 +10,12 @@
 //
 // CommonJS, so that the first lines below run before anything starts libuv's
 // thread pool (an ES module entry is itself read through it).
+//
+// package.json's start script runs this file with `node --v8-pool-size=1`: one thread for V8's
+// background work, which on a two-core machine makes a large state folder load faster (README,
+// "How `npm start` starts fast"). That has to be a command-line flag: it sizes a pool that exists
+// before this file runs. V8 flags stay at their defaults, as any of them costs every start Node's
+// built-in code cache.
 
 // Token signing (RS256) runs on libuv's thread pool. Its default of four threads, next to the event
 // loop, is more busy threads than a machine with fewer cores has: keep it to the cores (at least two,
