@@ -102,13 +102,13 @@ export function median(values: readonly number[]): number {
 }
 
 export function timingRow(name: string, unit: TimingRow["unit"], samples: number[], note?: string): TimingRow {
-  const sorted = [...samples].sort((a, b) => a - b);
+  const some = samples.length > 0;
   return {
     name,
     unit,
-    median: median(sorted),
-    min: sorted[0] ?? NaN,
-    max: sorted[sorted.length - 1] ?? NaN,
+    median: median(samples),
+    min: some ? Math.min(...samples) : NaN,
+    max: some ? Math.max(...samples) : NaN,
     samples,
     ...(note ? { note } : {}),
   };
