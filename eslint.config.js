@@ -3,7 +3,7 @@ import tseslint from "typescript-eslint";
 import globals from "globals";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", ".graph-emulator/**", "coverage/**", "test-results/**"] },
+  { ignores: ["node_modules/**", ".graph-emulator/**", "coverage/**", "test-results/**", "dist/**", "test/package/consumer/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -5,7 +5,7 @@
 // Usage: node emulator/bin/build.mjs   (emulator/bin/start.cjs runs it on its own when a source changed)
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename, join, relative, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import files from "./bundle-files.cjs";
 
@@ -17,21 +17,22 @@ const ENTRY = join(ROOT, "emulator", "src", "main.ts");
  * Bundles `entry` into `outfile` the way the emulator ships: sources compiled by
  * esbuild, whitespace and syntax minified but names kept as written, each
  * source's `import.meta.url` kept as its own file URL (the bundle may live
- * anywhere). Used by build() and by the benchmark, which measures this form.
+ * anywhere; `metaUrlFrom(sourcePath)` may give another expression, as the package's
+ * bundle does). Used by build(), the package build and the benchmark, which measures this form.
  */
-export async function bundle({ entry, outfile, format, sourcemap = "linked" }) {
+export async function bundle({ entry, outfile, format, sourcemap = "linked", metaUrlFrom }) {
   const { build: esbuild } = await import("esbuild");
   const metaUrl = {
     name: "import-meta-url",
     setup(b) {
       b.onLoad({ filter: /[\\/]emulator[\\/]src[\\/].*\.ts$/ }, (args) => {
         let text = readFileSync(args.path, "utf8");
-        if (text.includes("import.meta.url")) text = text.replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href));
+        if (text.includes("import.meta.url")) text = text.replaceAll("import.meta.url", metaUrlFrom ? metaUrlFrom(args.path) : JSON.stringify(pathToFileURL(args.path).href));
         return { contents: text, loader: "ts" };
       });
     },
   };
-  mkdirSync(OUT_DIR, { recursive: true });
+  mkdirSync(dirname(outfile), { recursive: true });
   return esbuild({
     entryPoints: [entry],
     bundle: true,
@@ -45,6 +46,8 @@ export async function bundle({ entry, outfile, format, sourcemap = "linked" }) {
     sourcesContent: false,
     legalComments: "none",
     metafile: true,
+    // Only emu.fetch and the testing helpers load undici, never the command: left out of bundles.
+    external: ["undici"],
     plugins: [metaUrl],
     logLevel: "warning",
     // ESM output may still meet CommonJS dependencies that call require().

@@ -15,22 +15,27 @@ export const DEFAULTS = {
   port: 8443,
   /** Interface to bind; loopback unless you mean to expose it. */
   host: "127.0.0.1",
-  /** Where state, certificates and signing keys live. */
+  /** Where state, certificates and signing keys live (with inMemory and no dataDir: nowhere, all in memory). */
   dataDir: ".graph-emulator",
-  /** Keep directory state in memory only (certificates and keys still use dataDir when set). */
+  /** Keep directory state in memory only (certificates and keys still use dataDir when one is named). */
   inMemory: false,
   /** Tenant fixtures: a folder of JSON files or one JSON file. */
   fixtures: BUNDLED_FIXTURES,
   /** Origins browser apps may call Graph and the token endpoint from (CORS); none: closed. */
   corsOrigins: [],
+  /** Host names clients use besides localhost, 127.0.0.1 and ::1 (added to the TLS certificate). */
+  hostnames: [],
 } as const;
 
 export const emulatorOptions = z
   .object({
     port: z.coerce.number().int().min(0).max(65535).default(DEFAULTS.port),
     host: z.string().min(1).default(DEFAULTS.host),
-    /** `null` keeps everything, certificates and keys included, in memory. */
-    dataDir: z.string().min(1).nullable().default(DEFAULTS.dataDir),
+    /**
+     * `null` keeps everything, certificates and keys included, in memory. Unset: DEFAULTS.dataDir,
+     * or `null` with `inMemory`.
+     */
+    dataDir: z.string().min(1).nullable().optional(),
     inMemory: z.boolean().default(DEFAULTS.inMemory),
     fixtures: z.string().min(1).default(DEFAULTS.fixtures),
     /** Exact origins (scheme://host[:port]) or ["*"]; each is checked and normalized. */
@@ -45,6 +50,15 @@ export const emulatorOptions = z
         }
       })
       .default([]),
+    /** Names (DNS names or IP addresses) clients reach the emulator by; each goes in its certificate. */
+    hostnames: z
+      .array(z.string().regex(/^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$|^[0-9.]+$|^[0-9A-Fa-f:]+$/, "a host name or IP address such as graph-emulator or 10.0.0.5"))
+      .default([]),
+    /**
+     * The secret the control plane (/_emulator) and dashboard require in X-Emulator-Token. Unset:
+     * none on loopback, a random one beyond it.
+     */
+    controlToken: z.string().min(16, "controlToken: at least 16 characters").regex(/^[\x21-\x7e]+$/, "controlToken: printable ASCII without spaces").optional(),
     /** Print nothing when ready (for in-process use). */
     quiet: z.boolean().default(false),
   })

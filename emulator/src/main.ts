@@ -1,5 +1,6 @@
 import { CliError, HELP, parseCli } from "./cli/args.ts";
 import { startEmulator } from "./server.ts";
+import { DEFAULTS } from "./config.ts";
 import { FixtureError } from "./tenants/seed.ts";
 import { StoreFileError } from "./store/store.ts";
 
@@ -10,7 +11,9 @@ async function main(): Promise<void> {
     console.log(HELP);
     return;
   }
-  const emulator = await startEmulator(cli.options);
+  // The command keeps certificates and keys in a data dir (default ./.graph-emulator) even with
+  // --in-memory, so the CA it prints stays trusted across runs.
+  const emulator = await startEmulator({ dataDir: DEFAULTS.dataDir, ...cli.options });
   const lines = [
     `Graph emulator ready at ${emulator.baseUrl}`,
     `  Graph:        ${emulator.graphBaseUrl}`,
@@ -22,7 +25,11 @@ async function main(): Promise<void> {
     emulator.caFile
       ? `  CA:           ${emulator.caFile}\n  Trust it:     NODE_EXTRA_CA_CERTS=${emulator.caFile}`
       : `  CA:           ${emulator.adminUrl}/ca.pem`,
-    ...(emulator.controlToken
+    // A token the user configured is not echoed (it may be a shared secret); a generated one must be.
+    ...(emulator.controlToken && cli.options.controlToken
+      ? ["  Control token: the control plane and dashboard need the header X-Emulator-Token (the one configured)", `  Dashboard:    ${emulator.adminUrl}/ui?token=...`]
+      : []),
+    ...(emulator.controlToken && !cli.options.controlToken
       ? [
           `  Listening beyond loopback: the control plane needs the header X-Emulator-Token: ${emulator.controlToken}`,
           `  Dashboard:    ${emulator.adminUrl}/ui?token=${emulator.controlToken}`,

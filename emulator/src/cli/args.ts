@@ -4,7 +4,7 @@ import { parseCorsOrigins } from "../http/cors.ts";
 
 export const HELP = `graph-emulator: a local Microsoft Graph + Entra ID emulator
 
-Usage: npm start -- [options]
+Usage: graph-emulator [options]       (in its own repository: npm start -- [options])
 
 Options (each also an environment variable):
   --port N          TCP port, 0 for any free one          GRAPH_EMULATOR_PORT       (default ${DEFAULTS.port})
@@ -16,10 +16,14 @@ Options (each also an environment variable):
                     origins of browser apps that may call  GRAPH_EMULATOR_CORS_ORIGINS (default: none, CORS closed)
                     Graph, the token endpoint and discovery (CORS): comma-separated
                     scheme://host[:port] (e.g. http://localhost:3000,https://app.test), or * for any
+  --hostname NAMES  names clients reach it by besides       GRAPH_EMULATOR_HOSTNAMES (comma-separated)
+                    localhost (e.g. a container's service name): added to its TLS certificate
+  --control-token T secret the control plane and dashboard GRAPH_EMULATOR_CONTROL_TOKEN
+                    ask for in X-Emulator-Token (default: none on loopback, random beyond it)
   -h, --help        show this help
 
 Flags win over environment variables. The control plane lives at /_emulator
-(health, ca.pem, clock, reset, tenants); see README.md.`;
+(health, ca.pem, clock, reset, tenants); see README.md and docs/.`;
 
 export type CliResult = { help: true } | { help: false; options: EmulatorOptions };
 
@@ -40,6 +44,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliResult {
         "in-memory": { type: "boolean" },
         fixtures: { type: "string" },
         "cors-origin": { type: "string", multiple: true },
+        hostname: { type: "string", multiple: true },
+        "control-token": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -71,6 +77,17 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliResult {
     } catch (err) {
       throw new CliError(`${source}: ${(err as Error).message}`);
     }
+  }
+  const hostnames = (values.hostname as string[] | undefined)?.join(",") ?? (env.GRAPH_EMULATOR_HOSTNAMES || undefined);
+  if (hostnames !== undefined) {
+    options.hostnames = hostnames.split(",").map((h) => h.trim()).filter(Boolean);
+    const bad = options.hostnames.find((h) => !/^[A-Za-z0-9.:-]+$/.test(h));
+    if (bad !== undefined || options.hostnames.length === 0) throw new CliError(`--hostname needs host names such as graph-emulator, not '${bad ?? hostnames}'`);
+  }
+  const token = (values["control-token"] as string | undefined) ?? (env.GRAPH_EMULATOR_CONTROL_TOKEN || undefined);
+  if (token !== undefined) {
+    if (token.length < 16 || !/^[\x21-\x7e]+$/.test(token)) throw new CliError("--control-token must be at least 16 printable ASCII characters without spaces");
+    options.controlToken = token;
   }
   return { help: false, options };
 }

@@ -1,0 +1,44 @@
+import { FormBrowser, redirectParams, type Step } from "./form-browser.ts";
+
+export interface SignInOptions {
+  /** The authorization URL your app (or MSAL's getAuthCodeUrl) sends the browser to. */
+  authorizeUrl: string;
+  username: string;
+  password: string;
+  /** What to do on the consent page if one is shown: "accept" (default), "accept-for-organization" or "decline". */
+  consent?: "accept" | "accept-for-organization" | "decline";
+  /** The fetch to send with; default the global one, which must trust the emulator's CA (`emu.fetch` does). */
+  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+}
+
+/**
+ * Plays the user in the authorization-code flow, headlessly: opens `authorizeUrl`, fills the
+ * sign-in form, answers the consent page if one appears, and returns the redirect to your app's
+ * redirect URI: its URL and query (`code` and `state`, or `error` and `error_description`).
+ * Throws, with the page's start, when a page is not what the flow expects.
+ */
+export async function signInWithCode(options: SignInOptions): Promise<{ redirectUrl: string; params: URLSearchParams }> {
+  const browser = new FormBrowser(new URL(options.authorizeUrl).origin, options.fetch);
+  const page = await browser.get(options.authorizeUrl);
+  let step: Step = page.status === 200 ? await browser.signIn(page, options.username, options.password) : page;
+  if (step.status === 200 && !isFormPost(step) && /name="consent"/.test(step.html)) {
+    const choice = options.consent ?? "accept";
+    step = await browser.consent(step, choice !== "decline", choice === "accept-for-organization");
+  }
+  if (isFormPost(step)) {
+    // response_mode=form_post: an auto-submitting form to the redirect URI.
+    const action = /<form[^>]+action="([^"]+)"/i.exec(step.html)?.[1] ?? "";
+    const params = new URLSearchParams();
+    for (const m of step.html.matchAll(/<input[^>]+name="([^"]+)"[^>]+value="([^"]*)"/gi)) params.set(decodeHtml(m[1] as string), decodeHtml(m[2] as string));
+    return { redirectUrl: decodeHtml(action), params };
+  }
+  if (step.status === 200) throw new Error(`Sign-in did not reach the app; the page says:\n${textOf(step.html)}`);
+  const params = redirectParams(step);
+  const location = step.location as string;
+  // response_mode=fragment puts the answer after '#'.
+  return { redirectUrl: location, params: params.size > 0 ? params : new URLSearchParams(new URL(location).hash.slice(1)) };
+}
+
+const isFormPost = (step: Step) => step.status === 200 && /<form[^>]+name="hiddenform"/i.test(step.html);
+const decodeHtml = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+const textOf = (html: string) => html.replace(/<style[\s\S]*?<\/style>/gi, "").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim().slice(0, 400);

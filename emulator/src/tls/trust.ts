@@ -1,0 +1,35 @@
+import { readFileSync } from "node:fs";
+import { globalAgent } from "node:https";
+import { rootCertificates } from "node:tls";
+import { Agent, setGlobalDispatcher, type Dispatcher } from "undici";
+
+/**
+ * An undici dispatcher that trusts `caCert` (the emulator's CA) besides Node's bundled roots, for
+ * `fetch(url, { dispatcher })`. Node's global fetch takes no CA per request, and
+ * NODE_EXTRA_CA_CERTS counts only if set before Node starts: a dispatcher is the one way in.
+ */
+export function trustingDispatcher(caCert: string): Dispatcher {
+  return new Agent({ connect: { ca: [...rootCertificates, ...extraCaCerts(), caCert] } });
+}
+
+/**
+ * Makes this thread's global fetch (which MSAL and the Graph SDKs use) and node:https trust
+ * `caCert` besides Node's roots and NODE_EXTRA_CA_CERTS, as NODE_EXTRA_CA_CERTS would had it been
+ * set before Node started. For test processes and worker threads; every call replaces the last.
+ */
+export function trustCaGlobally(caCert: string): void {
+  const ca = [...rootCertificates, ...extraCaCerts(), caCert];
+  setGlobalDispatcher(new Agent({ connect: { ca } }));
+  globalAgent.options.ca = ca;
+}
+
+/** The certificates of NODE_EXTRA_CA_CERTS, which a CA list given explicitly would otherwise leave out. */
+function extraCaCerts(): string[] {
+  const file = process.env.NODE_EXTRA_CA_CERTS;
+  if (!file) return [];
+  try {
+    return [readFileSync(file, "utf8")];
+  } catch {
+    return [];
+  }
+}
