@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, memoryOf, sleep, spawnUntilHealthy, timeToExit } from "./lib.ts";
@@ -31,6 +32,12 @@ export const BUNDLE_LAUNCHER: Launcher = {
   argv: [process.execPath, ...START_FLAGS, "emulator/bin/start.cjs"],
 };
 
+/**
+ * The installed command (`graph-emulator`, package.json "bin": the package build's prebuilt bundle in
+ * dist/bin), as npx runs it once it found it: without npm in front.
+ */
+export const PACKAGE_LAUNCHER: Launcher = { name: "installed: node dist/bin/graph-emulator.cjs", argv: [process.execPath, "dist/bin/graph-emulator.cjs"] };
+
 /** `npm start` as users type it: npm itself, then whatever the start script runs. */
 export const NPM_LAUNCHER: Launcher = { name: "npm start --", argv: ["npm", "start", "--silent", "--"] };
 
@@ -47,6 +54,8 @@ export interface ColdStartResult {
   existingMs: number;
   /** Median resident memory 1 s after the first answer (existing data dir), MiB. */
   rssMiB: number;
+  /** The installed command: median start with an existing data dir, and `npx graph-emulator --help` (ms). */
+  installed?: { existingMs: number; npxHelpMs: number };
 }
 
 async function startOnce(launcher: Launcher, dataDir: string): Promise<{ ms: number; rssAtAnswer: number; rssSettled: number; peak: number }> {
@@ -63,6 +72,30 @@ async function startOnce(launcher: Launcher, dataDir: string): Promise<{ ms: num
     return { ms: started.ms, rssAtAnswer: atAnswer?.rssMiB ?? NaN, rssSettled: settled?.rssMiB ?? NaN, peak: settled?.peakMiB ?? NaN };
   } finally {
     await started.stop();
+  }
+}
+
+/**
+ * `npx graph-emulator --help` as a project that installed the package runs it: a scratch project
+ * whose node_modules/graph-emulator links to this repository (its dist/ built by `npm run build`).
+ */
+async function timeNpxHelp(runs: number): Promise<number[]> {
+  const project = mkdtempSync(join(tmpdir(), "graph-emulator-npx-"));
+  try {
+    writeFileSync(join(project, "package.json"), JSON.stringify({ name: "bench-consumer", private: true }));
+    mkdirSync(join(project, "node_modules", ".bin"), { recursive: true });
+    symlinkSync(process.cwd(), join(project, "node_modules", "graph-emulator"));
+    symlinkSync(join("..", "graph-emulator", "dist", "bin", "graph-emulator.cjs"), join(project, "node_modules", ".bin", "graph-emulator"));
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      const r = spawnSync("npx", ["--no-install", "graph-emulator", "--help"], { cwd: project, encoding: "utf8" });
+      if (r.status !== 0 || !r.stdout.includes("Usage: graph-emulator")) throw new Error(`npx graph-emulator --help failed (${r.status}): ${r.stderr}`);
+      times.push(performance.now() - t0);
+    }
+    return times;
+  } finally {
+    rmSync(project, { recursive: true, force: true });
   }
 }
 
@@ -85,6 +118,7 @@ export async function measureColdStart(options: { runs: number; launchers: Launc
 
   let existingMs = NaN;
   let rssMiB = NaN;
+  let installedMs: number | undefined;
   for (const launcher of options.launchers) {
     const fresh: number[] = [];
     const existing: number[] = [];
@@ -127,6 +161,14 @@ export async function measureColdStart(options: { runs: number; launchers: Launc
       existingMs = existingRow.median;
       rssMiB = rssRow.median;
     }
+    if (launcher === PACKAGE_LAUNCHER) installedMs = existingRow.median;
   }
-  return { rows, goalLauncher: options.goal.name, existingMs, rssMiB };
+  let installed: ColdStartResult["installed"];
+  if (installedMs !== undefined) {
+    const help = timingRow("npx graph-emulator --help (spawn to exit)", "ms", await timeNpxHelp(options.runs));
+    rows.push(help);
+    options.log(`  npx graph-emulator --help: ${help.median.toFixed(0)} ms`);
+    installed = { existingMs: installedMs, npxHelpMs: help.median };
+  }
+  return { rows, goalLauncher: options.goal.name, existingMs, rssMiB, ...(installed ? { installed } : {}) };
 }

@@ -27,6 +27,8 @@ export async function buildPackage() {
     outfile,
     format: "cjs",
     sourcemap: false,
+    // What the package supports (package.json engines), whichever Node builds it.
+    target: "node20.19",
     // Each source's import.meta.url becomes the URL of its compiled twin under dist/, found from the
     // bundle's own folder at run time, so fixtures resolve wherever the package is installed.
     metaUrlFrom: (source) => {

@@ -9,5 +9,5 @@ export interface BuildManifest {
 }
 export function currentBuild(): BuildManifest | undefined;
 export function codeCacheFile(manifest: BuildManifest): string;
-export function bundle(options: { entry: string; outfile: string; format: "esm" | "cjs"; sourcemap?: boolean | "linked" | "inline" | "external"; metaUrlFrom?: (sourcePath: string) => string }): Promise<{ metafile: { inputs: Record<string, unknown> } }>;
+export function bundle(options: { entry: string; outfile: string; format: "esm" | "cjs"; sourcemap?: boolean | "linked" | "inline" | "external"; metaUrlFrom?: (sourcePath: string) => string; target?: string }): Promise<{ metafile: { inputs: Record<string, unknown> } }>;
 export function build(): Promise<BuildManifest>;

@@ -20,7 +20,7 @@ const ENTRY = join(ROOT, "emulator", "src", "main.ts");
  * anywhere; `metaUrlFrom(sourcePath)` may give another expression, as the package's
  * bundle does). Used by build(), the package build and the benchmark, which measures this form.
  */
-export async function bundle({ entry, outfile, format, sourcemap = "linked", metaUrlFrom }) {
+export async function bundle({ entry, outfile, format, sourcemap = "linked", metaUrlFrom, target = `node${process.versions.node.split(".")[0]}` }) {
   const { build: esbuild } = await import("esbuild");
   const metaUrl = {
     name: "import-meta-url",
@@ -38,7 +38,7 @@ export async function bundle({ entry, outfile, format, sourcemap = "linked", met
     bundle: true,
     platform: "node",
     format,
-    target: `node${process.versions.node.split(".")[0]}`,
+    target,
     outfile,
     minifyWhitespace: true,
     minifySyntax: true,
