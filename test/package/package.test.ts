@@ -196,6 +196,13 @@ describe("the graph-emulator command", () => {
     for (const flag of ["--port", "--host", "--data-dir", "--in-memory", "--fixtures", "--cors-origin", "--hostname", "--control-token"]) expect(stdout).toContain(flag);
   });
 
+  it("installs globally (npm install --global) as the graph-emulator command", async () => {
+    const prefix = join(work, "global");
+    await npm(["install", "--global", "--prefer-offline", "--prefix", prefix, tarball], work);
+    const { stdout } = await run(join(prefix, "bin", "graph-emulator"), ["--help"], { cwd: work, env: env() });
+    expect(stdout).toContain("Usage: graph-emulator [options]");
+  });
+
   it("(d) npx graph-emulator --port 0 --in-memory prints npm start's ready block, answers health, and writes nothing into the package", async () => {
     const pkgDir = join(app, "node_modules", "graph-emulator");
     const before = fileList(pkgDir);
