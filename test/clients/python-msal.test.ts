@@ -1,4 +1,8 @@
 import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { rootCertificates } from "node:tls";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CreatedTenant } from "../../emulator/src/index.ts";
@@ -28,6 +32,8 @@ const { baseUrl, admin } = sharedEmulator();
 const caFile = process.env.GRAPH_EMULATOR_CA_FILE as string;
 let tenant: CreatedTenant;
 let adele: { id: string; userPrincipalName: string };
+/** A CA bundle of the public roots only (Node's), as a machine-wide REQUESTS_CA_BUNDLE would be. */
+let publicRoots: string;
 
 interface FlowAnswer {
   graph?: { status: number; body: Record<string, unknown> };
@@ -62,10 +68,13 @@ const title = python
 describe.skipIf(!python)(title, () => {
   beforeAll(async () => {
     tenant = await admin.createTenant({ displayName: "MSAL Python" });
+    publicRoots = join(mkdtempSync(join(tmpdir(), "graph-emulator-python-")), "roots.pem");
+    writeFileSync(publicRoots, rootCertificates.join("\n"));
     adele = tenant.users.find((u) => u.displayName === "Adele Vance")!;
   });
   afterAll(async () => {
     await admin.deleteTenant(tenant.id);
+    rmSync(join(publicRoots, ".."), { recursive: true, force: true });
   });
 
   async function publicClient(): Promise<string> {
@@ -84,6 +93,22 @@ describe.skipIf(!python)(title, () => {
     expect(answer.raised).toBeUndefined();
     expect(answer.graph?.status).toBe(200);
     expect((answer.graph?.body.value as unknown[]).length).toBe(1);
+  });
+
+  it("verify= (a CA file) trusts the emulator as well, while REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE are unset", async () => {
+    const daemon = appOf(tenant, "Contoso Calendar Daemon");
+    const answer = await runFlow({ flow: "client_credentials", clientId: daemon.appId, secret: daemon.clientSecret, verify: caFile }, {});
+    expect(answer.raised).toBeUndefined();
+    expect(answer.graph?.status).toBe(200);
+  });
+
+  it("verify= loses to a REQUESTS_CA_BUNDLE set in the environment (requests prefers it)", async () => {
+    const daemon = appOf(tenant, "Contoso Calendar Daemon");
+    const answer = await runFlow(
+      { flow: "client_credentials", clientId: daemon.appId, secret: daemon.clientSecret, verify: caFile },
+      { REQUESTS_CA_BUNDLE: publicRoots },
+    );
+    expect(answer.raised).toMatch(/SSLError.*CERTIFICATE_VERIFY_FAILED/);
   });
 
   it("without REQUESTS_CA_BUNDLE (or verify=) requests refuses the emulator's certificate", async () => {

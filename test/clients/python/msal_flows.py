@@ -1,7 +1,7 @@
 """Runs one MSAL Python flow against the emulator for test/clients/python-msal.test.ts.
 
 Reads a JSON command on stdin, prints one JSON answer on stdout. The emulator's CA is
-trusted through REQUESTS_CA_BUNDLE, which the test sets (MSAL's requests honours it).
+trusted through REQUESTS_CA_BUNDLE, which the test sets, or the command's "verify" path.
 """
 import json
 import sys
@@ -38,7 +38,7 @@ def port_fixing_session(base_url):
 
 
 def graph_get(cmd, token, path):
-    resp = requests.get(cmd["baseUrl"] + "/v1.0" + path, headers={"Authorization": "Bearer " + token})
+    resp = requests.get(cmd["baseUrl"] + "/v1.0" + path, headers={"Authorization": "Bearer " + token}, verify=cmd.get("verify", True))
     return {"status": resp.status_code, "body": resp.json()}
 
 
@@ -55,6 +55,9 @@ def main():
     extra = {}
     if cmd.get("instanceDiscovery", False) is False:
         extra["instance_discovery"] = False
+    if cmd.get("verify"):
+        # Honoured only while REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE are unset: requests lets them win.
+        extra["verify"] = cmd["verify"]
     if flow == "client_credentials":
         app = msal.ConfidentialClientApplication(cmd["clientId"], client_credential=cmd["secret"], authority=authority, **extra)
         result = app.acquire_token_for_client(scopes=["https://graph.microsoft.com/.default"])
