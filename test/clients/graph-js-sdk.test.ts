@@ -1,33 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Client, GraphError } from "@microsoft/microsoft-graph-client";
 import { ClientSecretCredential } from "@azure/identity";
 import { TokenCredentialAuthenticationProvider } from "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js";
-import type { CreatedTenant } from "../../emulator/src/index.ts";
-import { appOf, sharedEmulator } from "../harness/shared.ts";
+import { appOf, ownEmulator } from "./own-emulator.ts";
 
 /**
  * The Graph JavaScript SDK 3 (@microsoft/microsoft-graph-client) against the emulator
  * (docs/clients.md). The rest of the suite uses it through test/support/graph.ts; this file
  * shows why `customHosts` is needed and the SDK's own @azure/identity provider.
  */
-const { baseUrl, admin } = sharedEmulator();
-let tenant: CreatedTenant;
-
-beforeAll(async () => {
-  tenant = await admin.createTenant({ displayName: "Graph JS SDK" });
-});
-afterAll(async () => {
-  await admin.deleteTenant(tenant.id);
-});
+const own = ownEmulator("Graph JS SDK");
 
 function credential(): ClientSecretCredential {
-  const daemon = appOf(tenant, "Contoso Calendar Daemon");
-  return new ClientSecretCredential(tenant.id, daemon.appId, daemon.clientSecret, { authorityHost: baseUrl, disableInstanceDiscovery: true });
+  const daemon = appOf(own.tenant, "Contoso Calendar Daemon");
+  return new ClientSecretCredential(own.tenant.id, daemon.appId, daemon.clientSecret, { authorityHost: own.baseUrl, disableInstanceDiscovery: true });
 }
 
 function client(customHosts?: Set<string>): Client {
   return Client.initWithMiddleware({
-    baseUrl: `${baseUrl}/`,
+    baseUrl: `${own.baseUrl}/`,
     defaultVersion: "v1.0",
     ...(customHosts ? { customHosts } : {}),
     authProvider: new TokenCredentialAuthenticationProvider(credential(), { scopes: ["https://graph.microsoft.com/.default"] }),
@@ -36,7 +27,7 @@ function client(customHosts?: Set<string>): Client {
 
 describe("@microsoft/microsoft-graph-client with customHosts", () => {
   it("with the emulator's host name (no port) in customHosts, TokenCredentialAuthenticationProvider's token reaches Graph", async () => {
-    const page = (await client(new Set([new URL(baseUrl).hostname])).api("/users").top(1).select("id").get()) as { value: { id: string }[] };
+    const page = (await client(new Set([new URL(own.baseUrl).hostname])).api("/users").top(1).select("id").get()) as { value: { id: string }[] };
     expect(page.value).toHaveLength(1);
   });
 

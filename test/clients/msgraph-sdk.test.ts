@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ClientSecretCredential, UsernamePasswordCredential, type TokenCredential } from "@azure/identity";
 import { AzureIdentityAuthenticationProvider } from "@microsoft/kiota-authentication-azure";
 import { createGraphServiceClient, GraphRequestAdapter, type GraphServiceClient } from "@microsoft/msgraph-sdk";
 import type { ODataError } from "@microsoft/msgraph-sdk/models/oDataErrors/index.js";
 import "@microsoft/msgraph-sdk-users";
-import type { CreatedTenant } from "../../emulator/src/index.ts";
-import { appOf, sharedEmulator } from "../harness/shared.ts";
+import { appOf, ownEmulator } from "./own-emulator.ts";
 
 /**
  * The Kiota-based Graph SDK (@microsoft/msgraph-sdk) against the emulator (docs/clients.md):
@@ -13,29 +12,18 @@ import { appOf, sharedEmulator } from "../harness/shared.ts";
  * AzureIdentityAuthenticationProvider whose allowed hosts name the emulator's host, and the
  * request adapter's base URL set to the emulator's /v1.0.
  */
-const { baseUrl, admin } = sharedEmulator();
-const emulatorHost = new URL(baseUrl).hostname;
+const own = ownEmulator("Kiota Graph SDK");
 const GRAPH_DEFAULT = ["https://graph.microsoft.com/.default"];
-let tenant: CreatedTenant;
-let adele: { id: string; userPrincipalName: string };
-
-beforeAll(async () => {
-  tenant = await admin.createTenant({ displayName: "Kiota Graph SDK" });
-  adele = tenant.users.find((u) => u.displayName === "Adele Vance")!;
-});
-afterAll(async () => {
-  await admin.deleteTenant(tenant.id);
-});
 
 function daemonCredential(): TokenCredential {
-  const daemon = appOf(tenant, "Contoso Calendar Daemon");
-  return new ClientSecretCredential(tenant.id, daemon.appId, daemon.clientSecret, { authorityHost: baseUrl, disableInstanceDiscovery: true });
+  const daemon = appOf(own.tenant, "Contoso Calendar Daemon");
+  return new ClientSecretCredential(own.tenant.id, daemon.appId, daemon.clientSecret, { authorityHost: own.baseUrl, disableInstanceDiscovery: true });
 }
 
-function graph(credential: TokenCredential, scopes = GRAPH_DEFAULT, allowedHosts = new Set([emulatorHost])): GraphServiceClient {
+function graph(credential: TokenCredential, scopes = GRAPH_DEFAULT, allowedHosts = new Set([new URL(own.baseUrl).hostname])): GraphServiceClient {
   const auth = new AzureIdentityAuthenticationProvider(credential, scopes, undefined, allowedHosts);
   const adapter = new GraphRequestAdapter(auth);
-  adapter.baseUrl = `${baseUrl}/v1.0`;
+  adapter.baseUrl = `${own.baseUrl}/v1.0`;
   return createGraphServiceClient(adapter);
 }
 
@@ -54,7 +42,7 @@ describe("@microsoft/msgraph-sdk with an app token", () => {
     const page = await client.users.get({ queryParameters: { top: 2, select: ["id", "userPrincipalName"], orderby: ["userPrincipalName"] } });
     expect(page?.value).toHaveLength(2);
     expect(Object.keys(page!.value![0]!).sort()).toEqual(expect.arrayContaining(["id", "userPrincipalName"]));
-    expect(page?.odataNextLink?.startsWith(`${baseUrl}/v1.0/users?`)).toBe(true);
+    expect(page?.odataNextLink?.startsWith(`${own.baseUrl}/v1.0/users?`)).toBe(true);
     const next = await client.users.withUrl(page!.odataNextLink!).get();
     expect(next?.value?.length).toBeGreaterThan(0);
     expect(next!.value![0]!.id).not.toBe(page!.value![0]!.id);
@@ -62,19 +50,19 @@ describe("@microsoft/msgraph-sdk with an app token", () => {
 
   it("reads a user by UPN, then creates, reads and deletes an event in their calendar", async () => {
     const client = graph(daemonCredential());
-    const user = await client.users.byUserId(adele.userPrincipalName).get();
-    expect(user).toMatchObject({ id: adele.id, displayName: "Adele Vance" });
-    const created = await client.users.byUserId(adele.id).events.post({
+    const user = await client.users.byUserId(own.adele.userPrincipalName).get();
+    expect(user).toMatchObject({ id: own.adele.id, displayName: "Adele Vance" });
+    const created = await client.users.byUserId(own.adele.id).events.post({
       subject: "Planning (Kiota SDK)",
       start: { dateTime: "2030-03-04T10:00:00", timeZone: "UTC" },
       end: { dateTime: "2030-03-04T11:00:00", timeZone: "UTC" },
     });
     expect(created?.id).toBeTruthy();
     expect(created?.start).toMatchObject({ dateTime: "2030-03-04T10:00:00.0000000", timeZone: "UTC" });
-    const read = await client.users.byUserId(adele.id).events.byEventId(created!.id!).get({ queryParameters: { select: ["subject"] } });
+    const read = await client.users.byUserId(own.adele.id).events.byEventId(created!.id!).get({ queryParameters: { select: ["subject"] } });
     expect(read?.subject).toBe("Planning (Kiota SDK)");
-    await client.users.byUserId(adele.id).events.byEventId(created!.id!).delete();
-    const gone = await odataError(client.users.byUserId(adele.id).events.byEventId(created!.id!).get());
+    await client.users.byUserId(own.adele.id).events.byEventId(created!.id!).delete();
+    const gone = await odataError(client.users.byUserId(own.adele.id).events.byEventId(created!.id!).get());
     expect(gone.responseStatusCode).toBe(404);
     expect(gone.errorEscaped?.code).toBe("ErrorItemNotFound");
   });
@@ -88,18 +76,18 @@ describe("@microsoft/msgraph-sdk with an app token", () => {
 
 describe("@microsoft/msgraph-sdk with a user token", () => {
   it("UsernamePasswordCredential and /me", async () => {
-    const app = await admin.createApplication(tenant.id, {
+    const app = await own.admin.createApplication(own.tenant.id, {
       displayName: "Public client for the Kiota SDK",
       clientSecret: null,
       delegatedPermissions: ["User.Read"],
       adminConsent: true,
     });
-    const credential = new UsernamePasswordCredential(tenant.id, app.appId, adele.userPrincipalName, "Passw0rd!", {
-      authorityHost: baseUrl,
+    const credential = new UsernamePasswordCredential(own.tenant.id, app.appId, own.adele.userPrincipalName, "Passw0rd!", {
+      authorityHost: own.baseUrl,
       disableInstanceDiscovery: true,
     });
     const me = await graph(credential, ["https://graph.microsoft.com/User.Read"]).me.get();
-    expect(me).toMatchObject({ id: adele.id, userPrincipalName: adele.userPrincipalName });
+    expect(me).toMatchObject({ id: own.adele.id, userPrincipalName: own.adele.userPrincipalName });
   });
 });
 
@@ -108,7 +96,7 @@ describe("what each setting is for", () => {
     // The default allowed hosts are Microsoft's Graph hosts only.
     const auth = new AzureIdentityAuthenticationProvider(daemonCredential(), GRAPH_DEFAULT);
     const adapter = new GraphRequestAdapter(auth);
-    adapter.baseUrl = `${baseUrl}/v1.0`;
+    adapter.baseUrl = `${own.baseUrl}/v1.0`;
     const err = await odataError(createGraphServiceClient(adapter).users.get());
     expect(err.responseStatusCode).toBe(401);
     expect(err.errorEscaped).toMatchObject({ code: "InvalidAuthenticationToken", message: "Access token is empty." });

@@ -5,9 +5,8 @@ import { join } from "node:path";
 import { rootCertificates } from "node:tls";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CreatedTenant } from "../../emulator/src/index.ts";
 import { signInWithCode } from "../../emulator/src/testing/index.ts";
-import { appOf, sharedEmulator } from "../harness/shared.ts";
+import { appOf, ownEmulator, type OwnEmulator } from "./own-emulator.ts";
 
 /**
  * MSAL Python (the `msal` module, Debian's python3-msal in CI) against the emulator
@@ -28,10 +27,7 @@ function findPython(): { bin: string; version: string } | undefined {
 }
 
 const python = findPython();
-const { baseUrl, admin } = sharedEmulator();
-const caFile = process.env.GRAPH_EMULATOR_CA_FILE as string;
-let tenant: CreatedTenant;
-let adele: { id: string; userPrincipalName: string };
+let own: OwnEmulator;
 /** A CA bundle of the public roots only (Node's), as a machine-wide REQUESTS_CA_BUNDLE would be. */
 let publicRoots: string;
 
@@ -44,7 +40,7 @@ interface FlowAnswer {
 }
 
 /** Runs one flow; resolves with the JSON answer, or with the Python error's text when it raised. */
-function runFlow(command: Record<string, unknown>, env: Record<string, string | undefined> = { REQUESTS_CA_BUNDLE: caFile }): Promise<FlowAnswer & { raised?: string }> {
+function runFlow(command: Record<string, unknown>, env: Record<string, string | undefined> = { REQUESTS_CA_BUNDLE: own.emu.caFile }): Promise<FlowAnswer & { raised?: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(python!.bin, [SCRIPT], {
       // The caller's environment less any CA setting of its own, so each case says what it trusts.
@@ -57,7 +53,7 @@ function runFlow(command: Record<string, unknown>, env: Record<string, string | 
     child.stderr.on("data", (d: Buffer) => (err += d.toString()));
     child.on("error", reject);
     child.on("close", (code) => (code === 0 ? resolve(JSON.parse(out) as FlowAnswer) : resolve({ raised: err.trim().split("\n").at(-1) ?? err })));
-    child.stdin.end(JSON.stringify({ baseUrl, tenant: tenant.id, ...command }));
+    child.stdin.end(JSON.stringify({ baseUrl: own.baseUrl, tenant: own.tenant.id, ...command }));
   });
 }
 
@@ -66,19 +62,17 @@ const title = python
   : "MSAL Python (skipped: no python3 with the msal and requests modules; apt-get install python3-msal, or set PYTHON)";
 
 describe.skipIf(!python)(title, () => {
-  beforeAll(async () => {
-    tenant = await admin.createTenant({ displayName: "MSAL Python" });
+  own = ownEmulator("MSAL Python");
+  beforeAll(() => {
     publicRoots = join(mkdtempSync(join(tmpdir(), "graph-emulator-python-")), "roots.pem");
     writeFileSync(publicRoots, rootCertificates.join("\n"));
-    adele = tenant.users.find((u) => u.displayName === "Adele Vance")!;
   });
-  afterAll(async () => {
-    await admin.deleteTenant(tenant.id);
+  afterAll(() => {
     rmSync(join(publicRoots, ".."), { recursive: true, force: true });
   });
 
   async function publicClient(): Promise<string> {
-    const app = await admin.createApplication(tenant.id, {
+    const app = await own.admin.createApplication(own.tenant.id, {
       displayName: `Python public client ${Math.random().toString(36).slice(2, 8)}`,
       clientSecret: null,
       delegatedPermissions: ["User.Read"],
@@ -88,7 +82,7 @@ describe.skipIf(!python)(title, () => {
   }
 
   it("client credentials: ConfidentialClientApplication(instance_discovery=False).acquire_token_for_client, then Graph", async () => {
-    const daemon = appOf(tenant, "Contoso Calendar Daemon");
+    const daemon = appOf(own.tenant, "Contoso Calendar Daemon");
     const answer = await runFlow({ flow: "client_credentials", clientId: daemon.appId, secret: daemon.clientSecret });
     expect(answer.raised).toBeUndefined();
     expect(answer.graph?.status).toBe(200);
@@ -96,50 +90,52 @@ describe.skipIf(!python)(title, () => {
   });
 
   it("verify= (a CA file) trusts the emulator as well, while REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE are unset", async () => {
-    const daemon = appOf(tenant, "Contoso Calendar Daemon");
-    const answer = await runFlow({ flow: "client_credentials", clientId: daemon.appId, secret: daemon.clientSecret, verify: caFile }, {});
+    const daemon = appOf(own.tenant, "Contoso Calendar Daemon");
+    const answer = await runFlow({ flow: "client_credentials", clientId: daemon.appId, secret: daemon.clientSecret, verify: own.emu.caFile }, {});
     expect(answer.raised).toBeUndefined();
     expect(answer.graph?.status).toBe(200);
   });
 
   it("verify= loses to a REQUESTS_CA_BUNDLE set in the environment (requests prefers it)", async () => {
-    const daemon = appOf(tenant, "Contoso Calendar Daemon");
+    const daemon = appOf(own.tenant, "Contoso Calendar Daemon");
     const answer = await runFlow(
-      { flow: "client_credentials", clientId: daemon.appId, secret: daemon.clientSecret, verify: caFile },
+      { flow: "client_credentials", clientId: daemon.appId, secret: daemon.clientSecret, verify: own.emu.caFile },
       { REQUESTS_CA_BUNDLE: publicRoots },
     );
     expect(answer.raised).toMatch(/SSLError.*CERTIFICATE_VERIFY_FAILED/);
   });
 
   it("without REQUESTS_CA_BUNDLE (or verify=) requests refuses the emulator's certificate", async () => {
-    const daemon = appOf(tenant, "Contoso Calendar Daemon");
+    const daemon = appOf(own.tenant, "Contoso Calendar Daemon");
     const answer = await runFlow({ flow: "client_credentials", clientId: daemon.appId, secret: daemon.clientSecret }, {});
     expect(answer.raised).toMatch(/SSLError.*CERTIFICATE_VERIFY_FAILED/);
   });
 
   it("authorization code: initiate_auth_code_flow, the sign-in page driven over HTTP, acquire_token_by_auth_code_flow", async () => {
-    const web = appOf(tenant, "Contoso Web Portal");
+    const web = appOf(own.tenant, "Contoso Web Portal");
     const common = { clientId: web.appId, secret: web.clientSecret, redirectUri: "http://localhost:3000/auth/callback" };
     const started = await runFlow({ flow: "auth_code_start", ...common });
-    expect(started.flow?.auth_uri.startsWith(`${baseUrl}/${tenant.id}/oauth2/v2.0/authorize?`)).toBe(true);
-    const { redirectUrl, params } = await signInWithCode({ authorizeUrl: started.flow!.auth_uri, username: adele.userPrincipalName, password: "Passw0rd!" });
+    expect(started.raised).toBeUndefined();
+    expect(started.flow?.auth_uri.startsWith(`${own.baseUrl}/${own.tenant.id}/oauth2/v2.0/authorize?`)).toBe(true);
+    const { redirectUrl, params } = await signInWithCode({ authorizeUrl: started.flow!.auth_uri, username: own.adele.userPrincipalName, password: "Passw0rd!" });
     expect(redirectUrl.startsWith(common.redirectUri)).toBe(true);
     const finished = await runFlow({ flow: "auth_code_finish", ...common, authCodeFlow: started.flow, authResponse: Object.fromEntries(params) });
+    expect(finished.raised).toBeUndefined();
     expect(finished.error).toBeUndefined();
-    expect(finished.claims).toMatchObject({ oid: adele.id, tid: tenant.id, preferred_username: adele.userPrincipalName });
+    expect(finished.claims).toMatchObject({ oid: own.adele.id, tid: own.tenant.id, preferred_username: own.adele.userPrincipalName });
     expect(finished.graph?.status).toBe(200);
-    expect(finished.graph?.body).toMatchObject({ id: adele.id });
+    expect(finished.graph?.body).toMatchObject({ id: own.adele.id });
   });
 
   it("username/password: the user-realm lookup goes to port 443 of the emulator's host, whatever port the authority names", async () => {
-    const answer = await runFlow({ flow: "ropc", clientId: await publicClient(), username: adele.userPrincipalName, password: "Passw0rd!" });
+    const answer = await runFlow({ flow: "ropc", clientId: await publicClient(), username: own.adele.userPrincipalName, password: "Passw0rd!" });
     expect(answer.raised).toMatch(/port=443\).*\/common\/userrealm\//);
   });
 
   it("username/password: with an http_client that puts the emulator's port back, acquire_token_by_username_password works", async () => {
-    const answer = await runFlow({ flow: "ropc", fixPort: true, clientId: await publicClient(), username: adele.userPrincipalName, password: "Passw0rd!" });
+    const answer = await runFlow({ flow: "ropc", fixPort: true, clientId: await publicClient(), username: own.adele.userPrincipalName, password: "Passw0rd!" });
     expect(answer.raised).toBeUndefined();
     expect(answer.graph?.status).toBe(200);
-    expect(answer.graph?.body).toMatchObject({ id: adele.id, userPrincipalName: adele.userPrincipalName });
+    expect(answer.graph?.body).toMatchObject({ id: own.adele.id, userPrincipalName: own.adele.userPrincipalName });
   });
 });
