@@ -1,5 +1,5 @@
-import { request } from "node:https";
-import { rootCertificates } from "node:tls";
+import { Agent, request } from "node:https";
+import { createSecureContext, rootCertificates } from "node:tls";
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from "@azure/msal-node";
 
 /**
@@ -29,7 +29,11 @@ async function bodyBuffer(body: RequestInit["body"]): Promise<Buffer | undefined
 
 /** A fetch over node:https that trusts Node's root CAs plus `caCertificate`. */
 export function caFetch(caCertificate: string): FetchLike {
-  const ca = [...rootCertificates, caCertificate];
+  // One TLS context and one keep-alive agent for every request: passing `ca` per request
+  // would rebuild the context per connection and join ~150 root certificates into each
+  // request's agent key (a renewal sweep spent most of its CPU there).
+  const secureContext = createSecureContext({ ca: [...rootCertificates, caCertificate] });
+  const agent = new Agent({ keepAlive: true, secureContext });
   return async (input, init = {}) => {
     const req = input instanceof Request ? input : undefined;
     const url = req ? req.url : String(input);
@@ -39,7 +43,7 @@ export function caFetch(caCertificate: string): FetchLike {
     if (body) headers["content-length"] = String(body.length);
     const signal = init.signal ?? req?.signal ?? undefined;
     return new Promise<Response>((resolve, reject) => {
-      const r = request(url, { method, headers, ca, signal }, (res) => {
+      const r = request(url, { method, headers, agent, signal }, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("error", reject);

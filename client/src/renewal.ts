@@ -78,7 +78,13 @@ export async function renewRefreshTokens(
         if (!fresh) return undefined;
         if (!due(fresh.refreshedAt)) return ["skipped"];
       }
-      await tokens.accessToken(userId, { forceRefresh: true });
+      // A sweep over many users keeps no MSAL app for users this instance does not otherwise serve.
+      const kept = tokens.hasApp(userId);
+      try {
+        await tokens.accessToken(userId, { forceRefresh: true });
+      } finally {
+        if (!kept) tokens.forget(userId);
+      }
       return ["renewed"];
     } catch (err) {
       const code = err instanceof MicrosoftFunctionsError || err instanceof TokenStoreError ? err.code : "Error";

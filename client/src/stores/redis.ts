@@ -35,6 +35,15 @@ return 1`;
 
 const MAX_CAS_ATTEMPTS = 20;
 
+/** The scripts as commands: ioredis sends each script's SHA1 (EVALSHA), not its text, after first use. */
+interface Scripts {
+  msfnPut(user: string, users: string, refreshedAt: string, keyId: string, sealed: string, userId: string): Promise<number>;
+  msfnCas(user: string, version: string, refreshedAt: string, keyId: string, sealed: string): Promise<number>;
+  msfnClaim(claim: string, owner: string, now: string, until: string, leaseMs: string): Promise<number>;
+  msfnRelease(claim: string, owner: string): Promise<number>;
+}
+type ScriptedRedis = Redis & Scripts;
+
 /**
  * Users' tokens in Redis, shared by any number of instances: a hash per user
  * (version, refreshedAt, key id, sealed record), updated by compare-and-set in
@@ -43,7 +52,7 @@ const MAX_CAS_ATTEMPTS = 20;
  */
 export class RedisTokenStore implements TokenStore {
   private constructor(
-    private readonly redis: Redis,
+    private readonly redis: ScriptedRedis,
     private readonly prefix: string,
     private readonly cipher: TokenCipher,
   ) {}
@@ -60,7 +69,11 @@ export class RedisTokenStore implements TokenStore {
       redis.disconnect();
       throw new Error(`RedisTokenStore: cannot connect to ${new URL(url).host}: ${(err as Error).message}`, { cause: err });
     }
-    return new RedisTokenStore(redis, options.keyPrefix ?? "msfn:", cipher);
+    redis.defineCommand("msfnPut", { numberOfKeys: 2, lua: PUT });
+    redis.defineCommand("msfnCas", { numberOfKeys: 1, lua: CAS });
+    redis.defineCommand("msfnClaim", { numberOfKeys: 1, lua: CLAIM });
+    redis.defineCommand("msfnRelease", { numberOfKeys: 1, lua: RELEASE });
+    return new RedisTokenStore(redis as ScriptedRedis, options.keyPrefix ?? "msfn:", cipher);
   }
 
   #userKey = (id: string) => `${this.prefix}user:${id}`;
@@ -86,7 +99,7 @@ export class RedisTokenStore implements TokenStore {
   }
 
   async putUser(user: StoredUser): Promise<void> {
-    await this.redis.eval(PUT, 2, this.#userKey(user.userId), this.#users, user.refreshedAt, this.cipher.keyId, this.#seal(user), user.userId);
+    await this.redis.msfnPut(this.#userKey(user.userId), this.#users, user.refreshedAt, this.cipher.keyId, this.#seal(user), user.userId);
   }
 
   async updateUser(userId: string, fn: (user: StoredUser) => StoredUser): Promise<StoredUser | undefined> {
@@ -94,7 +107,7 @@ export class RedisTokenStore implements TokenStore {
       const current = await this.getUser(userId);
       if (!current) return undefined;
       const next = { ...fn(structuredClone(current)), userId };
-      const v = Number(await this.redis.eval(CAS, 1, this.#userKey(userId), String(current.version), next.refreshedAt, this.cipher.keyId, this.#seal(next)));
+      const v = Number(await this.redis.msfnCas(this.#userKey(userId), String(current.version), next.refreshedAt, this.cipher.keyId, this.#seal(next)));
       if (v === -1) return undefined;
       if (v > 0) return { ...next, version: v };
     }
@@ -137,11 +150,11 @@ export class RedisTokenStore implements TokenStore {
   async claimRenewal(userId: string, claim: RenewalClaim): Promise<boolean> {
     const now = claim.now.getTime();
     const leaseMs = Math.max(1, Math.ceil(claim.leaseMs));
-    return Number(await this.redis.eval(CLAIM, 1, this.#claimKey(userId), claim.owner, String(now), String(now + leaseMs), String(leaseMs))) === 1;
+    return Number(await this.redis.msfnClaim(this.#claimKey(userId), claim.owner, String(now), String(now + leaseMs), String(leaseMs))) === 1;
   }
 
   async releaseRenewal(userId: string, owner: string): Promise<void> {
-    await this.redis.eval(RELEASE, 1, this.#claimKey(userId), owner);
+    await this.redis.msfnRelease(this.#claimKey(userId), owner);
   }
 
   /** Rewrites every record not sealed with the current key under it (key rotation); returns the number of users rewritten. */
