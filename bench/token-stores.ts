@@ -56,7 +56,7 @@ async function timeEach(samples: number, fn: (i: number) => Promise<unknown>): P
 
 export async function measureTokenStores(o: TokenStoreBenchOptions): Promise<TokenStoreBenchResult> {
   const result: TokenStoreBenchResult = { timings: [], goals: [], notes: [] };
-  const available = KINDS.filter((k) => { if (process.env.ONLY_KIND && k.kind !== process.env.ONLY_KIND) return false;
+  const available = KINDS.filter((k) => {
     const why = k.unavailable();
     if (why) {
       o.log(`  ${k.title}: skipped, ${why}`);
@@ -139,7 +139,6 @@ export async function measureTokenStores(o: TokenStoreBenchOptions): Promise<Tok
         const seconds = (performance.now() - s0) / 1000;
         const rate = report.renewed.length / seconds;
         const tokenRequests = await admin.countRequests({ area: "identity", path: "/oauth2/v2.0/token", clientId: app.appId });
-        o.log(`  (identity requests in journal: ${await admin.countRequests({ area: "identity" })}, all: ${await admin.countRequests({})})`);
         o.log(`  sweep: ${report.renewed.length.toLocaleString("en")} renewed, ${report.failed.length} failed in ${seconds.toFixed(1)} s = ${rate.toFixed(0)} users/s (concurrency ${o.concurrency}; ${tokenRequests.toLocaleString("en")} token requests in the emulator's journal)`);
         result.timings.push(timingRow(`${k.title}: renewal sweep, ${o.sweepUsers.toLocaleString("en")} due users`, "ms", [seconds * 1000], `${rate.toFixed(0)} users/s, concurrency ${o.concurrency}`));
         result.goals.push({
