@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { decodeJwt } from "jose";
+import pg from "pg";
+import { Redis } from "ioredis";
 import type { MicrosoftFunctions, TokenStore } from "../../src/index.ts";
 import { CONTOSO, emulatorClient, emulatorSettings, moveClock, registerApp, signInAs, startTestEmulator, type RegisteredApp, type TestEmulator } from "../helpers.ts";
 import { openStore, SUITE_KEY } from "../support/stores.ts";
@@ -28,6 +30,26 @@ const tokenRequests = () => emu.admin.countRequests({ area: "identity", path: TO
 
 for (const kind of ["postgres", "redis"] as const) {
   describe.skipIf(unavailable(kind))(`three instances sharing a ${kind} store${skipNote(kind)}`, () => {
+    /** Every row or key the store holds, as text. */
+    async function rawRows(k: "postgres" | "redis", name: string): Promise<string> {
+      if (k === "postgres") {
+        const c = new pg.Client({ connectionString: servers.url(k) });
+        await c.connect();
+        try {
+          return JSON.stringify((await c.query(`SELECT * FROM ${name}`)).rows);
+        } finally {
+          await c.end();
+        }
+      }
+      const r = new Redis(servers.url(k) as string);
+      try {
+        const keys = await r.keys(`${name}:*`);
+        return JSON.stringify(await Promise.all(keys.map(async (key) => [key, (await r.type(key)) === "hash" ? await r.hgetall(key) : await r.smembers(key)])));
+      } finally {
+        r.disconnect();
+      }
+    }
+
     /** `count` instances over one store (each its own connection), and the store's name. */
     async function instances(count: number, renewAfterDays = 30): Promise<{ clients: MicrosoftFunctions[]; stores: TokenStore[]; name: string }> {
       const name = `mi_${Math.random().toString(36).slice(2, 10)}`;
@@ -37,12 +59,20 @@ for (const kind of ["postgres", "redis"] as const) {
     }
 
     it("a user who signed in through instance A is served by instance B", async () => {
-      const { clients } = await instances(2);
+      const { clients, stores, name } = await instances(2);
       const [a, b] = clients as [MicrosoftFunctions, MicrosoftFunctions];
       await signInAs(a, emu, { userId: "app-user", user: CONTOSO.megan });
       const me = await b.users.getSignedInUser({ authUserId: "app-user" });
       expect(me).toMatchObject({ ok: true, data: { id: CONTOSO.megan.id } });
       expect(await b.signIn.getBinding("app-user")).toMatchObject({ microsoftUserId: CONTOSO.megan.id });
+
+      // What the database holds reveals none of the real tokens, nor who the user is.
+      const cache = JSON.parse((await stores[0]!.getUser("app-user"))!.cache) as Record<string, Record<string, { secret: string }>>;
+      const secrets = ["RefreshToken", "AccessToken", "IdToken"].flatMap((section) => Object.values(cache[section] ?? {}).map((e) => e.secret));
+      expect(secrets).toHaveLength(3);
+      const raw = await rawRows(kind, name);
+      expect(raw).toContain("app-user");
+      for (const secret of [...secrets, CONTOSO.megan.upn, CONTOSO.megan.id]) expect(raw).not.toContain(secret);
     });
 
     it("two instances refreshing the same user at once: both get tokens, the stored refresh token still works everywhere", async () => {
