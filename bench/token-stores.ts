@@ -140,6 +140,7 @@ export async function measureTokenStores(o: TokenStoreBenchOptions): Promise<Tok
         const rate = report.renewed.length / seconds;
         const tokenRequests = await admin.countRequests({ area: "identity", path: "/oauth2/v2.0/token", clientId: app.appId });
         o.log(`  sweep: ${report.renewed.length.toLocaleString("en")} renewed, ${report.failed.length} failed in ${seconds.toFixed(1)} s = ${rate.toFixed(0)} users/s (concurrency ${o.concurrency}; ${tokenRequests.toLocaleString("en")} token requests in the emulator's journal)`);
+        for (const f of report.failed.slice(0, 3)) o.log(`  failed: ${f.userId} ${f.code}: ${f.message}`);
         result.timings.push(timingRow(`${k.title}: renewal sweep, ${o.sweepUsers.toLocaleString("en")} due users`, "ms", [seconds * 1000], `${rate.toFixed(0)} users/s, concurrency ${o.concurrency}`));
         result.goals.push({
           id: `${k.kind}-sweep`,
