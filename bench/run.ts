@@ -11,6 +11,7 @@ import { killChildren } from "./lib.ts";
 import { load, probeInWorker, summarize, type LoadResult } from "./load.ts";
 import { goalsText, median, throughputTable, timingTable, writeResults, type BenchResults, type Goal, type Target, type ThroughputRow } from "./report.ts";
 import { SMALL_SCENARIOS, startSmall, type Scenario, type Small } from "./scenarios.ts";
+import { measureTokenStores, type TokenStoreBenchResult } from "./token-stores.ts";
 
 // As `npm start` does (emulator/bin/start.cjs): a thread pool no larger than the cores (at least two),
 // so that RS256 signing on it does not oversubscribe a small machine. libuv reads the size when the
@@ -38,7 +39,10 @@ Options:
   --samples N         sequential requests per latency probe (default 300)
   --cold-runs N       cold starts per case (default 5)
   --quick             smoke check: 1 round of 1 s, 50 samples, 2 cold starts, no big data unless --big-data
-  --only LIST         comma-separated: me,users,filter,token,events,calendarview,coldstart,big
+  --only LIST         comma-separated: me,users,filter,token,events,calendarview,coldstart,big,tokenstores
+                      (tokenstores: the client's PostgreSQL and Redis token stores on throwaway
+                      servers, 100,000 users stored, a renewal sweep over 10,000 due users;
+                      skipped with the reason where the servers are not installed)
   --npm-start         also time cold starts through \`npm start\`
   --big-data DIR      big-data scenarios on this data dir (from npm run seed -- --data-dir DIR)
   --skip-big          no big-data scenarios
@@ -51,7 +55,7 @@ Options:
   --update-readme     put this run's tables and goals into README.md (between its bench:latest markers)
   -h, --help          this text`;
 
-const SCENARIOS = ["me", "users", "filter", "token", "events", "calendarview", "coldstart", "big"] as const;
+const SCENARIOS = ["me", "users", "filter", "token", "events", "calendarview", "coldstart", "big", "tokenstores"] as const;
 type ScenarioId = (typeof SCENARIOS)[number];
 
 const { values } = parseArgs({
@@ -345,7 +349,17 @@ async function main(): Promise<void> {
     if (f) results.usersOnly.rows.push({ scenario: "big", title: "indexed $filter (startswith, $top=100)", target: "emulator", mode: "sequential", connections: 1, rps: f.rps, p50: f.median, p99: f.p99, rounds: [{ rps: f.rps, p50: f.median, p99: f.p99 }] });
   }
 
-  results.goals = goals(cold, big, usersOnly);
+  let stores: TokenStoreBenchResult | undefined;
+  if (only.has("tokenstores")) {
+    const storeUsers = QUICK ? 10_000 : 100_000;
+    const sweepUsers = QUICK ? 1_000 : 10_000;
+    log(`\nClient token stores: ${storeUsers.toLocaleString("en")} users stored, ${Math.max(SAMPLES, 1000)} sequential samples per operation; renewal sweep over ${sweepUsers.toLocaleString("en")} due users`);
+    stores = await measureTokenStores({ users: storeUsers, samples: Math.max(SAMPLES, 1000), sweepUsers, concurrency: 32, log });
+    results.timings.push(...stores.timings);
+    results.notes.push(...stores.notes);
+  }
+
+  results.goals = [...goals(cold, big, usersOnly), ...(stores?.goals ?? [])];
   results.machine.loadavgAtEnd = loadavg();
   results.finishedAt = new Date().toISOString();
 

@@ -14,7 +14,11 @@ import { UsersFunctions } from "./users.ts";
 
 /** Things that are not plain settings: where tokens are kept, and how to reach the network. */
 export interface ClientOptions {
-  /** Where users' token caches live (default: in memory; use LowdbTokenStore.open(file) to persist). */
+  /**
+   * Where users' token caches live (default: in memory). LowdbTokenStore.open(file) persists for one
+   * process; PostgresTokenStore.connect(url) and RedisTokenStore.connect(url) are shared by many
+   * instances (docs/client-token-stores.md).
+   */
   tokenStore?: TokenStore;
   /**
    * An MSAL network client (INetworkModule) for every call to the authority,
@@ -93,7 +97,7 @@ export class MicrosoftFunctions {
     return handle;
   }
 
-  /** Stops renewal timers. */
+  /** Stops renewal timers (the token store is the caller's to close). */
   close(): void {
     for (const t of [...this.#timers]) t.stop();
   }

@@ -1,5 +1,5 @@
-import { request } from "node:https";
-import { rootCertificates } from "node:tls";
+import { Agent, request } from "node:https";
+import { createSecureContext, rootCertificates } from "node:tls";
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from "@azure/msal-node";
 
 /**
@@ -29,7 +29,11 @@ async function bodyBuffer(body: RequestInit["body"]): Promise<Buffer | undefined
 
 /** A fetch over node:https that trusts Node's root CAs plus `caCertificate`. */
 export function caFetch(caCertificate: string): FetchLike {
-  const ca = [...rootCertificates, caCertificate];
+  // One TLS context and one keep-alive agent for every request: passing `ca` per request
+  // would rebuild the context per connection and join ~150 root certificates into each
+  // request's agent key (a renewal sweep spent most of its CPU there).
+  const secureContext = createSecureContext({ ca: [...rootCertificates, caCertificate] });
+  const agent = new Agent({ keepAlive: true, secureContext });
   return async (input, init = {}) => {
     const req = input instanceof Request ? input : undefined;
     const url = req ? req.url : String(input);
@@ -38,26 +42,33 @@ export function caFetch(caCertificate: string): FetchLike {
     const body = await bodyBuffer(init.body ?? (req && method !== "GET" && method !== "HEAD" ? await req.arrayBuffer() : undefined));
     if (body) headers["content-length"] = String(body.length);
     const signal = init.signal ?? req?.signal ?? undefined;
-    return new Promise<Response>((resolve, reject) => {
-      const r = request(url, { method, headers, ca, signal }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("error", reject);
-        res.on("end", () => {
-          const status = res.statusCode ?? 0;
-          const h = new Headers();
-          for (const [k, v] of Object.entries(res.headers)) {
-            if (Array.isArray(v)) v.forEach((x) => h.append(k, x));
-            else if (v !== undefined) h.set(k, v);
-          }
-          const empty = status === 204 || status === 205 || status === 304 || method === "HEAD";
-          resolve(new Response(empty ? null : Buffer.concat(chunks), { status, statusText: res.statusMessage ?? "", headers: h }));
+    // A kept-alive connection the server closed just as it was reused fails with ECONNRESET
+    // before the request reached the server: that request is sent once more on a new connection.
+    const attempt = (retry: boolean): Promise<Response> =>
+      new Promise<Response>((resolve, reject) => {
+        const r = request(url, { method, headers, agent, signal }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("error", reject);
+          res.on("end", () => {
+            const status = res.statusCode ?? 0;
+            const h = new Headers();
+            for (const [k, v] of Object.entries(res.headers)) {
+              if (Array.isArray(v)) v.forEach((x) => h.append(k, x));
+              else if (v !== undefined) h.set(k, v);
+            }
+            const empty = status === 204 || status === 205 || status === 304 || method === "HEAD";
+            resolve(new Response(empty ? null : Buffer.concat(chunks), { status, statusText: res.statusMessage ?? "", headers: h }));
+          });
         });
+        r.on("error", (err: NodeJS.ErrnoException) => {
+          if (retry && r.reusedSocket && err.code === "ECONNRESET") attempt(false).then(resolve, reject);
+          else reject(err);
+        });
+        if (body) r.write(body);
+        r.end();
       });
-      r.on("error", reject);
-      if (body) r.write(body);
-      r.end();
-    });
+    return attempt(true);
   };
 }
 

@@ -20,9 +20,14 @@ export {
   userCachePlugin,
   type BoundAccount,
   type PendingSignIn,
+  type RenewalClaim,
   type StoredUser,
   type TokenStore,
 } from "./token-store.ts";
+export { PostgresTokenStore, type PostgresTokenStoreOptions } from "./stores/postgres.ts";
+export { RedisTokenStore, type RedisTokenStoreOptions } from "./stores/redis.ts";
+export { generateEncryptionKey, TokenStoreError, type EncryptionOptions, type TokenStoreErrorCode } from "./stores/crypto.ts";
+export { reencryptTokenStore } from "./stores/reencrypt.ts";
 export type { SignInUrl, SignInUrlOptions, SignedInUser } from "./sign-in.ts";
 export type { RenewalFailure, RenewalOptions, RenewalReport, RenewalTimer, RenewalTimerOptions } from "./renewal.ts";
 export { GRAPH_DEFAULT_SCOPE } from "./app-tokens.ts";

@@ -25,7 +25,7 @@ export interface ClientContext {
  * named in `knownAuthorities`, so MSAL trusts the configured host without asking
  * Microsoft's instance discovery; for login.microsoftonline.com this changes nothing.
  */
-export function createMsalApp(ctx: ClientContext, tenant: string, cachePlugin?: ICachePlugin): ConfidentialClientApplication {
+export function createMsalApp(ctx: ClientContext, tenant: string, cachePlugin?: ICachePlugin, authorityMetadata?: string): ConfidentialClientApplication {
   const { settings } = ctx;
   const log = ctx.log;
   return new ConfidentialClientApplication({
@@ -34,6 +34,7 @@ export function createMsalApp(ctx: ClientContext, tenant: string, cachePlugin?: 
       clientSecret: settings.clientSecret,
       authority: authorityFor(settings, tenant),
       knownAuthorities: [new URL(settings.authorityHost).host],
+      ...(authorityMetadata ? { authorityMetadata } : {}),
     },
     cache: cachePlugin ? { cachePlugin } : undefined,
     system: {
@@ -48,6 +49,33 @@ export function createMsalApp(ctx: ClientContext, tenant: string, cachePlugin?: 
       },
     },
   });
+}
+
+const METADATA_TTL_MS = 24 * 3_600_000;
+const metadata = new WeakMap<ClientContext, Map<string, { at: number; text: Promise<string | undefined> }>>();
+
+/**
+ * The tenant's OpenID configuration, fetched once a day per client and given
+ * to every per-user MSAL app, so a renewal sweep over thousands of users does
+ * not discover it once per user. Undefined when it cannot be fetched: MSAL
+ * then discovers (and reports failures) as it always does.
+ */
+export function authorityMetadata(ctx: ClientContext, tenant: string): Promise<string | undefined> {
+  const known = metadata.get(ctx) ?? new Map<string, { at: number; text: Promise<string | undefined> }>();
+  metadata.set(ctx, known);
+  const key = tenant.toLowerCase();
+  const hit = known.get(key);
+  if (hit && Date.now() - hit.at < METADATA_TTL_MS) return hit.text;
+  const url = `${authorityFor(ctx.settings, tenant)}/v2.0/.well-known/openid-configuration`;
+  const text = ctx.transport.authorityNetwork.sendGetRequestAsync<{ token_endpoint?: string }>(url).then(
+    (res) => (res.status === 200 && typeof res.body?.token_endpoint === "string" ? JSON.stringify(res.body) : undefined),
+    () => undefined,
+  );
+  known.set(key, { at: Date.now(), text });
+  void text.then((t) => {
+    if (t === undefined && known.get(key)?.text === text) known.delete(key);
+  });
+  return text;
 }
 
 const verified = new WeakMap<ClientContext, Set<string>>();

@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import { MicrosoftFunctionsError } from "./errors.ts";
+import { TokenStoreError } from "./stores/crypto.ts";
 import type { Settings } from "./settings.ts";
 import type { TokenStore } from "./token-store.ts";
 import type { UserTokens } from "./user-tokens.ts";
@@ -15,7 +17,7 @@ export interface RenewalFailure {
 export interface RenewalReport {
   /** Users whose refresh token was redeemed (and so renewed). */
   renewed: string[];
-  /** Users refreshed recently enough to leave alone. */
+  /** Users refreshed recently enough to leave alone, or renewed meanwhile by another instance sharing the store. */
   skipped: string[];
   failed: RenewalFailure[];
 }
@@ -23,7 +25,20 @@ export interface RenewalReport {
 export interface RenewalOptions {
   /** Renew users last refreshed at least this many days ago (default: settings.renewal.renewAfterDays). */
   renewAfterDays?: number;
+  /** How many users are renewed at once (default 4). */
+  concurrency?: number;
+  /** Called after each user with the count done and the total, for progress output. */
+  onProgress?: (done: number, total: number) => void;
+  /**
+   * How long this instance's claim on a user lasts (default 5 minutes) when the
+   * store is shared (claimRenewal): another instance takes the user over once
+   * the claim expires, e.g. after this instance crashed mid-sweep.
+   */
+  leaseMs?: number;
+  /** The sweep's clock (default: the process clock). */
+  now?: () => Date;
 }
+
 
 /**
  * Keeps delegated access alive for users who never come back: Entra ID lets a
@@ -39,22 +54,63 @@ export async function renewRefreshTokens(
   options: RenewalOptions = {},
 ): Promise<RenewalReport> {
   const threshold = (options.renewAfterDays ?? settings.renewal.renewAfterDays) * DAY_MS;
-  const report: RenewalReport = { renewed: [], skipped: [], failed: [] };
-  for (const userId of await store.listUserIds()) {
-    const user = await store.getUser(userId);
-    if (!user) continue;
-    if (Date.now() - new Date(user.refreshedAt).getTime() < threshold) {
-      report.skipped.push(userId);
-      continue;
-    }
+  const now = options.now ?? (() => new Date());
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 4));
+  const leaseMs = options.leaseMs ?? 5 * 60_000;
+  const due = (refreshedAt: string) => now().getTime() - new Date(refreshedAt).getTime() >= threshold;
+  // Names this sweep's claims in a shared store.
+  const sweepId = randomUUID();
+  const ids = await store.listUserIds();
+  const outcomes: (["renewed"] | ["skipped"] | ["failed", RenewalFailure] | undefined)[] = new Array(ids.length);
+
+  const renewOne = async (userId: string): Promise<(typeof outcomes)[number]> => {
+    const owner = sweepId;
+    let claimed = false;
     try {
-      await tokens.accessToken(userId, { forceRefresh: true });
-      report.renewed.push(userId);
+      const user = await store.getUser(userId);
+      if (!user) return undefined;
+      if (!due(user.refreshedAt)) return ["skipped"];
+      if (store.claimRenewal) {
+        if (!(await store.claimRenewal(userId, { owner, now: now(), leaseMs }))) return ["skipped"];
+        claimed = true;
+        // Another instance may have renewed the user between the read and the claim.
+        const fresh = await store.getUser(userId);
+        if (!fresh) return undefined;
+        if (!due(fresh.refreshedAt)) return ["skipped"];
+      }
+      // A sweep over many users keeps no MSAL app for users this instance does not otherwise serve.
+      const kept = tokens.hasApp(userId);
+      try {
+        await tokens.accessToken(userId, { forceRefresh: true });
+      } finally {
+        if (!kept) tokens.forget(userId);
+      }
+      return ["renewed"];
     } catch (err) {
-      const code = err instanceof MicrosoftFunctionsError ? err.code : "Error";
-      report.failed.push({ userId, code, message: err instanceof Error ? err.message : String(err) });
+      const code = err instanceof MicrosoftFunctionsError || err instanceof TokenStoreError ? err.code : "Error";
+      return ["failed", { userId, code, message: err instanceof Error ? err.message : String(err) }];
+    } finally {
+      if (claimed) await store.releaseRenewal?.(userId, owner).catch(() => undefined);
     }
-  }
+  };
+
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < ids.length) {
+      const i = next++;
+      outcomes[i] = await renewOne(ids[i] as string);
+      options.onProgress?.(++done, ids.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, ids.length) }, worker));
+
+  const report: RenewalReport = { renewed: [], skipped: [], failed: [] };
+  outcomes.forEach((o, i) => {
+    if (!o) return;
+    if (o[0] === "failed") report.failed.push(o[1]);
+    else report[o[0]].push(ids[i] as string);
+  });
   return report;
 }
 

@@ -1,6 +1,6 @@
 import type { ConfidentialClientApplication } from "@azure/msal-node";
 import { RefreshTokenInvalidError } from "./errors.ts";
-import { createMsalApp, translateAuthError, type ClientContext } from "./msal.ts";
+import { authorityMetadata, createMsalApp, translateAuthError, type ClientContext } from "./msal.ts";
 import { scopesForMode } from "./settings.ts";
 import { userCachePlugin, type StoredUser, type TokenStore } from "./token-store.ts";
 
@@ -18,13 +18,19 @@ export class UserTokens {
   ) {}
 
   /** The MSAL app for a user (created on first use). */
-  appFor(userId: string): ConfidentialClientApplication {
+  async appFor(userId: string): Promise<ConfidentialClientApplication> {
     let app = this.#apps.get(userId);
     if (!app) {
-      app = createMsalApp(this.ctx, this.ctx.settings.tenantId, userCachePlugin(this.store, userId));
+      const metadata = await authorityMetadata(this.ctx, this.ctx.settings.tenantId);
+      app = this.#apps.get(userId) ?? createMsalApp(this.ctx, this.ctx.settings.tenantId, userCachePlugin(this.store, userId), metadata);
       this.#apps.set(userId, app);
     }
     return app;
+  }
+
+  /** Whether this instance holds an MSAL app for the user (it did work for them before). */
+  hasApp(userId: string): boolean {
+    return this.#apps.has(userId);
   }
 
   /** Drops the user's MSAL app, e.g. after a new sign-in replaced their cache. */
@@ -52,7 +58,7 @@ export class UserTokens {
   async accessToken(userId: string, options: { forceRefresh?: boolean } = {}): Promise<string> {
     const user = await this.requireUser(userId);
     const scopes = scopesForMode(this.ctx.settings, user.mode);
-    const app = this.appFor(userId);
+    const app = await this.appFor(userId);
     const failure = {
       action: "getting a delegated access token",
       setting: "tenantId" as const,

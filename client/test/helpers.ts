@@ -2,6 +2,8 @@ import { CONTOSO, startTestEmulator, type TestEmulator } from "../../test/suppor
 import { FormBrowser, parseForms, redirectParams } from "../../test/support/browser.ts";
 import { MicrosoftFunctions, type ClientOptions, type SettingsInput, type SignedInUser } from "../src/index.ts";
 
+import { LazyStore, openStore, suiteStoreKind } from "./support/stores.ts";
+
 export { CONTOSO, startTestEmulator, type TestEmulator };
 
 export const REDIRECT_URI = "http://localhost:3000/callback";
@@ -51,8 +53,15 @@ export function emulatorSettings(emu: TestEmulator, app: RegisteredApp, override
   };
 }
 
+/**
+ * A client against the emulator. Without a tokenStore it gets a fresh store of
+ * the kind CLIENT_TEST_STORE names (memory by default), so the whole client
+ * suite runs unchanged on every store (see vitest.config.ts).
+ */
 export function emulatorClient(emu: TestEmulator, app: RegisteredApp, overrides: Partial<SettingsInput> = {}, options: ClientOptions = {}): MicrosoftFunctions {
-  return new MicrosoftFunctions(emulatorSettings(emu, app, overrides), options);
+  const kind = suiteStoreKind();
+  const tokenStore = options.tokenStore ?? (kind === "memory" ? undefined : new LazyStore(() => openStore(kind)));
+  return new MicrosoftFunctions(emulatorSettings(emu, app, overrides), { ...options, tokenStore });
 }
 
 export interface SignInOutcome {
