@@ -7,8 +7,11 @@ import { loadDriver } from "./driver.ts";
 export interface PostgresTokenStoreOptions extends EncryptionOptions {
   /** Table name (default `msfn_token_users`; `<table>_pending` and `<table>_schema` beside it). */
   table?: string;
-  /** Further pg.Pool settings (max connections, ssl, ...). */
-  pool?: Omit<PoolConfig, "connectionString">;
+  /**
+   * Further pg.Pool settings (`max`, `ssl`, ...: pg's PoolConfig). Typed loosely so that the
+   * client's type declarations need no `@types/pg` where this store is not used.
+   */
+  pool?: Record<string, unknown>;
 }
 
 /** Schema changes, applied in order on connect under an advisory lock; index + 1 is the schema version. */
@@ -45,7 +48,7 @@ export class PostgresTokenStore implements TokenStore {
     const table = options.table ?? "msfn_token_users";
     if (!/^[a-z_][a-z0-9_]{0,40}$/.test(table)) throw new TokenStoreError("StoreInvalid", `options.table must be a lowercase SQL identifier (a-z, 0-9, _), got ${JSON.stringify(table)}`);
     const pg = await loadDriver("pg", "PostgresTokenStore", () => import("pg"));
-    const pool = new pg.default.Pool({ ...options.pool, connectionString });
+    const pool = new pg.default.Pool({ ...(options.pool as Omit<PoolConfig, "connectionString">), connectionString });
     // An idle connection's error (e.g. the server restarting) must not crash the process; the next query reports it.
     pool.on("error", () => undefined);
     const store = new PostgresTokenStore(pool, table, cipher);

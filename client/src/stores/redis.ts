@@ -7,8 +7,8 @@ import { loadDriver } from "./driver.ts";
 export interface RedisTokenStoreOptions extends EncryptionOptions {
   /** Prefix of every key (default `msfn:`), so several applications can share a Redis database. */
   keyPrefix?: string;
-  /** Further ioredis settings (TLS, timeouts, ...). */
-  redis?: RedisOptions;
+  /** Further ioredis settings (TLS, timeouts, ...: its RedisOptions), typed loosely so that the client's declarations need no ioredis where this store is not used. */
+  redis?: Record<string, unknown>;
 }
 
 // Lua runs atomically in Redis: each script is one compare-and-set step.
@@ -60,7 +60,7 @@ export class RedisTokenStore implements TokenStore {
   static async connect(url: string, options: RedisTokenStoreOptions = {}): Promise<RedisTokenStore> {
     const cipher = new TokenCipher(options, "RedisTokenStore");
     const { Redis } = await loadDriver("ioredis", "RedisTokenStore", () => import("ioredis"));
-    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3, ...options.redis });
+    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3, ...(options.redis as RedisOptions) });
     // Connection errors surface on the commands that fail; ioredis reconnects by itself.
     redis.on("error", () => undefined);
     try {
