@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { Store } from "../store/store.ts";
 import type { TenantState } from "../store/types.ts";
 import type { ResolvedApp } from "./directory.ts";
-import { ADMIN_CONSENT_ROLES, findDelegated } from "./graph-resource.ts";
+import { ADMIN_CONSENT_ROLES, findDelegated, isOidcScope } from "./graph-resource.ts";
 
 export const GRAPH_RESOURCE = "graph";
 
@@ -32,7 +32,9 @@ export interface ConsentCheck {
  * `.default` means "what the app declares": consented ones are effective, the
  * rest missing (an app that declares nothing gets whatever was consented).
  */
-export function checkConsent(requested: string[], granted: string[], declared: readonly string[]): ConsentCheck {
+export function checkConsent(requested: string[], granted: string[], declaredAll: readonly string[]): ConsentCheck {
+  // OpenID Connect scopes an app declares are sign-in scopes, never sent to a resource.
+  const declared = declaredAll.filter((s) => !isOidcScope(s));
   const has = (s: string) => granted.some((g) => g.toLowerCase() === s.toLowerCase());
   if (requested.includes(".default")) {
     if (declared.length === 0) return { effective: granted, missing: granted.length ? [] : ["User.Read"] };

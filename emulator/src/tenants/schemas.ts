@@ -1,8 +1,9 @@
 import { z } from "zod";
-import { findApplicationPermission, findDelegated, ROLE_TEMPLATE_IDS } from "../identity/graph-resource.ts";
+import { findApplicationPermission, findDelegated, isOidcScope, ROLE_TEMPLATE_IDS } from "../identity/graph-resource.ts";
 
 const guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a GUID");
-const delegated = z.string().refine((s) => findDelegated(s) !== undefined, { error: (iss) => `unknown delegated Graph permission '${String(iss.input)}'` });
+/** A delegated Graph permission; Entra lists the OpenID Connect scopes (openid, profile, email, offline_access) under Graph too. */
+const delegated = z.string().refine((s) => findDelegated(s) !== undefined || isOidcScope(s), { error: (iss) => `unknown delegated Graph permission '${String(iss.input)}'` });
 const appPermission = z
   .string()
   .refine((s) => findApplicationPermission(s) !== undefined, { error: (iss) => `unknown Graph application permission '${String(iss.input)}'` });
