@@ -1,6 +1,30 @@
 import { randomUUID } from "node:crypto";
-import { get, tokenPost, userAccessToken } from "../http.ts";
+import { deviceCodePost, get, tokenPost, userAccessToken } from "../http.ts";
 import type { ErrorCase } from "./types.ts";
+import type { ContractTarget } from "../target.ts";
+
+/** Starts a device code flow for the contract app and returns its device code and verification page. */
+async function deviceCode(t: ContractTarget, scope = "User.Read"): Promise<{ device_code: string; user_code: string; verification_uri: string }> {
+  const res = await deviceCodePost(t, t.tenantId, { client_id: t.app.clientId, scope });
+  if (res.status !== 200) throw new Error(`devicecode failed: ${JSON.stringify(res.body)}`);
+  return res.body as { device_code: string; user_code: string; verification_uri: string };
+}
+
+const pollDeviceCode = (t: ContractTarget, code: string) =>
+  tokenPost(t, t.tenantId, { grant_type: "urn:ietf:params:oauth:grant-type:device_code", client_id: t.app.clientId, client_secret: t.app.clientSecret, device_code: code });
+
+/** The emulator's verification page, over HTTP: the code, the first account of the picker, then Cancel on consent. */
+async function declineAtVerificationPage(uri: string, userCode: string): Promise<void> {
+  const post = async (body: Record<string, string>, cookie = "") => {
+    const res = await fetch(uri, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", cookie }, body: new URLSearchParams(body), redirect: "manual" });
+    return { html: await res.text(), cookie: res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ") };
+  };
+  const signIn = await post({ otc: userCode });
+  const upn = /name="username" value="([^"]+)"/.exec(signIn.html)?.[1];
+  if (!upn) throw new Error("no account on the verification page's sign-in");
+  const consent = await post({ device: userCode, username: upn, pick: "1" });
+  await post({ device: userCode, consent: "decline" }, consent.cookie);
+}
 
 const clientCredentials = (clientId: string, clientSecret: string, scope = "https://graph.microsoft.com/.default") => ({
   grant_type: "client_credentials",
@@ -154,6 +178,52 @@ export const ENTRA_CASES: ErrorCase[] = [
       } finally {
         await t.admin!.grantConsent(t.tenantId, { clientId: t.app.clientId, consentType: "AllPrincipals", scopes: ["User.Read"] });
       }
+    },
+  },
+  {
+    id: "entra-70016",
+    wire: "entra",
+    title: "device code polled before the person approves",
+    status: 400, code: "authorization_pending", aadsts: 70016, suberror: null,
+    message: /^OAuth 2\.0 device flow error\. Authorization is pending\. Continue polling\.$/,
+    run: async (t) => pollDeviceCode(t, (await deviceCode(t)).device_code),
+  },
+  {
+    id: "entra-70018",
+    wire: "entra",
+    title: "device code never issued",
+    status: 400, code: "bad_verification_code", aadsts: 70018, suberror: null,
+    message: /^Invalid verification code due to User typing in wrong user code for device code flow\./,
+    run: (t) => pollDeviceCode(t, `1.${Buffer.from(t.tenantId).toString("base64url")}.${"A".repeat(40)}`),
+  },
+  {
+    id: "entra-70020",
+    wire: "entra",
+    title: "device code polled after 15 minutes",
+    status: 400, code: "expired_token", aadsts: 70020, suberror: null,
+    message: /^The provided value for the input parameter 'device_code' is not valid\. This device code has expired\.$/,
+    needsControlPlane: true,
+    run: async (t) => {
+      const dc = await deviceCode(t);
+      await t.admin!.advanceClock("PT15M");
+      try {
+        return await pollDeviceCode(t, dc.device_code);
+      } finally {
+        await t.admin!.setClock(new Date());
+      }
+    },
+  },
+  {
+    id: "entra-70000-declined",
+    wire: "entra",
+    title: "device code declined at the verification page",
+    status: 400, code: "authorization_declined", aadsts: 70000, suberror: null,
+    message: /^The end user denied the authorization request\.$/,
+    needsControlPlane: true,
+    run: async (t) => {
+      const dc = await deviceCode(t, "Calendars.Read");
+      await declineAtVerificationPage(dc.verification_uri, dc.user_code);
+      return pollDeviceCode(t, dc.device_code);
     },
   },
 ];

@@ -361,6 +361,46 @@ export const entraErrors = {
       aadsts: 9002313,
       description: "Invalid request. Request is malformed or invalid.",
     }),
+
+  /** AADSTS70016: device code flow, the person has not yet approved at the verification page; the client keeps polling. */
+  // Source: secureworks/squarephish#3 (full JSON from /organizations/oauth2/v2.0/token, 2023); toblum/ESPTeamsPresence#49 (same text, 2025)
+  authorizationPending: () =>
+    new EntraError({
+      status: 400,
+      error: "authorization_pending",
+      aadsts: 70016,
+      description: "OAuth 2.0 device flow error. Authorization is pending. Continue polling.",
+    }),
+
+  /** AADSTS70020: device code flow, the code's 15 minutes are over. */
+  // Source: Azure/azure-cli#22251 and Azure/azure-sdk-for-python#32375 (text, 400); `error` expired_token per RFC 8628 and learn.microsoft.com v2-oauth2-device-code
+  deviceCodeExpired: () =>
+    new EntraError({
+      status: 400,
+      error: "expired_token",
+      aadsts: 70020,
+      description: "The provided value for the input parameter 'device_code' is not valid. This device code has expired.",
+    }),
+
+  /** AADSTS70018: device code flow, the device_code is not one the endpoint issued. */
+  // Source: learn.microsoft.com reference-error-codes (70018 BadVerificationCode); riposte.co provider-errors (400); `error` bad_verification_code per learn.microsoft.com v2-oauth2-device-code
+  badVerificationCode: () =>
+    new EntraError({
+      status: 400,
+      error: "bad_verification_code",
+      aadsts: 70018,
+      description: "Invalid verification code due to User typing in wrong user code for device code flow. Authorization is not approved.",
+    }),
+
+  /** AADSTS70000: device code flow, the person declined at the verification page. */
+  // Source: `error` authorization_declined per learn.microsoft.com v2-oauth2-device-code; the AADSTS number and wording: none found, 70000 (InvalidGrant) with the emulator's words
+  authorizationDeclined: () =>
+    new EntraError({
+      status: 400,
+      error: "authorization_declined",
+      aadsts: 70000,
+      description: "The end user denied the authorization request.",
+    }),
 };
 
 export type EntraErrorName = keyof typeof entraErrors;

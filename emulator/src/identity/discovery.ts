@@ -28,6 +28,7 @@ export function openIdConfiguration(origin: string, segment: TenantSegment, v2: 
     issuer: v2 ? `${origin}/${issuerTenant}/v2.0` : `https://sts.windows.net/${issuerTenant}/`,
     request_uri_parameter_supported: false,
     authorization_endpoint: `${oauth}/authorize`,
+    device_authorization_endpoint: `${oauth}/devicecode`,
     http_logout_supported: true,
     frontchannel_logout_supported: true,
     end_session_endpoint: `${oauth}/logout`,

@@ -64,6 +64,8 @@ export interface Application {
   displayName: string;
   signInAudience: "AzureADMyOrg" | "AzureADMultipleOrgs";
   redirectUris: string[];
+  /** Public client (isFallbackPublicClient): no credential; absent means false. */
+  publicClient?: boolean;
   secrets: ClientSecret[];
   /** Delegated scopes the app declares (requiredResourceAccess, scope type). */
   delegatedPermissions: string[];
@@ -116,6 +118,25 @@ export interface RefreshToken {
   revokedAt: string | null;
 }
 
+/** A device authorization request (RFC 8628) awaiting a person at the verification page. */
+export interface DeviceCode {
+  /** SHA-256 of the device_code text; the code itself is never stored. */
+  hash: string;
+  /** What the person types: upper-case letters and digits. */
+  userCode: string;
+  clientId: string;
+  /** The tenant path it was asked on: a tenant id, or common/organizations/consumers. */
+  authority: string;
+  /** The `scope` parameter, split on spaces. */
+  scopes: string[];
+  issuedAt: string;
+  expiresAt: string;
+  status: "pending" | "approved" | "declined" | "redeemed";
+  /** Set once a person signed in and approved: who, and in which tenant. */
+  userId: string | null;
+  userTenantId: string | null;
+}
+
 /** A browser sign-in session at the authorize endpoint (the ESTS cookie). */
 export interface SignInSession {
   id: string;
@@ -149,6 +170,7 @@ export interface TenantState {
   authCodes: AuthCode[];
   refreshTokens: RefreshToken[];
   sessions: SignInSession[];
+  deviceCodes: DeviceCode[];
   groups: Group[];
   /** Changes to users since the fixtures were loaded, oldest first (users/delta). */
   userChanges: UserChange[];

@@ -144,12 +144,13 @@ export function addApplication(t: TenantState, raw: ApplicationInput): CreatedAp
   const input = applicationInput.parse(raw);
   const appId = input.appId ?? randomUUID();
   if (t.applications.some((a) => a.appId === appId)) throw new AdminError(409, "Conflict", `An application with appId ${appId} already exists.`);
-  const clientSecret = input.clientSecret === null ? null : (input.clientSecret ?? randomBytes(30).toString("base64url"));
+  const clientSecret = input.clientSecret === null || input.publicClient ? null : (input.clientSecret ?? randomBytes(30).toString("base64url"));
   const application: Application = {
     id: randomUUID(),
     appId,
     displayName: input.displayName,
     signInAudience: input.signInAudience,
+    ...(input.publicClient ? { publicClient: true } : {}),
     redirectUris: input.redirectUris,
     secrets: clientSecret ? [{ keyId: randomUUID(), secretText: clientSecret, endDateTime: "2299-12-31T00:00:00Z" }] : [],
     delegatedPermissions: input.delegatedPermissions,

@@ -51,6 +51,7 @@ export function cloneTenant(source: DeepReadonly<TenantState>, options: { displa
     authCodes: [],
     refreshTokens: [],
     sessions: [],
+    deviceCodes: [],
   };
   return { tenant, applications };
 }

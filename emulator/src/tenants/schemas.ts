@@ -88,11 +88,13 @@ export const applicationInput = z.object({
   redirectUris: z.array(redirectUri).default([]),
   /** A client secret to use; one is generated when omitted. `null` makes a public client with no secret. */
   clientSecret: z.string().min(8).nullable().optional(),
+  /** A public client (desktop, CLI, device code): no secret is issued and none is asked for. */
+  publicClient: z.boolean().default(false),
   delegatedPermissions: z.array(delegated).default([]),
   applicationPermissions: z.array(appPermission).default([]),
   /** Grant tenant-wide consent to every declared permission (delegated and application). */
   adminConsent: z.boolean().default(false),
-}).strict();
+}).strict().refine((a) => !(a.publicClient && typeof a.clientSecret === "string"), { error: "clientSecret: a public client has no secret (leave it out or give null)", path: ["clientSecret"] });
 export type ApplicationInput = z.input<typeof applicationInput>;
 
 /** A multi-tenant application from another tenant that this tenant has consented to. */
