@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { deviceCodePost, get, tokenPost, userAccessToken } from "../http.ts";
 import type { ErrorCase } from "./types.ts";
 import type { ContractTarget } from "../target.ts";
+import { assertionCredentials, certificateApp, signedAssertion, strayKey } from "./assertions.ts";
 
 /** Starts a device code flow for the contract app and returns its device code and verification page. */
 async function deviceCode(t: ContractTarget, scope = "User.Read"): Promise<{ device_code: string; user_code: string; verification_uri: string }> {
@@ -224,6 +225,64 @@ export const ENTRA_CASES: ErrorCase[] = [
       const dc = await deviceCode(t, "Calendars.Read");
       await declineAtVerificationPage(dc.verification_uri, dc.user_code);
       return pollDeviceCode(t, dc.device_code);
+    },
+  },
+  {
+    id: "entra-700027",
+    wire: "entra",
+    title: "client assertion signed by a key the app has not registered",
+    status: 401, code: "invalid_client", aadsts: 700027, suberror: null,
+    message: /^Client assertion contains an invalid signature\. \[Reason - The key was not found\., Thumbprint of key used by client: '[0-9A-F]{64}'/,
+    run: async (t) => {
+      const key = strayKey();
+      return tokenPost(t, t.tenantId, assertionCredentials(t.app.clientId, await signedAssertion(t, t.app.clientId, key.privateKey, key.thumbprintSha256)));
+    },
+  },
+  {
+    id: "entra-50027",
+    wire: "entra",
+    title: "client assertion that is no JWT",
+    status: 400, code: "invalid_request", aadsts: 50027, suberror: null,
+    message: /^JWT token is invalid or malformed\.$/,
+    run: (t) => tokenPost(t, t.tenantId, assertionCredentials(t.app.clientId, "not-a-jwt")),
+  },
+  {
+    id: "entra-700024",
+    wire: "entra",
+    title: "client assertion past its expiry",
+    status: 401, code: "invalid_client", aadsts: 700024, suberror: null,
+    message: /^Client assertion is not within its valid time range\. Current time: /,
+    needsControlPlane: true,
+    run: async (t) => {
+      const app = await certificateApp(t);
+      const past = Math.floor(Date.now() / 1000) - 3600;
+      return tokenPost(t, t.tenantId, assertionCredentials(app.clientId, await signedAssertion(t, app.clientId, app.privateKey, app.thumbprintSha256, { iat: past, nbf: past, exp: past + 600 })));
+    },
+  },
+  {
+    id: "entra-700021",
+    wire: "entra",
+    title: "client assertion for another application",
+    status: 401, code: "invalid_client", aadsts: 700021, suberror: null,
+    message: /^Client assertion application identifier doesn't match 'client_id' parameter\./,
+    needsControlPlane: true,
+    run: async (t) => {
+      const app = await certificateApp(t);
+      return tokenPost(t, t.tenantId, assertionCredentials(app.clientId, await signedAssertion(t, app.clientId, app.privateKey, app.thumbprintSha256, { sub: t.app.clientId, iss: t.app.clientId })));
+    },
+  },
+  {
+    id: "entra-700025",
+    wire: "entra",
+    title: "public client presenting a secret",
+    status: 401, code: "invalid_client", aadsts: 700025, suberror: null,
+    message: /^Client is public so neither 'client_assertion' nor 'client_secret' should be presented\.$/,
+    needsControlPlane: true,
+    run: async (t) => {
+      const app = await t.admin!.createApplication(t.tenantId, { displayName: "Contract public client", publicClient: true, delegatedPermissions: ["User.Read"] });
+      return deviceCodePost(t, t.tenantId, { client_id: app.appId, scope: "User.Read" }).then((dc) =>
+        tokenPost(t, t.tenantId, { grant_type: "device_code", client_id: app.appId, client_secret: "a-secret-it-does-not-have", device_code: String(dc.body.device_code) }),
+      );
     },
   },
 ];

@@ -401,6 +401,87 @@ export const entraErrors = {
       aadsts: 70000,
       description: "The end user denied the authorization request.",
     }),
+
+  /** AADSTS700027: a client assertion whose x5t / x5t#S256 names no certificate of the app. */
+  // Source: Azure/azure-sdk-for-net#29007 (full text, 2022); AzureAD/passport-azure-ad#453; status and `error` as for other client-authentication failures (401 invalid_client)
+  assertionKeyNotFound: (thumbprint: string, appId: string) =>
+    new EntraError({
+      status: 401,
+      error: "invalid_client",
+      aadsts: 700027,
+      description: `Client assertion contains an invalid signature. [Reason - The key was not found., Thumbprint of key used by client: '${thumbprint}', Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see configured keys for app Id '${appId}'. Review the documentation at https://docs.microsoft.com/en-us/graph/deployments to determine the corresponding service endpoint and https://docs.microsoft.com/en-us/graph/api/application-get?view=graph-rest-1.0&tabs=http to build a query request URL, such as 'https://graph.microsoft.com/beta/applications/${appId}']. Alternatively, SNI may be configured on the app. Please ensure that client assertion is being sent with the x5c claim in the JWT header using MSAL's WithSendX5C() method so that Azure Active Directory can validate the certificate being used.`,
+    }),
+
+  /** AADSTS700027: the certificate is registered but the assertion was signed with another key. */
+  // Source: reason and "Found key" wording from Azure/azure-sdk-for-java#25109 and microsoftgraph/msgraph-sdk-php#1585 (same check reported as 50013 for OBO assertions); 700027 prefix as above
+  assertionBadSignature: (thumbprint: string, start: Date, end: Date, appId: string) =>
+    new EntraError({
+      status: 401,
+      error: "invalid_client",
+      aadsts: 700027,
+      description: `Client assertion contains an invalid signature. [Reason - The provided signature value did not match the expected signature value., Thumbprint of key used by client: '${thumbprint}', Found key 'Start=${usDate(start)}, End=${usDate(end)}', Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see configured keys for app Id '${appId}'.]`,
+    }),
+
+  /** AADSTS700024: the client assertion's exp/nbf do not hold at the (emulator) current time. */
+  // Source: AzureAD/microsoft-authentication-library-for-java#984 (text, 2025); obikuro/Sato#1 (invalid_client JSON); status 401 as for other invalid_client answers
+  assertionTimeRange: (now: Date, nbf: number | undefined, exp: number | undefined) =>
+    new EntraError({
+      status: 401,
+      error: "invalid_client",
+      aadsts: 700024,
+      description: `Client assertion is not within its valid time range. Current time: ${ticks(now)}, assertion valid from ${ticks(new Date((nbf ?? 0) * 1000))}, expiry time of assertion ${ticks(new Date((exp ?? 0) * 1000))}. Review the documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials .`,
+    }),
+
+  /** AADSTS50027: the client assertion cannot be read as a signed JWT. */
+  // Source: panva/openid-client#348 ("AADSTS50027: JWT token is invalid or malformed." for a client assertion); status and `error`: none found, invalid_request kept
+  malformedAssertion: () =>
+    new EntraError({
+      status: 400,
+      error: "invalid_request",
+      aadsts: 50027,
+      description: "JWT token is invalid or malformed.",
+    }),
+
+  /** The client assertion's `aud` is not this token endpoint. */
+  // Source: Azure-Samples/active-directory-aspnetcore-webapp-openidconnect-v2#213 and AzureAD/microsoft-identity-web#16 (text); the AADSTS number: none found, 50027 (invalid JWT) assumed
+  assertionAudience: () =>
+    new EntraError({
+      status: 401,
+      error: "invalid_client",
+      aadsts: 50027,
+      description: "Client assertion audience claim does not match Realm issuer.",
+    }),
+
+  /** AADSTS700021: the assertion's iss/sub is not the client_id of the request. */
+  // Source: learn.microsoft.com reference-error-codes lists 700021 for an assertion app id that is not client_id; the wording is the emulator's (no verbatim answer found); 401 invalid_client as for other assertion failures
+  assertionSubjectMismatch: () =>
+    new EntraError({
+      status: 401,
+      error: "invalid_client",
+      aadsts: 700021,
+      description: "Client assertion application identifier doesn't match 'client_id' parameter. Review the documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials .",
+    }),
+
+  /** AADSTS700025: a public client sent a secret or an assertion. */
+  // Source: harishkrupo/oauth2ms#19 (invalid_client + text, 2022); MicrosoftDocs/azure-docs#96567; pnp/cli-microsoft365#948; status 401 as for other invalid_client answers
+  publicClientWithCredential: () =>
+    new EntraError({
+      status: 401,
+      error: "invalid_client",
+      aadsts: 700025,
+      description: "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.",
+    }),
 };
+
+/** Entra's "Found key" dates: M/d/yyyy style with two-digit parts, as .NET prints them. */
+function usDate(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${p(d.getUTCMonth() + 1)}/${p(d.getUTCDate())}/${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
+}
+
+/** .NET's round-trip time with seven fractional digits, as in AADSTS700024. */
+function ticks(d: Date): string {
+  return d.toISOString().replace(/\.(\d{3})Z$/, (_m, ms: string) => `.${ms}0000Z`);
+}
 
 export type EntraErrorName = keyof typeof entraErrors;

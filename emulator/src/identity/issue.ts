@@ -55,6 +55,7 @@ export async function issueUserTokens(deps: IdentityDeps, input: UserIssueInput)
     scopes: scp,
     audience: requested.audience,
     ipAddress: input.ipAddress,
+    clientAcr: resolved.clientAcr,
   });
   const body: TokenResponse = {
     token_type: "Bearer",

@@ -70,6 +70,8 @@ export interface DelegatedTokenInput {
   /** Audience style follows the request: URI-qualified scopes give the Graph URI. */
   audience: string;
   ipAddress?: string | undefined;
+  /** `appidacr`: how the client authenticated (0 public, 1 secret, 2 certificate). */
+  clientAcr?: string | undefined;
 }
 
 export interface AppTokenInput {
@@ -78,6 +80,7 @@ export interface AppTokenInput {
   servicePrincipal: DeepReadonly<ServicePrincipal>;
   roles: string[];
   audience: string;
+  clientAcr?: string | undefined;
 }
 
 export class TokenMinter {
@@ -126,7 +129,7 @@ export class TokenMinter {
       amr: ["pwd"],
       app_displayname: app.displayName,
       appid: app.appId,
-      appidacr: "1",
+      appidacr: input.clientAcr ?? "1",
       family_name: user.surname ?? undefined,
       given_name: user.givenName ?? undefined,
       idtyp: "user",
@@ -162,7 +165,7 @@ export class TokenMinter {
       aio: randomText(24),
       app_displayname: app.displayName,
       appid: app.appId,
-      appidacr: "1",
+      appidacr: input.clientAcr ?? "1",
       idp: accessTokenIssuer(tenantId),
       idtyp: "app",
       oid: servicePrincipal.id,

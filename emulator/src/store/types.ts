@@ -67,10 +67,24 @@ export interface Application {
   /** Public client (isFallbackPublicClient): no credential; absent means false. */
   publicClient?: boolean;
   secrets: ClientSecret[];
+  /** Certificate credentials; absent means none. */
+  certificates?: ClientCertificate[];
   /** Delegated scopes the app declares (requiredResourceAccess, scope type). */
   delegatedPermissions: string[];
   /** Application permissions (app roles) the app declares. */
   applicationPermissions: string[];
+}
+
+/** A certificate credential (keyCredentials): its public certificate and thumbprints. */
+export interface ClientCertificate {
+  keyId: string;
+  /** SHA-1 thumbprint, upper-case hex (what `x5t` names). */
+  thumbprint: string;
+  /** SHA-256 thumbprint, upper-case hex (what `x5t#S256` names). */
+  thumbprintSha256: string;
+  startDateTime: string;
+  endDateTime: string;
+  pem: string;
 }
 
 export interface ServicePrincipal {

@@ -3,6 +3,7 @@ import type { Clock } from "../clock.ts";
 import type { TenantState, User, Application, Group, ConsentGrant, ServicePrincipal } from "../store/types.ts";
 import { notePut, removeWhere } from "../store/changes.ts";
 import { GRAPH_RESOURCE } from "../identity/consent.ts";
+import { describeCertificate } from "../identity/client-assertion.ts";
 import { findUser, insertUser, updateUser } from "../graph/users/model.ts";
 import type { z } from "zod";
 import { applicationInput, groupInput, userInput, type ApplicationInput, type GroupInput, type UserInput } from "./schemas.ts";
@@ -144,7 +145,9 @@ export function addApplication(t: TenantState, raw: ApplicationInput): CreatedAp
   const input = applicationInput.parse(raw);
   const appId = input.appId ?? randomUUID();
   if (t.applications.some((a) => a.appId === appId)) throw new AdminError(409, "Conflict", `An application with appId ${appId} already exists.`);
-  const clientSecret = input.clientSecret === null || input.publicClient ? null : (input.clientSecret ?? randomBytes(30).toString("base64url"));
+  // An app given only certificates has no secret unless one is asked for.
+  const noSecret = input.clientSecret === null || input.publicClient || (input.certificates.length > 0 && input.clientSecret === undefined);
+  const clientSecret = noSecret ? null : (input.clientSecret ?? randomBytes(30).toString("base64url"));
   const application: Application = {
     id: randomUUID(),
     appId,
@@ -153,6 +156,7 @@ export function addApplication(t: TenantState, raw: ApplicationInput): CreatedAp
     ...(input.publicClient ? { publicClient: true } : {}),
     redirectUris: input.redirectUris,
     secrets: clientSecret ? [{ keyId: randomUUID(), secretText: clientSecret, endDateTime: "2299-12-31T00:00:00Z" }] : [],
+    ...(input.certificates.length > 0 ? { certificates: input.certificates.map((pem) => describeCertificate(pem, randomUUID())) } : {}),
     delegatedPermissions: input.delegatedPermissions,
     applicationPermissions: input.applicationPermissions,
   };

@@ -1,3 +1,4 @@
+import { X509Certificate } from "node:crypto";
 import { z } from "zod";
 import { findApplicationPermission, findDelegated, isOidcScope, ROLE_TEMPLATE_IDS } from "../identity/graph-resource.ts";
 
@@ -10,6 +11,14 @@ const appPermission = z
 const role = z
   .string()
   .refine((s) => s in ROLE_TEMPLATE_IDS, { error: (iss) => `unknown directory role '${String(iss.input)}' (known: ${Object.keys(ROLE_TEMPLATE_IDS).join(", ")})` });
+function isCertificate(pem: string): boolean {
+  try {
+    new X509Certificate(pem);
+    return true;
+  } catch {
+    return false;
+  }
+}
 const redirectUri = z.string().url().refine((u) => /^(https?:\/\/|[a-z][a-z0-9+.-]*:\/)/i.test(u), "must be an absolute URI");
 
 /** An optional Graph profile property (city, department, ...) of a fixture user. */
@@ -88,13 +97,17 @@ export const applicationInput = z.object({
   redirectUris: z.array(redirectUri).default([]),
   /** A client secret to use; one is generated when omitted. `null` makes a public client with no secret. */
   clientSecret: z.string().min(8).nullable().optional(),
+  /** Certificate credentials (PEM), for client assertions signed with their keys (private_key_jwt). */
+  certificates: z.array(z.string().refine(isCertificate, "must be a PEM certificate (-----BEGIN CERTIFICATE-----)")).max(20).default([]),
   /** A public client (desktop, CLI, device code): no secret is issued and none is asked for. */
   publicClient: z.boolean().default(false),
   delegatedPermissions: z.array(delegated).default([]),
   applicationPermissions: z.array(appPermission).default([]),
   /** Grant tenant-wide consent to every declared permission (delegated and application). */
   adminConsent: z.boolean().default(false),
-}).strict().refine((a) => !(a.publicClient && typeof a.clientSecret === "string"), { error: "clientSecret: a public client has no secret (leave it out or give null)", path: ["clientSecret"] });
+}).strict()
+  .refine((a) => !(a.publicClient && typeof a.clientSecret === "string"), { error: "clientSecret: a public client has no secret (leave it out or give null)", path: ["clientSecret"] })
+  .refine((a) => !(a.publicClient && a.certificates.length > 0), { error: "certificates: a public client has no credentials", path: ["certificates"] });
 export type ApplicationInput = z.input<typeof applicationInput>;
 
 /** A multi-tenant application from another tenant that this tenant has consented to. */

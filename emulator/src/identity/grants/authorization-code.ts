@@ -17,7 +17,7 @@ export const authorizationCodeGrant: Grant = {
     const code = req.params.code;
     if (!code) throw entraErrors.missingParameter("code");
     const tenantId = tenantOfGrant(deps.store, req.segment, code);
-    const resolved = authenticateClient(deps, tenantId, req.params, req.authorization);
+    const resolved = await authenticateClient(deps, tenantId, req.params, req.authorization, req.origin);
     const hash = sha256(code);
     const record = deps.store.read(tenantId, (t) => t.authCodes.find((c) => c.hash === hash));
     if (!record || record.clientId.toLowerCase() !== resolved.app.appId.toLowerCase()) throw entraErrors.malformedGrant();

@@ -16,7 +16,7 @@ export const clientCredentialsGrant: Grant = {
   async handle(deps, req) {
     if (req.segment.kind !== "tenant") throw entraErrors.tenantRequired();
     const tenantId = req.segment.tenantId;
-    const resolved = authenticateClient(deps, tenantId, req.params, req.authorization);
+    const resolved = await authenticateClient(deps, tenantId, req.params, req.authorization, req.origin);
     const scope = req.params.scope;
     if (!scope) throw entraErrors.missingParameter("scope");
     const parts = scope.split(/\s+/).filter(Boolean);
@@ -31,6 +31,7 @@ export const clientCredentialsGrant: Grant = {
       app: resolved.app,
       servicePrincipal: sp,
       roles: [...sp.appRoleAssignments],
+      clientAcr: resolved.clientAcr,
       audience: resource === GRAPH_APP_ID ? GRAPH_APP_ID : GRAPH_URI,
     });
     return {

@@ -24,7 +24,7 @@ export const deviceCodeGrant: Grant = {
     const named = tenantOfOpaqueGrant(text);
     const tenantId = named ? deps.store.resolveTenant(named) : undefined;
     if (!tenantId || (req.segment.kind === "tenant" && req.segment.tenantId !== tenantId)) throw entraErrors.badVerificationCode();
-    const resolved = authenticateClient(deps, tenantId, req.params, req.authorization);
+    const resolved = await authenticateClient(deps, tenantId, req.params, req.authorization, req.origin);
     const hash = sha256(text);
     const record = deps.store.read(tenantId, (t) => t.deviceCodes.find((d) => d.hash === hash));
     if (!record || record.clientId.toLowerCase() !== resolved.app.appId.toLowerCase() || record.status === "redeemed") {

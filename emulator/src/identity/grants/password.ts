@@ -23,7 +23,7 @@ export const passwordGrant: Grant = {
       throw entraErrors.userNotFound(where);
     }
     const { user, tenantId } = found;
-    const resolved = authenticateClient(deps, tenantId, req.params, req.authorization);
+    const resolved = await authenticateClient(deps, tenantId, req.params, req.authorization, req.origin);
     if (user.password !== password) throw entraErrors.badPassword();
     if (!user.accountEnabled) throw entraErrors.userDisabled();
     const granted = grantedScopes(deps.store, tenantId, resolved.app.appId, user.id);

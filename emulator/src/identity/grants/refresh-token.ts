@@ -22,7 +22,7 @@ export const refreshTokenGrant: Grant = {
     const text = req.params.refresh_token;
     if (!text) throw entraErrors.missingParameter("refresh_token");
     const tenantId = tenantOfGrant(deps.store, req.segment, text);
-    const resolved = authenticateClient(deps, tenantId, req.params, req.authorization);
+    const resolved = await authenticateClient(deps, tenantId, req.params, req.authorization, req.origin);
     const hash = sha256(text);
     const record = deps.store.read(tenantId, (t) => t.refreshTokens.find((r) => r.hash === hash));
     if (!record || record.clientId.toLowerCase() !== resolved.app.appId.toLowerCase()) throw entraErrors.malformedGrant();
