@@ -228,6 +228,20 @@ export const ENTRA_CASES: ErrorCase[] = [
     },
   },
   {
+    id: "entra-28000",
+    wire: "entra",
+    title: "scopes of two resources in one request",
+    status: 400, code: "invalid_scope", aadsts: 28000, suberror: null,
+    message: /^Provided value for the input parameter scope is not valid because it contains more than one resource\./,
+    needsControlPlane: true,
+    run: async (t) => {
+      const uri = `api://contract-api-${randomUUID()}`;
+      await t.admin!.createApplication(t.tenantId, { displayName: "Contract API", identifierUris: [uri], scopes: ["access_as_user"] });
+      const rt = await t.userRefreshToken();
+      return tokenPost(t, t.tenantId, { grant_type: "refresh_token", client_id: t.app.clientId, client_secret: t.app.clientSecret, refresh_token: rt, scope: `User.Read ${uri}/access_as_user` });
+    },
+  },
+  {
     id: "entra-700027",
     wire: "entra",
     title: "client assertion signed by a key the app has not registered",

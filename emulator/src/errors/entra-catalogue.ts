@@ -402,6 +402,16 @@ export const entraErrors = {
       description: "The end user denied the authorization request.",
     }),
 
+  /** AADSTS28000: the scope parameter names permissions of more than one resource. */
+  // Source: learn.microsoft.com reference-error-codes (28000, "Provided value for the input parameter scope isn't valid because it contains more than one resource"); wording as Entra answers it; 400 invalid_scope as for AADSTS70011
+  multipleResources: (scope: string) =>
+    new EntraError({
+      status: 400,
+      error: "invalid_scope",
+      aadsts: 28000,
+      description: `Provided value for the input parameter scope is not valid because it contains more than one resource. Scope ${scope.slice(0, 300)} is not valid.`,
+    }),
+
   /** AADSTS700027: a client assertion whose x5t / x5t#S256 names no certificate of the app. */
   // Source: Azure/azure-sdk-for-net#29007 (full text, 2022); AzureAD/passport-azure-ad#453; status and `error` as for other client-authentication failures (401 invalid_client)
   assertionKeyNotFound: (thumbprint: string, appId: string) =>

@@ -3,6 +3,7 @@ import { entraErrors } from "../errors/entra-catalogue.ts";
 import type { IdentityDeps } from "./context.ts";
 import { findAppRegistration, resolveApp, type ResolvedApp, type TenantSegment } from "./directory.ts";
 import { parseScopes, type RequestedScopes } from "./scopes.ts";
+import { apiLookup } from "./api-resource.ts";
 
 export type ResponseMode = "query" | "fragment" | "form_post";
 
@@ -81,7 +82,7 @@ export function parseAuthorizeRequest(deps: IdentityDeps, segment: TenantSegment
   if (!params.scope) throw fail(entraErrors.missingParameter("scope"));
   let scopes: RequestedScopes;
   try {
-    scopes = parseScopes(params.scope);
+    scopes = parseScopes(params.scope, apiLookup(deps.store, segment.kind === "tenant" ? segment.tenantId : undefined));
   } catch (err) {
     throw fail(err as EntraError);
   }

@@ -21,6 +21,11 @@ export function v2Issuer(origin: string, tenantId: string): string {
   return `${origin}/${tenantId}/v2.0`;
 }
 
+/** Random text for token ids (aio, uti), shared with the API token builder. */
+export function tokenIdText(bytes: number): string {
+  return randomText(bytes);
+}
+
 export function clientInfo(userId: string, tenantId: string): string {
   return Buffer.from(JSON.stringify({ uid: userId, utid: tenantId })).toString("base64url");
 }
@@ -100,6 +105,11 @@ export class TokenMinter {
    * callback form signs on libuv's thread pool, off the event loop, so a burst of
    * token requests keeps the other requests moving.
    */
+  /** Signs claims built elsewhere (tokens for registered APIs) with the tenant's published key. */
+  signClaims(payload: Record<string, unknown>): Promise<string> {
+    return this.#sign(payload);
+  }
+
   #sign(payload: Record<string, unknown>): Promise<string> {
     const input = this.#header + Buffer.from(JSON.stringify(payload)).toString("base64url");
     return new Promise((resolve, reject) => {

@@ -73,6 +73,52 @@ export interface Application {
   delegatedPermissions: string[];
   /** Application permissions (app roles) the app declares. */
   applicationPermissions: string[];
+  /** The app as an API: its identifier URIs (api://...), absent when it exposes none. */
+  identifierUris?: string[];
+  /** Delegated scopes the API exposes (oauth2PermissionScopes). */
+  scopes?: ApiScope[];
+  /** App roles the API defines, for users and applications. */
+  appRoles?: AppRole[];
+  /** requestedAccessTokenVersion of the API's access tokens; absent means 1, as in Entra. */
+  accessTokenVersion?: 1 | 2;
+  /** Which groups go in the `groups` claim of tokens for this API. */
+  groupMembershipClaims?: "None" | "SecurityGroup" | "All";
+  /** Permissions this client declares to APIs other than Graph (requiredResourceAccess). */
+  apiPermissions?: ApiPermission[];
+  /** Redirect URIs of the single-page application platform. */
+  spaRedirectUris?: string[];
+}
+
+export interface ApiScope {
+  id: string;
+  value: string;
+  adminConsentRequired: boolean;
+  description: string;
+}
+
+export interface AppRole {
+  id: string;
+  value: string;
+  allowedMemberTypes: ("User" | "Application")[];
+  description: string;
+}
+
+export interface ApiPermission {
+  /** The API's appId (resolved from the identifier URI or appId given at registration). */
+  resourceAppId: string;
+  delegated: string[];
+  application: string[];
+}
+
+/** An app role granted to a user, group or service principal on a resource's service principal. */
+export interface AppRoleAssignment {
+  id: string;
+  principalId: string;
+  principalType: "User" | "Group" | "ServicePrincipal";
+  principalDisplayName: string;
+  appRoleId: string;
+  appRole: string;
+  createdDateTime: string;
 }
 
 /** A certificate credential (keyCredentials): its public certificate and thumbprints. */
@@ -93,6 +139,8 @@ export interface ServicePrincipal {
   displayName: string;
   /** Application permissions granted by an admin in this tenant (appRoleAssignments). */
   appRoleAssignments: string[];
+  /** For an API: who holds which of its app roles (appRoleAssignedTo); absent means nobody. */
+  appRoleAssignedTo?: AppRoleAssignment[];
 }
 
 /** An oauth2PermissionGrant: delegated consent, per user or for all principals. */

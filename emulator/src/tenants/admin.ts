@@ -4,21 +4,15 @@ import type { TenantState, User, Application, Group, ConsentGrant, ServicePrinci
 import { notePut, removeWhere } from "../store/changes.ts";
 import { GRAPH_RESOURCE } from "../identity/consent.ts";
 import { describeCertificate } from "../identity/client-assertion.ts";
+import { apiFields, consentToApis, resolveApiPermissions } from "./api-registration.ts";
 import { findUser, insertUser, updateUser } from "../graph/users/model.ts";
 import type { z } from "zod";
 import { applicationInput, groupInput, userInput, type ApplicationInput, type GroupInput, type UserInput } from "./schemas.ts";
 
 /** Directory changes that fixtures and the control plane share. They run inside `store.write`. */
 
-export class AdminError extends Error {
-  readonly status: number;
-  readonly code: string;
-  constructor(status: number, code: string, message: string) {
-    super(message);
-    this.status = status;
-    this.code = code;
-  }
-}
+export { AdminError } from "./admin-error.ts";
+import { AdminError } from "./admin-error.ts";
 
 export function addUser(t: TenantState, raw: UserInput): User {
   return addParsedUser(t, userInput.parse(raw));
@@ -148,6 +142,7 @@ export function addApplication(t: TenantState, raw: ApplicationInput): CreatedAp
   // An app given only certificates has no secret unless one is asked for.
   const noSecret = input.clientSecret === null || input.publicClient || (input.certificates.length > 0 && input.clientSecret === undefined);
   const clientSecret = noSecret ? null : (input.clientSecret ?? randomBytes(30).toString("base64url"));
+  const apiPermissions = resolveApiPermissions(t, input.apiPermissions);
   const application: Application = {
     id: randomUUID(),
     appId,
@@ -159,6 +154,8 @@ export function addApplication(t: TenantState, raw: ApplicationInput): CreatedAp
     ...(input.certificates.length > 0 ? { certificates: input.certificates.map((pem) => describeCertificate(pem, randomUUID())) } : {}),
     delegatedPermissions: input.delegatedPermissions,
     applicationPermissions: input.applicationPermissions,
+    ...apiFields(t, input),
+    ...(apiPermissions.length ? { apiPermissions } : {}),
   };
   t.applications.push(application);
   notePut(t, "applications", application);
@@ -170,6 +167,7 @@ export function addApplication(t: TenantState, raw: ApplicationInput): CreatedAp
   };
   t.servicePrincipals.push(sp);
   notePut(t, "servicePrincipals", sp);
+  if (input.adminConsent) consentToApis(t, sp, apiPermissions, new Date().toISOString());
   if (input.adminConsent && input.delegatedPermissions.length > 0) {
     const grant: ConsentGrant = {
       id: randomUUID(),

@@ -4,6 +4,7 @@ import { findApplicationPermission, findDelegated } from "../../identity/graph-r
 import { html, raw, type SafeHtml } from "../html.ts";
 import { UI, formatInstant, page, postForm, relative, type PageContext } from "../layout.ts";
 import { activeRefreshTokens, appName, userLabel } from "../data.ts";
+import { apiDetails } from "./api-app.ts";
 
 type Tenant = DeepReadonly<TenantState>;
 export type TenantTab = "apps" | "users" | "calendars";
@@ -68,6 +69,7 @@ export function applicationsPage(ctx: PageContext, t: Tenant): string {
 <div><h4 class="h4">Delegated permissions</h4>${delegatedList(a.delegatedPermissions)}</div>
 <div><h4 class="h4">Application permissions</h4>${applicationList(a.applicationPermissions)}</div>
 </div>
+${apiDetails(t, a)}
 <div class="cols sub">
 <div><h4 class="h4">Consents</h4>${consentsFor(ctx, t, a.appId)}</div>
 <div><h4 class="h4">Service principal</h4>${servicePrincipal(t, a.appId)}</div>

@@ -10,6 +10,7 @@ import { sendJson } from "../../http/send-json.ts";
 import type { IdentityDeps } from "../context.ts";
 import { findAppRegistration, resolveApp, resolveTenantSegment } from "../directory.ts";
 import { parseScopes } from "../scopes.ts";
+import { apiLookup } from "../api-resource.ts";
 import { newOpaqueGrant, sha256 } from "../tokens.ts";
 import { sendEntraError } from "../token-endpoint.ts";
 
@@ -38,7 +39,7 @@ export function deviceCodeHandler(deps: IdentityDeps) {
       if (!scope) throw entraErrors.missingParameter("scope");
       const resolved = segment.kind === "tenant" ? resolveApp(deps.store, segment.tenantId, clientId) : findAppRegistration(deps.store, clientId);
       if (!resolved) throw entraErrors.unknownApplication(clientId, segment.segment);
-      parseScopes(scope);
+      parseScopes(scope, apiLookup(deps.store, segment.kind === "tenant" ? segment.tenantId : undefined));
       const tenantId = segment.kind === "tenant" ? segment.tenantId : resolved.homeTenantId;
       const deviceCode = newOpaqueGrant(tenantId);
       const userCode = newUserCode();

@@ -2,9 +2,9 @@ import type { Request, Response } from "express";
 import { entraErrors } from "../../errors/entra-catalogue.ts";
 import type { EntraError } from "../../errors/entra-error.ts";
 import type { IdentityDeps } from "../context.ts";
-import { checkConsent, grantedScopes, isAdmin, needsAdmin, recordConsent } from "../consent.ts";
+import { consentFor, describePermission, isAdmin, needsAdmin, recordConsent, resourceKey } from "../consent.ts";
+import { apiLookup } from "../api-resource.ts";
 import { findUserById, findUserBySignInName, resolveApp, resolveTenantSegment, tenantDisplayName } from "../directory.ts";
-import { findDelegated } from "../graph-resource.ts";
 import { renderConsentPage, renderDeviceCodePage, renderInfoPage, renderSignInPage } from "../pages.ts";
 import { parseScopes } from "../scopes.ts";
 import { currentSession, startSession } from "../sessions.ts";
@@ -68,16 +68,18 @@ export function deviceLoginSubmit(deps: IdentityDeps) {
       const missing = missingScopes(session.tenantId, session.userId);
       const user = findUserById(deps.store, session.tenantId, session.userId);
       const forOrg = body.consent_for_org === "1" && isAdmin(user?.directoryRoles ?? []);
-      recordConsent(deps.store, session.tenantId, resolved, session.userId, missing, forOrg);
+      recordConsent(deps.store, session.tenantId, resolved, session.userId, missing, forOrg, resourceKey(requestedIn(session.tenantId)));
       return askConsentOrApprove(session.tenantId, session.userId);
     }
     return signIn();
 
+    function requestedIn(userTenantId: string) {
+      return parseScopes(record.scopes.join(" "), apiLookup(deps.store, userTenantId));
+    }
+
     function missingScopes(userTenantId: string, userId: string): string[] {
-      const requested = parseScopes(record.scopes.join(" "));
       const app = resolveApp(deps.store, userTenantId, record.clientId);
-      const granted = grantedScopes(deps.store, userTenantId, record.clientId, userId);
-      return checkConsent(requested.graph, granted, app.app.delegatedPermissions).missing;
+      return consentFor(deps.store, userTenantId, app.app, userId, requestedIn(userTenantId)).missing;
     }
 
     function askConsentOrApprove(userTenantId: string, userId: string): void {
@@ -93,7 +95,8 @@ export function deviceLoginSubmit(deps: IdentityDeps) {
       }
       const user = findUserById(deps.store, userTenantId, userId);
       const admin = isAdmin(user?.directoryRoles ?? []);
-      if (needsAdmin(missing) && !admin) return failed(entraErrors.adminConsentRequired());
+      const requested = requestedIn(userTenantId);
+      if (needsAdmin(missing, requested) && !admin) return failed(entraErrors.adminConsentRequired());
       res.status(200).type("html").send(
         renderConsentPage({
           action: VERIFICATION_PATH,
@@ -103,10 +106,7 @@ export function deviceLoginSubmit(deps: IdentityDeps) {
           userName: user?.userPrincipalName ?? "",
           ...(user ? { userDisplayName: user.displayName } : {}),
           tenantName: tenantDisplayName(deps.store, userTenantId),
-          permissions: missing.map((s) => {
-            const p = findDelegated(s);
-            return { value: s, description: p?.description ?? s, adminConsentRequired: p?.adminConsentRequired ?? false, ...(p ? { detail: p.detail } : {}) };
-          }),
+          permissions: missing.map((s) => describePermission(requested, s)),
           canConsentForOrganization: admin,
         }),
       );

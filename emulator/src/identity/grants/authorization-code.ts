@@ -2,7 +2,8 @@ import { notePut, noteUnchanged } from "../../store/changes.ts";
 import { createHash } from "node:crypto";
 import { entraErrors } from "../../errors/entra-catalogue.ts";
 import { authenticateClient } from "../client-auth.ts";
-import { checkConsent, grantedScopes } from "../consent.ts";
+import { consentFor } from "../consent.ts";
+import { apiLookup } from "../api-resource.ts";
 import { findUserById } from "../directory.ts";
 import { issueUserTokens } from "../issue.ts";
 import { parseScopes } from "../scopes.ts";
@@ -44,9 +45,8 @@ export const authorizationCodeGrant: Grant = {
     const user = findUserById(deps.store, tenantId, record.userId);
     if (!user) throw entraErrors.malformedGrant();
     if (!user.accountEnabled) throw entraErrors.userDisabled();
-    const requested = parseScopes(record.scopes.join(" "));
-    const granted = grantedScopes(deps.store, tenantId, resolved.app.appId, user.id);
-    const { effective } = checkConsent(requested.graph, granted, resolved.app.delegatedPermissions);
+    const requested = parseScopes(record.scopes.join(" "), apiLookup(deps.store, tenantId));
+    const { effective } = consentFor(deps.store, tenantId, resolved.app, user.id, requested);
     return issueUserTokens(deps, {
       origin: req.origin,
       tenantId,

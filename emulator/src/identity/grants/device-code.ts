@@ -1,7 +1,8 @@
 import { notePut, noteUnchanged } from "../../store/changes.ts";
 import { entraErrors } from "../../errors/entra-catalogue.ts";
 import { authenticateClient } from "../client-auth.ts";
-import { checkConsent, grantedScopes } from "../consent.ts";
+import { consentFor } from "../consent.ts";
+import { apiLookup } from "../api-resource.ts";
 import { findUserById, resolveApp } from "../directory.ts";
 import { issueUserTokens } from "../issue.ts";
 import { parseScopes } from "../scopes.ts";
@@ -44,9 +45,8 @@ export const deviceCodeGrant: Grant = {
       notePut(t, "deviceCodes", r);
     });
     const app = resolveApp(deps.store, userTenantId, resolved.app.appId);
-    const requested = parseScopes(record.scopes.join(" "));
-    const granted = grantedScopes(deps.store, userTenantId, app.app.appId, user.id);
-    const { effective, missing } = checkConsent(requested.graph, granted, app.app.delegatedPermissions);
+    const requested = parseScopes(record.scopes.join(" "), apiLookup(deps.store, userTenantId));
+    const { effective, missing } = consentFor(deps.store, userTenantId, app.app, user.id, requested);
     if (missing.length > 0) throw entraErrors.consentRequired(app.app.appId, app.app.displayName);
     return issueUserTokens(deps, {
       origin: req.origin,

@@ -1,7 +1,8 @@
 import { notePut, noteUnchanged, removeWhere } from "../../store/changes.ts";
 import { entraErrors } from "../../errors/entra-catalogue.ts";
 import { authenticateClient } from "../client-auth.ts";
-import { checkConsent, grantedScopes } from "../consent.ts";
+import { consentFor } from "../consent.ts";
+import { apiLookup } from "../api-resource.ts";
 import { findUserById } from "../directory.ts";
 import { issueUserTokens } from "../issue.ts";
 import { parseScopes } from "../scopes.ts";
@@ -36,10 +37,9 @@ export const refreshTokenGrant: Grant = {
     if (idle > REFRESH_TOKEN_INACTIVITY_DAYS * DAY_MS) throw entraErrors.refreshTokenExpired(issuedAt, REFRESH_TOKEN_INACTIVITY_DAYS);
     if (!user.accountEnabled) throw entraErrors.userDisabled();
 
-    const requested = parseScopes(req.params.scope ?? record.scopes.join(" "));
+    const requested = parseScopes(req.params.scope ?? record.scopes.join(" "), apiLookup(deps.store, tenantId));
     if (!requested.oidc.includes("offline_access")) requested.oidc.push("offline_access");
-    const granted = grantedScopes(deps.store, tenantId, resolved.app.appId, user.id);
-    const { effective, missing } = checkConsent(requested.graph, granted, resolved.app.delegatedPermissions);
+    const { effective, missing } = consentFor(deps.store, tenantId, resolved.app, user.id, requested);
     if (missing.length > 0) throw entraErrors.consentRequired(resolved.app.appId, resolved.app.displayName);
 
     const now = deps.clock.now().toISOString();
