@@ -27,6 +27,10 @@ async function declineAtVerificationPage(uri: string, userCode: string): Promise
   await post({ device: userCode, consent: "decline" }, consent.cookie);
 }
 
+/** On-behalf-of by the contract app (the emulator's API registration of it: a Graph token is never for it, hence 500131). */
+const obo = (t: ContractTarget, assertion: string) =>
+  tokenPost(t, t.tenantId, { grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer", requested_token_use: "on_behalf_of", client_id: t.app.clientId, client_secret: t.app.clientSecret, assertion, scope: "https://graph.microsoft.com/User.Read" });
+
 const clientCredentials = (clientId: string, clientSecret: string, scope = "https://graph.microsoft.com/.default") => ({
   grant_type: "client_credentials",
   client_id: clientId,
@@ -239,6 +243,46 @@ export const ENTRA_CASES: ErrorCase[] = [
       await t.admin!.createApplication(t.tenantId, { displayName: "Contract API", identifierUris: [uri], scopes: ["access_as_user"] });
       const rt = await t.userRefreshToken();
       return tokenPost(t, t.tenantId, { grant_type: "refresh_token", client_id: t.app.clientId, client_secret: t.app.clientSecret, refresh_token: rt, scope: `User.Read ${uri}/access_as_user` });
+    },
+  },
+  {
+    id: "entra-500131",
+    wire: "entra",
+    title: "on-behalf-of with a user token for another app",
+    status: 400, code: "invalid_grant", aadsts: 500131, suberror: null,
+    message: /^Assertion audience does not match the Client app presenting the assertion\. The audience in the assertion was '[^']+' and the expected audience is '[0-9a-f-]{36}'/,
+    needsControlPlane: true,
+    run: async (t) => obo(t, (await userAccessToken(t)).accessToken),
+  },
+  {
+    id: "entra-500133",
+    wire: "entra",
+    title: "on-behalf-of with an expired user token",
+    status: 400, code: "invalid_grant", aadsts: 500133, suberror: null,
+    message: /^Assertion is not within its valid time range\. Ensure that the access token is not expired before using it for user assertion, or request a new token\./,
+    needsControlPlane: true,
+    run: async (t) => {
+      const { accessToken } = await userAccessToken(t);
+      await t.admin!.advanceClock("PT2H");
+      try {
+        return await obo(t, accessToken);
+      } finally {
+        await t.admin!.setClock(new Date());
+      }
+    },
+  },
+  {
+    id: "entra-50013",
+    wire: "entra",
+    title: "on-behalf-of with a forged user token",
+    status: 400, code: "invalid_grant", aadsts: 50013, suberror: null,
+    message: /^Assertion failed signature validation\. \[Reason - The key was not found\./,
+    needsControlPlane: true,
+    run: async (t) => {
+      const { accessToken } = await userAccessToken(t);
+      const key = strayKey();
+      const forged = await signedAssertion(t, t.app.clientId, key.privateKey, key.thumbprintSha256, JSON.parse(Buffer.from(accessToken.split(".")[1] as string, "base64url").toString()) as Record<string, unknown>);
+      return obo(t, forged);
     },
   },
   {

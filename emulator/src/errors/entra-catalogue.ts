@@ -412,6 +412,36 @@ export const entraErrors = {
       description: `Provided value for the input parameter scope is not valid because it contains more than one resource. Scope ${scope.slice(0, 300)} is not valid.`,
     }),
 
+  /** AADSTS500131: on-behalf-of, the user's token is not for the app that presents it. */
+  // Source: OfficeDev/microsoft-teams-apps-company-communicator#214 (full text, 2020); microsoft/AzureTRE-Deployment#65; invalid_grant as MSAL reports it (MsalUiRequiredException)
+  oboAudienceMismatch: (audience: string, appId: string, appName: string) =>
+    new EntraError({
+      status: 400,
+      error: "invalid_grant",
+      aadsts: 500131,
+      description: `Assertion audience does not match the Client app presenting the assertion. The audience in the assertion was '${audience.slice(0, 200)}' and the expected audience is '${appId}' or one of the Application Uris of this application with App ID '${appId}'(${appName}). The downstream client must request a token for the expected audience (the application that made the OBO request) and this application should use that token as the assertion.`,
+    }),
+
+  /** AADSTS500133: on-behalf-of, the user's token has expired (emulator clock). */
+  // Source: microsoftgraph/msgraph-sdk-dotnet#2551 (full text, invalid_grant, 2024); MicrosoftDocs/azure-docs#16399 (invalid_grant JSON, 400)
+  oboAssertionExpired: (now: Date, exp: number) =>
+    new EntraError({
+      status: 400,
+      error: "invalid_grant",
+      aadsts: 500133,
+      description: `Assertion is not within its valid time range. Ensure that the access token is not expired before using it for user assertion, or request a new token. Current time: ${ticks(now)}, expiry time of assertion ${ticks(new Date(exp * 1000))}.`,
+    }),
+
+  /** AADSTS50013: on-behalf-of, the user's token is not signed by this tenant's keys (forged or from elsewhere). */
+  // Source: AzureAD/microsoft-authentication-library-for-dotnet#2604 ("Assertion failed signature validation. [Reason - The key was not found., Thumbprint of key used by client: ...]"); Azure/azure-sdk-for-java#25109 (OBO, invalid_grant)
+  oboBadSignature: (reason: "The key was not found." | "The provided signature value did not match the expected signature value.", thumbprint: string) =>
+    new EntraError({
+      status: 400,
+      error: "invalid_grant",
+      aadsts: 50013,
+      description: `Assertion failed signature validation. [Reason - ${reason}, Thumbprint of key used by client: '${thumbprint.slice(0, 100)}']`,
+    }),
+
   /** AADSTS700027: a client assertion whose x5t / x5t#S256 names no certificate of the app. */
   // Source: Azure/azure-sdk-for-net#29007 (full text, 2022); AzureAD/passport-azure-ad#453; status and `error` as for other client-authentication failures (401 invalid_client)
   assertionKeyNotFound: (thumbprint: string, appId: string) =>
