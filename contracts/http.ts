@@ -65,3 +65,14 @@ export async function deviceCodePost(t: ContractTarget, tenant: string, params: 
     }),
   );
 }
+
+/** A token request as a browser sends it cross-origin: with an Origin header. */
+export async function tokenPostFrom(t: ContractTarget, origin: string, params: Record<string, string>): Promise<WireResponse> {
+  return toWire(
+    await fetch(`${t.authorityHost}/${t.tenantId}/oauth2/v2.0/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin },
+      body: new URLSearchParams(params),
+    }),
+  );
+}

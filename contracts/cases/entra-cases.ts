@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { deviceCodePost, get, tokenPost, userAccessToken } from "../http.ts";
+import { deviceCodePost, get, tokenPost, tokenPostFrom, userAccessToken } from "../http.ts";
+import { SPA_ORIGIN, spaCode } from "./spa.ts";
 import type { ErrorCase } from "./types.ts";
 import type { ContractTarget } from "../target.ts";
 import { assertionCredentials, certificateApp, signedAssertion, strayKey } from "./assertions.ts";
@@ -283,6 +284,44 @@ export const ENTRA_CASES: ErrorCase[] = [
       const key = strayKey();
       const forged = await signedAssertion(t, t.app.clientId, key.privateKey, key.thumbprintSha256, JSON.parse(Buffer.from(accessToken.split(".")[1] as string, "base64url").toString()) as Record<string, unknown>);
       return obo(t, forged);
+    },
+  },
+  {
+    id: "entra-9002326",
+    wire: "entra",
+    title: "web app's refresh token redeemed cross-origin",
+    status: 400, code: "invalid_request", aadsts: 9002326, suberror: null,
+    message: /^Cross-origin token redemption is permitted only for the 'Single-Page Application' client-type\./,
+    run: async (t) => tokenPostFrom(t, SPA_ORIGIN, { grant_type: "refresh_token", client_id: t.app.clientId, client_secret: t.app.clientSecret, refresh_token: await t.userRefreshToken(), scope: "User.Read" }),
+  },
+  {
+    id: "entra-9002327",
+    wire: "entra",
+    title: "single-page app's code redeemed server-side",
+    status: 400, code: "invalid_request", aadsts: 9002327, suberror: null,
+    message: /^Tokens issued for the 'Single-Page Application' client-type may only be redeemed via cross-origin requests\.$/,
+    needsControlPlane: true,
+    run: async (t) => {
+      const c = await spaCode(t);
+      return tokenPost(t, t.tenantId, { grant_type: "authorization_code", client_id: c.clientId, code: c.code, code_verifier: c.verifier, redirect_uri: c.redirectUri });
+    },
+  },
+  {
+    id: "entra-700084",
+    wire: "entra",
+    title: "single-page app's refresh token after 24 hours",
+    status: 400, code: "invalid_grant", aadsts: 700084, suberror: null,
+    message: /^The refresh token was issued to a single page app \(SPA\), and therefore has a fixed, limited lifetime of 1\.00:00:00, which cannot be extended\./,
+    needsControlPlane: true,
+    run: async (t) => {
+      const c = await spaCode(t);
+      const first = await tokenPostFrom(t, SPA_ORIGIN, { grant_type: "authorization_code", client_id: c.clientId, code: c.code, code_verifier: c.verifier, redirect_uri: c.redirectUri });
+      await t.admin!.advanceClock("PT25H");
+      try {
+        return await tokenPostFrom(t, SPA_ORIGIN, { grant_type: "refresh_token", client_id: c.clientId, refresh_token: String(first.body.refresh_token), scope: "User.Read" });
+      } finally {
+        await t.admin!.setClock(new Date());
+      }
     },
   },
   {

@@ -442,6 +442,36 @@ export const entraErrors = {
       description: `Assertion failed signature validation. [Reason - ${reason}, Thumbprint of key used by client: '${thumbprint.slice(0, 100)}']`,
     }),
 
+  /** AADSTS9002326: a code or refresh token of a web (non-SPA) redirect URI redeemed by a browser (an Origin header). */
+  // Source: AzureAD/microsoft-authentication-library-for-js#5196 and MicrosoftDocs/azure-docs#100859 (text with "Request origin"); umijs/umi-request#299 (400 invalid_request JSON)
+  crossOriginNotSpa: (origin: string) =>
+    new EntraError({
+      status: 400,
+      error: "invalid_request",
+      aadsts: 9002326,
+      description: `Cross-origin token redemption is permitted only for the 'Single-Page Application' client-type. Request origin: '${origin.slice(0, 200)}'.`,
+    }),
+
+  /** AADSTS9002327: a code or refresh token of the SPA platform redeemed without an Origin header (server-side). */
+  // Source: AzureAD/microsoft-authentication-library-for-js#2482 and #3032 (text); sidebase/nuxt-auth#301 (invalid_request)
+  spaRequiresCrossOrigin: () =>
+    new EntraError({
+      status: 400,
+      error: "invalid_request",
+      aadsts: 9002327,
+      description: "Tokens issued for the 'Single-Page Application' client-type may only be redeemed via cross-origin requests.",
+    }),
+
+  /** AADSTS700084: a single-page app's refresh token after its fixed 24 hours. */
+  // Source: AzureAD/microsoft-authentication-library-for-js#6765 (400 invalid_grant JSON, full text, 2023); microsoft/chat-copilot#538
+  spaRefreshTokenExpired: (issuedAt: Date) =>
+    new EntraError({
+      status: 400,
+      error: "invalid_grant",
+      aadsts: 700084,
+      description: `The refresh token was issued to a single page app (SPA), and therefore has a fixed, limited lifetime of 1.00:00:00, which cannot be extended. It is now expired and a new sign in request must be sent by the SPA to the sign in page. The token was issued on ${ticks(issuedAt)}.`,
+    }),
+
   /** AADSTS700027: a client assertion whose x5t / x5t#S256 names no certificate of the app. */
   // Source: Azure/azure-sdk-for-net#29007 (full text, 2022); AzureAD/passport-azure-ad#453; status and `error` as for other client-authentication failures (401 invalid_client)
   assertionKeyNotFound: (thumbprint: string, appId: string) =>

@@ -178,6 +178,7 @@ function issueCode(deps: IdentityDeps, res: Response, ar: AuthorizeRequest, sess
       issuedAt: new Date(now).toISOString(),
       expiresAt: new Date(now + AUTH_CODE_LIFETIME_S * 1000).toISOString(),
       redeemedAt: null,
+      ...(ar.spa ? { spa: true } : {}),
     };
     t.authCodes.push(record);
     notePut(t, "authCodes", record);

@@ -40,6 +40,8 @@ export interface UserIssueInput {
   effective: string[];
   nonce: string | null;
   ipAddress?: string | undefined;
+  /** A single-page app's sign-in: its refresh token dies at this instant. */
+  spaExpiresAt?: string;
 }
 
 /**
@@ -93,6 +95,7 @@ export async function issueUserTokens(deps: IdentityDeps, input: UserIssueInput)
         issuedAt: now,
         lastUsedAt: now,
         revokedAt: null,
+        ...(input.spaExpiresAt ? { spaExpiresAt: input.spaExpiresAt } : {}),
       };
       t.refreshTokens.push(record);
       notePut(t, "refreshTokens", record);

@@ -106,8 +106,11 @@ function isRegisteredLogoutTarget(deps: IdentityDeps, target: string, clientId: 
   }
   const uris =
     typeof clientId === "string"
-      ? (findAppRegistration(deps.store, clientId)?.app.redirectUris ?? [])
-      : deps.store.readAll((tenants) => tenants.flatMap((t) => t.applications.flatMap((a) => a.redirectUris)));
+      ? (() => {
+          const app = findAppRegistration(deps.store, clientId)?.app;
+          return app ? [...app.redirectUris, ...(app.spaRedirectUris ?? [])] : [];
+        })()
+      : deps.store.readAll((tenants) => tenants.flatMap((t) => t.applications.flatMap((a) => [...a.redirectUris, ...(a.spaRedirectUris ?? [])])));
   return uris.some((u) => {
     try {
       return new URL(u).origin === origin;

@@ -167,6 +167,8 @@ export interface AuthCode {
   issuedAt: string;
   expiresAt: string;
   redeemedAt: string | null;
+  /** Issued to a redirect URI of the SPA platform. */
+  spa?: boolean;
 }
 
 export interface RefreshToken {
@@ -178,6 +180,8 @@ export interface RefreshToken {
   issuedAt: string;
   lastUsedAt: string;
   revokedAt: string | null;
+  /** A single-page app's refresh token: it dies at this instant (24 hours after sign-in) whatever its use. */
+  spaExpiresAt?: string;
 }
 
 /** A device authorization request (RFC 8628) awaiting a person at the verification page. */

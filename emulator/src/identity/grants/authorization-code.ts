@@ -1,7 +1,7 @@
 import { notePut, noteUnchanged } from "../../store/changes.ts";
 import { createHash } from "node:crypto";
 import { entraErrors } from "../../errors/entra-catalogue.ts";
-import { authenticateClient } from "../client-auth.ts";
+import { authenticateForPlatform, SPA_REFRESH_TOKEN_LIFETIME_MS } from "../spa.ts";
 import { consentFor } from "../consent.ts";
 import { apiLookup } from "../api-resource.ts";
 import { findUserById } from "../directory.ts";
@@ -18,9 +18,9 @@ export const authorizationCodeGrant: Grant = {
     const code = req.params.code;
     if (!code) throw entraErrors.missingParameter("code");
     const tenantId = tenantOfGrant(deps.store, req.segment, code);
-    const resolved = await authenticateClient(deps, tenantId, req.params, req.authorization, req.origin);
     const hash = sha256(code);
     const record = deps.store.read(tenantId, (t) => t.authCodes.find((c) => c.hash === hash));
+    const resolved = await authenticateForPlatform(deps, tenantId, req, record?.spa === true);
     if (!record || record.clientId.toLowerCase() !== resolved.app.appId.toLowerCase()) throw entraErrors.malformedGrant();
     if (record.redeemedAt) throw entraErrors.codeAlreadyRedeemed();
     if (deps.clock.nowMs() > new Date(record.expiresAt).getTime()) throw entraErrors.codeExpired();
@@ -56,6 +56,7 @@ export const authorizationCodeGrant: Grant = {
       effective,
       nonce: record.nonce,
       ipAddress: req.ipAddress,
+      ...(record.spa ? { spaExpiresAt: new Date(deps.clock.nowMs() + SPA_REFRESH_TOKEN_LIFETIME_MS).toISOString() } : {}),
     });
   },
 };

@@ -1,6 +1,6 @@
 import { notePut, noteUnchanged, removeWhere } from "../../store/changes.ts";
 import { entraErrors } from "../../errors/entra-catalogue.ts";
-import { authenticateClient } from "../client-auth.ts";
+import { authenticateForPlatform } from "../spa.ts";
 import { consentFor } from "../consent.ts";
 import { apiLookup } from "../api-resource.ts";
 import { findUserById } from "../directory.ts";
@@ -23,9 +23,9 @@ export const refreshTokenGrant: Grant = {
     const text = req.params.refresh_token;
     if (!text) throw entraErrors.missingParameter("refresh_token");
     const tenantId = tenantOfGrant(deps.store, req.segment, text);
-    const resolved = await authenticateClient(deps, tenantId, req.params, req.authorization, req.origin);
     const hash = sha256(text);
     const record = deps.store.read(tenantId, (t) => t.refreshTokens.find((r) => r.hash === hash));
+    const resolved = await authenticateForPlatform(deps, tenantId, req, record?.spaExpiresAt !== undefined);
     if (!record || record.clientId.toLowerCase() !== resolved.app.appId.toLowerCase()) throw entraErrors.malformedGrant();
     const user = findUserById(deps.store, tenantId, record.userId);
     const issuedAt = new Date(record.issuedAt);
@@ -34,6 +34,7 @@ export const refreshTokenGrant: Grant = {
     if (record.revokedAt) throw entraErrors.grantRevoked(issuedAt, new Date(record.revokedAt));
     if (issuedAt.getTime() < validFrom.getTime()) throw entraErrors.grantRevoked(issuedAt, validFrom);
     const idle = deps.clock.nowMs() - new Date(record.lastUsedAt).getTime();
+    if (record.spaExpiresAt && deps.clock.nowMs() >= new Date(record.spaExpiresAt).getTime()) throw entraErrors.spaRefreshTokenExpired(issuedAt);
     if (idle > REFRESH_TOKEN_INACTIVITY_DAYS * DAY_MS) throw entraErrors.refreshTokenExpired(issuedAt, REFRESH_TOKEN_INACTIVITY_DAYS);
     if (!user.accountEnabled) throw entraErrors.userDisabled();
 
@@ -62,6 +63,8 @@ export const refreshTokenGrant: Grant = {
       effective,
       nonce: null,
       ipAddress: req.ipAddress,
+      // A SPA's new refresh token keeps the original one's end: the 24 hours do not slide.
+      ...(record.spaExpiresAt ? { spaExpiresAt: record.spaExpiresAt } : {}),
     });
   },
 };
