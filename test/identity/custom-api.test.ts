@@ -176,6 +176,21 @@ describe("delegated tokens for your own API", () => {
 });
 
 describe("control plane for APIs", () => {
+  it("keeps an API's permissions and role assignments working in a cloned tenant", async () => {
+    const res = await fetch(`${emu.adminUrl}/tenants`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ from: CONTOSO.id }) });
+    expect(res.status).toBe(201);
+    const clone = (await res.json()) as { id: string; applications: { sourceAppId: string; appId: string; clientSecret: string }[] };
+    const mapped = (appId: string) => clone.applications.find((a) => a.sourceAppId === appId)!;
+    const c = mapped(client.appId);
+    const r = await fetch(`${emu.baseUrl}/${clone.id}/oauth2/v2.0/token`, {
+      method: "POST",
+      body: new URLSearchParams({ grant_type: "client_credentials", client_id: c.appId, client_secret: c.clientSecret, scope: `${mapped(ordersApi.appId).appId}/.default` }),
+    });
+    expect(r.status).toBe(200);
+    expect(decodeJwt(((await r.json()) as { access_token: string }).access_token)).toMatchObject({ aud: mapped(ordersApi.appId).appId, azp: c.appId, roles: ["Orders.Sync"], tid: clone.id });
+  });
+
+
   it("validates app role assignments and API permissions", async () => {
     const unknownRole = await control("POST", `/servicePrincipals/${ordersApi.appId}/appRoleAssignedTo`, { principalId: CONTOSO.adele.id, appRole: "Nope" });
     expect(unknownRole.status).toBe(400);

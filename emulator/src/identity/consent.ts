@@ -66,8 +66,8 @@ export function consentFor(store: Store, tenantId: string, app: DeepReadonly<App
 }
 
 /** A permission as a consent page shows it: Graph's wording, or the API's own description. */
-export function describePermission(requested: RequestedScopes, value: string): { value: string; description: string; adminConsentRequired: boolean; detail?: string } {
-  if (requested.api) {
+export function describePermission(requested: RequestedScopes | undefined, value: string): { value: string; description: string; adminConsentRequired: boolean; detail?: string } {
+  if (requested?.api) {
     const s = findApiScope(requested.api.api, value);
     return { value: `${requested.api.prefix}/${value}`, description: s?.description ?? value, adminConsentRequired: s?.adminConsentRequired ?? false, detail: `A permission of ${requested.api.api.displayName}, an API of your organization.` };
   }
@@ -80,7 +80,7 @@ export function isAdmin(directoryRoles: readonly string[]): boolean {
 }
 
 export function needsAdmin(scopes: string[], requested?: RequestedScopes): boolean {
-  return scopes.some((s) => describePermission(requested ?? ({ oidc: [], graph: [], audience: "", uriQualified: false } as RequestedScopes), s).adminConsentRequired);
+  return scopes.some((s) => describePermission(requested, s).adminConsentRequired);
 }
 
 /**

@@ -47,7 +47,10 @@ export function deviceLoginSubmit(deps: IdentityDeps) {
 
     if (body.username !== undefined) {
       const user = findUserBySignInName(deps.store, segment, body.username.trim());
-      if (!user) return signIn(`AADSTS${entraErrors.userNotFound(segment.segment).aadsts}: ${entraErrors.userNotFound(segment.segment).description}`);
+      if (!user) {
+        const where = segment.kind === "tenant" ? tenantDisplayName(deps.store, segment.tenantId) : segment.segment;
+        return signIn(`AADSTS50034: ${entraErrors.userNotFound(where).description}`);
+      }
       if (body.pick !== "1" && user.user.password !== body.password) return signIn(`AADSTS50126: ${entraErrors.badPassword().description}`);
       if (!user.user.accountEnabled) return signIn(`AADSTS50057: ${entraErrors.userDisabled().description}`);
       startSession(deps, res, user.tenantId, user.user.id);
