@@ -54,3 +54,25 @@ export async function userAccessToken(t: ContractTarget): Promise<{ accessToken:
   if (res.status !== 200) throw new Error(`refresh failed: ${JSON.stringify(res.body)}`);
   return { accessToken: res.body.access_token as string, refreshToken: res.body.refresh_token as string };
 }
+
+/** A form POST to `{authority}/{tenant}/oauth2/v2.0/devicecode`. */
+export async function deviceCodePost(t: ContractTarget, tenant: string, params: Record<string, string>): Promise<WireResponse> {
+  return toWire(
+    await fetch(`${t.authorityHost}/${tenant}/oauth2/v2.0/devicecode`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(params),
+    }),
+  );
+}
+
+/** A token request as a browser sends it cross-origin: with an Origin header. */
+export async function tokenPostFrom(t: ContractTarget, origin: string, params: Record<string, string>): Promise<WireResponse> {
+  return toWire(
+    await fetch(`${t.authorityHost}/${t.tenantId}/oauth2/v2.0/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin },
+      body: new URLSearchParams(params),
+    }),
+  );
+}

@@ -32,12 +32,12 @@ export interface TestEmulator extends RunningEmulator {
  * Starts an isolated emulator on a free port with in-memory state, reusing the
  * run's CA (trusted through NODE_EXTRA_CA_CERTS by the global setup).
  */
-export async function startTestEmulator(): Promise<TestEmulator> {
+export async function startTestEmulator(options: { corsOrigins?: string[] } = {}): Promise<TestEmulator> {
   const tlsDir = process.env.GRAPH_EMULATOR_TEST_TLS_DIR;
   if (!tlsDir) throw new Error("test/support/global-setup.ts did not run");
   const dataDir = mkdtempSync(join(tmpdir(), "graph-emulator-test-"));
   for (const f of ["ca.pem", "ca-key.pem", "server.pem", "server-key.pem"]) copyFileSync(join(tlsDir, f), join(dataDir, f));
-  const emulator = await startEmulator({ port: 0, dataDir, inMemory: true, quiet: true });
+  const emulator = await startEmulator({ port: 0, dataDir, inMemory: true, quiet: true, ...options });
   const close = emulator.close.bind(emulator);
   return {
     ...emulator,

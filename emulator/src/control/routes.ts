@@ -5,7 +5,9 @@ import type { Clock } from "../clock.ts";
 import { parseDuration } from "../clock.ts";
 import type { Store } from "../store/store.ts";
 import { AdminError, addApplication, addUser, patchUserAdmin, publicUser, revokeSignInSessions } from "../tenants/admin.ts";
-import { applicationInput, clockInput, consentInput, describeIssues, servicePrincipalPatch, userAdminPatch, userInput } from "../tenants/schemas.ts";
+import { assignAppRole, listAppRoleAssignments, removeAppRoleAssignment } from "../tenants/api-registration.ts";
+import type { TenantState } from "../store/types.ts";
+import { appRoleAssignmentInput, applicationInput, clockInput, consentInput, describeIssues, servicePrincipalPatch, userAdminPatch, userInput } from "../tenants/schemas.ts";
 import { GRAPH_RESOURCE } from "../identity/consent.ts";
 import { randomUUID, timingSafeEqual } from "node:crypto";
 import { testingRouter, type TestingDeps } from "./testing-routes.ts";
@@ -159,6 +161,23 @@ export function controlRouter(deps: ControlDeps): Router {
     const key = String(req.params.sp).toLowerCase();
     const removed = store.write(id, (t) => removeWhere(t, "servicePrincipals", (sp) => sp.id.toLowerCase() === key || sp.appId.toLowerCase() === key) > 0 || noteUnchanged(t));
     if (!removed) throw new AdminError(404, "NotFound", `Service principal '${String(req.params.sp)}' does not exist (give its id or appId).`);
+    res.status(204).end();
+  });
+
+  // App roles of an API, granted to users, groups and service principals (Graph's appRoleAssignedTo).
+  router.get("/tenants/:tenant/servicePrincipals/:sp/appRoleAssignedTo", (req, res) => {
+    const id = tenantOf(store, req);
+    res.json({ value: store.read(id, (t) => listAppRoleAssignments(t as TenantState, String(req.params.sp))) });
+  });
+  router.post("/tenants/:tenant/servicePrincipals/:sp/appRoleAssignedTo", (req, res) => {
+    const id = tenantOf(store, req);
+    const input = parse(appRoleAssignmentInput, req.body);
+    const assignment = store.write(id, (t) => assignAppRole(t, String(req.params.sp), input, clock.now().toISOString()));
+    res.status(201).json(assignment);
+  });
+  router.delete("/tenants/:tenant/servicePrincipals/:sp/appRoleAssignedTo/:assignment", (req, res) => {
+    const id = tenantOf(store, req);
+    store.write(id, (t) => removeAppRoleAssignment(t, String(req.params.sp), String(req.params.assignment)));
     res.status(204).end();
   });
 

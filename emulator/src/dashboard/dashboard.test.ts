@@ -110,6 +110,29 @@ describe("dashboard pages", () => {
     expect(apps).toContain("registered in another tenant");
   });
 
+  it("shows an app's API (identifier URIs, scopes, roles and who holds them), SPA redirect URIs, certificates and API permissions", async () => {
+    store.write(CONTOSO, (t) => {
+      const api = addApplication(t, {
+        displayName: "Orders API",
+        identifierUris: ["api://orders"],
+        scopes: [{ value: "Orders.Admin", adminConsentRequired: true }],
+        appRoles: [{ value: "Approver", allowedMemberTypes: ["User"] }],
+        accessTokenVersion: 2,
+        groupMembershipClaims: "SecurityGroup",
+      });
+      addApplication(t, { displayName: "Orders SPA", spaRedirectUris: ["http://localhost:5173/spa"], apiPermissions: [{ resource: "api://orders", delegated: ["Orders.Admin"] }] });
+      return api;
+    });
+    const page = (await get(`/tenants/${CONTOSO}`)).text;
+    expect(page).toContain("api://orders");
+    expect(page).toContain("v2 tokens");
+    expect(page).toContain("<code>Orders.Admin</code> <span class=\"tag admin\">admin consent</span>");
+    expect(page).toContain("<code>Approver</code>");
+    expect(page).toContain("Group claims: SecurityGroup");
+    expect(page).toContain("http://localhost:5173/spa");
+    expect(page).toMatch(/Permissions to other APIs<\/h4><ul class="small"><li>Orders API: <code>Orders.Admin<\/code>/);
+  });
+
   it("lists users with their roles and active refresh tokens", async () => {
     const now = clock.now().toISOString();
     store.write(CONTOSO, (t) => {

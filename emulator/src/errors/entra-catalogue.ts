@@ -361,6 +361,197 @@ export const entraErrors = {
       aadsts: 9002313,
       description: "Invalid request. Request is malformed or invalid.",
     }),
+
+  /** AADSTS70016: device code flow, the person has not yet approved at the verification page; the client keeps polling. */
+  // Source: secureworks/squarephish#3 (full JSON from /organizations/oauth2/v2.0/token, 2023); toblum/ESPTeamsPresence#49 (same text, 2025)
+  authorizationPending: () =>
+    new EntraError({
+      status: 400,
+      error: "authorization_pending",
+      aadsts: 70016,
+      description: "OAuth 2.0 device flow error. Authorization is pending. Continue polling.",
+    }),
+
+  /** AADSTS70020: device code flow, the code's 15 minutes are over. */
+  // Source: Azure/azure-cli#22251 and Azure/azure-sdk-for-python#32375 (text, 400); `error` expired_token per RFC 8628 and learn.microsoft.com v2-oauth2-device-code
+  deviceCodeExpired: () =>
+    new EntraError({
+      status: 400,
+      error: "expired_token",
+      aadsts: 70020,
+      description: "The provided value for the input parameter 'device_code' is not valid. This device code has expired.",
+    }),
+
+  /** AADSTS70018: device code flow, the device_code is not one the endpoint issued. */
+  // Source: learn.microsoft.com reference-error-codes (70018 BadVerificationCode); riposte.co provider-errors (400); `error` bad_verification_code per learn.microsoft.com v2-oauth2-device-code
+  badVerificationCode: () =>
+    new EntraError({
+      status: 400,
+      error: "bad_verification_code",
+      aadsts: 70018,
+      description: "Invalid verification code due to User typing in wrong user code for device code flow. Authorization is not approved.",
+    }),
+
+  /** AADSTS70000: device code flow, the person declined at the verification page. */
+  // Source: `error` authorization_declined per learn.microsoft.com v2-oauth2-device-code; the AADSTS number and wording: none found, 70000 (InvalidGrant) with the emulator's words
+  authorizationDeclined: () =>
+    new EntraError({
+      status: 400,
+      error: "authorization_declined",
+      aadsts: 70000,
+      description: "The end user denied the authorization request.",
+    }),
+
+  /** AADSTS28000: the scope parameter names permissions of more than one resource. */
+  // Source: learn.microsoft.com reference-error-codes (28000, "Provided value for the input parameter scope isn't valid because it contains more than one resource"); wording as Entra answers it; 400 invalid_scope as for AADSTS70011
+  multipleResources: (scope: string) =>
+    new EntraError({
+      status: 400,
+      error: "invalid_scope",
+      aadsts: 28000,
+      description: `Provided value for the input parameter scope is not valid because it contains more than one resource. Scope ${scope.slice(0, 300)} is not valid.`,
+    }),
+
+  /** AADSTS500131: on-behalf-of, the user's token is not for the app that presents it. */
+  // Source: OfficeDev/microsoft-teams-apps-company-communicator#214 (full text, 2020); microsoft/AzureTRE-Deployment#65; invalid_grant as MSAL reports it (MsalUiRequiredException)
+  oboAudienceMismatch: (audience: string, appId: string, appName: string) =>
+    new EntraError({
+      status: 400,
+      error: "invalid_grant",
+      aadsts: 500131,
+      description: `Assertion audience does not match the Client app presenting the assertion. The audience in the assertion was '${audience.slice(0, 200)}' and the expected audience is '${appId}' or one of the Application Uris of this application with App ID '${appId}'(${appName}). The downstream client must request a token for the expected audience (the application that made the OBO request) and this application should use that token as the assertion.`,
+    }),
+
+  /** AADSTS500133: on-behalf-of, the user's token has expired (emulator clock). */
+  // Source: microsoftgraph/msgraph-sdk-dotnet#2551 (full text, invalid_grant, 2024); MicrosoftDocs/azure-docs#16399 (invalid_grant JSON, 400)
+  oboAssertionExpired: (now: Date, exp: number) =>
+    new EntraError({
+      status: 400,
+      error: "invalid_grant",
+      aadsts: 500133,
+      description: `Assertion is not within its valid time range. Ensure that the access token is not expired before using it for user assertion, or request a new token. Current time: ${ticks(now)}, expiry time of assertion ${ticks(new Date(exp * 1000))}.`,
+    }),
+
+  /** AADSTS50013: on-behalf-of, the user's token is not signed by this tenant's keys (forged or from elsewhere). */
+  // Source: AzureAD/microsoft-authentication-library-for-dotnet#2604 ("Assertion failed signature validation. [Reason - The key was not found., Thumbprint of key used by client: ...]"); Azure/azure-sdk-for-java#25109 (OBO, invalid_grant)
+  oboBadSignature: (reason: "The key was not found." | "The provided signature value did not match the expected signature value.", thumbprint: string) =>
+    new EntraError({
+      status: 400,
+      error: "invalid_grant",
+      aadsts: 50013,
+      description: `Assertion failed signature validation. [Reason - ${reason}, Thumbprint of key used by client: '${thumbprint.slice(0, 100)}']`,
+    }),
+
+  /** AADSTS9002326: a code or refresh token of a web (non-SPA) redirect URI redeemed by a browser (an Origin header). */
+  // Source: AzureAD/microsoft-authentication-library-for-js#5196 and MicrosoftDocs/azure-docs#100859 (text with "Request origin"); umijs/umi-request#299 (400 invalid_request JSON)
+  crossOriginNotSpa: (origin: string) =>
+    new EntraError({
+      status: 400,
+      error: "invalid_request",
+      aadsts: 9002326,
+      description: `Cross-origin token redemption is permitted only for the 'Single-Page Application' client-type. Request origin: '${origin.slice(0, 200)}'.`,
+    }),
+
+  /** AADSTS9002327: a code or refresh token of the SPA platform redeemed without an Origin header (server-side). */
+  // Source: AzureAD/microsoft-authentication-library-for-js#2482 and #3032 (text); sidebase/nuxt-auth#301 (invalid_request)
+  spaRequiresCrossOrigin: () =>
+    new EntraError({
+      status: 400,
+      error: "invalid_request",
+      aadsts: 9002327,
+      description: "Tokens issued for the 'Single-Page Application' client-type may only be redeemed via cross-origin requests.",
+    }),
+
+  /** AADSTS700084: a single-page app's refresh token after its fixed 24 hours. */
+  // Source: AzureAD/microsoft-authentication-library-for-js#6765 (400 invalid_grant JSON, full text, 2023); microsoft/chat-copilot#538
+  spaRefreshTokenExpired: (issuedAt: Date) =>
+    new EntraError({
+      status: 400,
+      error: "invalid_grant",
+      aadsts: 700084,
+      description: `The refresh token was issued to a single page app (SPA), and therefore has a fixed, limited lifetime of 1.00:00:00, which cannot be extended. It is now expired and a new sign in request must be sent by the SPA to the sign in page. The token was issued on ${ticks(issuedAt)}.`,
+    }),
+
+  /** AADSTS700027: a client assertion whose x5t / x5t#S256 names no certificate of the app. */
+  // Source: Azure/azure-sdk-for-net#29007 (full text, 2022); AzureAD/passport-azure-ad#453; status and `error` as for other client-authentication failures (401 invalid_client)
+  assertionKeyNotFound: (thumbprint: string, appId: string) =>
+    new EntraError({
+      status: 401,
+      error: "invalid_client",
+      aadsts: 700027,
+      description: `Client assertion contains an invalid signature. [Reason - The key was not found., Thumbprint of key used by client: '${thumbprint}', Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see configured keys for app Id '${appId}'. Review the documentation at https://docs.microsoft.com/en-us/graph/deployments to determine the corresponding service endpoint and https://docs.microsoft.com/en-us/graph/api/application-get?view=graph-rest-1.0&tabs=http to build a query request URL, such as 'https://graph.microsoft.com/beta/applications/${appId}']. Alternatively, SNI may be configured on the app. Please ensure that client assertion is being sent with the x5c claim in the JWT header using MSAL's WithSendX5C() method so that Azure Active Directory can validate the certificate being used.`,
+    }),
+
+  /** AADSTS700027: the certificate is registered but the assertion was signed with another key. */
+  // Source: reason and "Found key" wording from Azure/azure-sdk-for-java#25109 and microsoftgraph/msgraph-sdk-php#1585 (same check reported as 50013 for OBO assertions); 700027 prefix as above
+  assertionBadSignature: (thumbprint: string, start: Date, end: Date, appId: string) =>
+    new EntraError({
+      status: 401,
+      error: "invalid_client",
+      aadsts: 700027,
+      description: `Client assertion contains an invalid signature. [Reason - The provided signature value did not match the expected signature value., Thumbprint of key used by client: '${thumbprint}', Found key 'Start=${usDate(start)}, End=${usDate(end)}', Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see configured keys for app Id '${appId}'.]`,
+    }),
+
+  /** AADSTS700024: the client assertion's exp/nbf do not hold at the (emulator) current time. */
+  // Source: AzureAD/microsoft-authentication-library-for-java#984 (text, 2025); obikuro/Sato#1 (invalid_client JSON); status 401 as for other invalid_client answers
+  assertionTimeRange: (now: Date, nbf: number | undefined, exp: number | undefined) =>
+    new EntraError({
+      status: 401,
+      error: "invalid_client",
+      aadsts: 700024,
+      description: `Client assertion is not within its valid time range. Current time: ${ticks(now)}, assertion valid from ${ticks(new Date((nbf ?? 0) * 1000))}, expiry time of assertion ${ticks(new Date((exp ?? 0) * 1000))}. Review the documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials .`,
+    }),
+
+  /** AADSTS50027: the client assertion cannot be read as a signed JWT. */
+  // Source: panva/openid-client#348 ("AADSTS50027: JWT token is invalid or malformed." for a client assertion); status and `error`: none found, invalid_request kept
+  malformedAssertion: () =>
+    new EntraError({
+      status: 400,
+      error: "invalid_request",
+      aadsts: 50027,
+      description: "JWT token is invalid or malformed.",
+    }),
+
+  /** The client assertion's `aud` is not this token endpoint. */
+  // Source: Azure-Samples/active-directory-aspnetcore-webapp-openidconnect-v2#213 and AzureAD/microsoft-identity-web#16 (text); the AADSTS number: none found, 50027 (invalid JWT) assumed
+  assertionAudience: () =>
+    new EntraError({
+      status: 401,
+      error: "invalid_client",
+      aadsts: 50027,
+      description: "Client assertion audience claim does not match Realm issuer.",
+    }),
+
+  /** AADSTS700021: the assertion's iss/sub is not the client_id of the request. */
+  // Source: learn.microsoft.com reference-error-codes lists 700021 for an assertion app id that is not client_id; the wording is the emulator's (no verbatim answer found); 401 invalid_client as for other assertion failures
+  assertionSubjectMismatch: () =>
+    new EntraError({
+      status: 401,
+      error: "invalid_client",
+      aadsts: 700021,
+      description: "Client assertion application identifier doesn't match 'client_id' parameter. Review the documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials .",
+    }),
+
+  /** AADSTS700025: a public client sent a secret or an assertion. */
+  // Source: harishkrupo/oauth2ms#19 (invalid_client + text, 2022); MicrosoftDocs/azure-docs#96567; pnp/cli-microsoft365#948; status 401 as for other invalid_client answers
+  publicClientWithCredential: () =>
+    new EntraError({
+      status: 401,
+      error: "invalid_client",
+      aadsts: 700025,
+      description: "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.",
+    }),
 };
+
+/** Entra's "Found key" dates: M/d/yyyy style with two-digit parts, as .NET prints them. */
+function usDate(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${p(d.getUTCMonth() + 1)}/${p(d.getUTCDate())}/${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
+}
+
+/** .NET's round-trip time with seven fractional digits, as in AADSTS700024. */
+function ticks(d: Date): string {
+  return d.toISOString().replace(/\.(\d{3})Z$/, (_m, ms: string) => `.${ms}0000Z`);
+}
 
 export type EntraErrorName = keyof typeof entraErrors;

@@ -6,11 +6,10 @@ import { entraErrors } from "../errors/entra-catalogue.ts";
 import { EntraError, entraErrorBody, entraTimestamp } from "../errors/entra-error.ts";
 import { ctxOf } from "../http/request-context.ts";
 import type { IdentityDeps } from "./context.ts";
-import { checkConsent, grantedScopes, isAdmin, needsAdmin, recordConsent } from "./consent.ts";
+import { consentFor, describePermission, isAdmin, needsAdmin, recordConsent, resourceKey } from "./consent.ts";
 import { findUserById, findUserBySignInName, resolveApp, resolveTenantSegment, tenantDisplayName } from "./directory.ts";
 import { AuthorizeFailure, parseAuthorizeRequest, type AuthorizeRequest, type RedirectTarget } from "./authorize-request.ts";
 import { explain } from "./error-explanations.ts";
-import { findDelegated } from "./graph-resource.ts";
 import { escapeHtml, renderConsentPage, renderErrorPage, renderSignInPage } from "./pages.ts";
 import { currentSession, startSession, type ActiveSession } from "./sessions.ts";
 import { AUTH_CODE_LIFETIME_S, clientInfo, newOpaqueGrant, sha256 } from "./tokens.ts";
@@ -58,7 +57,7 @@ export function authorizeHandler(deps: IdentityDeps) {
         const { missing } = consentState(deps, ar, session);
         const toGrant = missing.length > 0 ? missing : ar.scopes.graph.filter((s) => s !== ".default");
         const forOrg = body.consent_for_org === "1" && isAdmin(user?.directoryRoles ?? []);
-        recordConsent(deps.store, session.tenantId, resolved, session.userId, toGrant, forOrg);
+        recordConsent(deps.store, session.tenantId, resolved, session.userId, toGrant, forOrg, resourceKey(ar.scopes));
         return issueCode(deps, res, ar, session);
       }
 
@@ -99,8 +98,7 @@ function resolveAppOrFail(deps: IdentityDeps, tenantId: string, ar: AuthorizeReq
 }
 
 function consentState(deps: IdentityDeps, ar: AuthorizeRequest, session: ActiveSession) {
-  const granted = grantedScopes(deps.store, session.tenantId, ar.resolved.app.appId, session.userId);
-  return checkConsent(ar.scopes.graph, granted, ar.resolved.app.delegatedPermissions);
+  return consentFor(deps.store, session.tenantId, ar.resolved.app, session.userId, ar.scopes);
 }
 
 function trySignIn(
@@ -148,7 +146,7 @@ function sendSignIn(deps: IdentityDeps, req: Request, res: Response, ar: Authori
 function sendConsent(deps: IdentityDeps, req: Request, res: Response, ar: AuthorizeRequest, session: ActiveSession, scopes: string[]): void {
   const user = findUserById(deps.store, session.tenantId, session.userId);
   const admin = isAdmin(user?.directoryRoles ?? []);
-  if (needsAdmin(scopes) && !admin) throw new AuthorizeFailure(entraErrors.adminConsentRequired());
+  if (needsAdmin(scopes, ar.scopes) && !admin) throw new AuthorizeFailure(entraErrors.adminConsentRequired());
   const html = renderConsentPage({
     action: formAction(req),
     hidden: { request: encode(ar.params) },
@@ -157,10 +155,7 @@ function sendConsent(deps: IdentityDeps, req: Request, res: Response, ar: Author
     userName: user?.userPrincipalName ?? "",
     ...(user ? { userDisplayName: user.displayName } : {}),
     tenantName: tenantDisplayName(deps.store, session.tenantId),
-    permissions: scopes.map((s) => {
-      const p = findDelegated(s);
-      return { value: s, description: p?.description ?? s, adminConsentRequired: p?.adminConsentRequired ?? false, ...(p ? { detail: p.detail } : {}) };
-    }),
+    permissions: scopes.map((s) => describePermission(ar.scopes, s)),
     canConsentForOrganization: admin,
   });
   res.status(200).type("html").send(html);
@@ -183,6 +178,7 @@ function issueCode(deps: IdentityDeps, res: Response, ar: AuthorizeRequest, sess
       issuedAt: new Date(now).toISOString(),
       expiresAt: new Date(now + AUTH_CODE_LIFETIME_S * 1000).toISOString(),
       redeemedAt: null,
+      ...(ar.spa ? { spa: true } : {}),
     };
     t.authCodes.push(record);
     notePut(t, "authCodes", record);

@@ -3,6 +3,7 @@ import { entraErrors } from "../errors/entra-catalogue.ts";
 import type { IdentityDeps } from "./context.ts";
 import { findAppRegistration, resolveApp, type ResolvedApp, type TenantSegment } from "./directory.ts";
 import { parseScopes, type RequestedScopes } from "./scopes.ts";
+import { apiLookup } from "./api-resource.ts";
 
 export type ResponseMode = "query" | "fragment" | "form_post";
 
@@ -41,6 +42,8 @@ export interface AuthorizeRequest {
   codeChallengeMethod: "S256" | "plain" | null;
   prompt: Prompt;
   loginHint: string | undefined;
+  /** The redirect URI is one of the SPA platform's: the code is redeemed cross-origin, without a secret. */
+  spa: boolean;
 }
 
 const PROMPTS = new Set(["login", "consent", "none", "select_account"]);
@@ -61,7 +64,8 @@ export function parseAuthorizeRequest(deps: IdentityDeps, segment: TenantSegment
   if (segment.kind !== "tenant" && resolved.app.signInAudience !== "AzureADMultipleOrgs") {
     throw new AuthorizeFailure(entraErrors.singleTenantOnCommon(resolved.app.appId, resolved.app.displayName));
   }
-  const registered = resolved.app.redirectUris;
+  const spa = resolved.app.spaRedirectUris ?? [];
+  const registered = [...resolved.app.redirectUris, ...spa];
   if (registered.length === 0) throw new AuthorizeFailure(entraErrors.noReplyAddress());
   const redirectUri = params.redirect_uri ?? (registered[0] as string);
   if (!registered.includes(redirectUri)) {
@@ -81,7 +85,7 @@ export function parseAuthorizeRequest(deps: IdentityDeps, segment: TenantSegment
   if (!params.scope) throw fail(entraErrors.missingParameter("scope"));
   let scopes: RequestedScopes;
   try {
-    scopes = parseScopes(params.scope);
+    scopes = parseScopes(params.scope, apiLookup(deps.store, segment.kind === "tenant" ? segment.tenantId : undefined));
   } catch (err) {
     throw fail(err as EntraError);
   }
@@ -103,6 +107,8 @@ export function parseAuthorizeRequest(deps: IdentityDeps, segment: TenantSegment
     resolved,
     target,
     scopeList: params.scope.split(/\s+/).filter(Boolean),
+    // A URI on both platforms counts as a web one, so its codes keep working server-side.
+    spa: spa.includes(redirectUri) && !resolved.app.redirectUris.includes(redirectUri),
     scopes,
     nonce: params.nonce ?? null,
     codeChallenge: params.code_challenge ?? null,

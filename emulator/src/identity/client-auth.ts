@@ -3,6 +3,7 @@ import { entraErrors } from "../errors/entra-catalogue.ts";
 import type { IdentityDeps } from "./context.ts";
 import { resolveApp, type ResolvedApp } from "./directory.ts";
 import { sha256 } from "./tokens.ts";
+import { JWT_BEARER_ASSERTION, verifyClientAssertion } from "./client-assertion.ts";
 
 export type FormParams = Record<string, string | undefined>;
 
@@ -41,25 +42,36 @@ function digestOfStored(secretText: string): Buffer {
 }
 
 /**
- * Authenticates the calling application in `tenantId`. Apps with secrets are
- * confidential clients and must present a valid, unexpired one; apps without
- * secrets are public clients.
+ * Authenticates the calling application in `tenantId`. Apps with secrets or
+ * certificates are confidential clients and must present a valid, unexpired
+ * secret or a signed client assertion; apps with neither are public clients,
+ * and one registered as public may present no credential at all.
  */
-export function authenticateClient(
+export async function authenticateClient(
   deps: IdentityDeps,
   tenantId: string,
   params: FormParams,
   authorization: string | undefined,
-): ResolvedApp {
+  origin: string,
+): Promise<ResolvedApp> {
   const { clientId, secret } = clientCredentialsOf(params, authorization);
   if (!clientId) throw entraErrors.missingParameter("client_id");
   const resolved = resolveApp(deps.store, tenantId, clientId);
+  const assertionType = params.client_assertion_type;
+  const assertion = params.client_assertion;
+  if (resolved.app.publicClient && (secret || assertion)) throw entraErrors.publicClientWithCredential();
+  if (assertionType !== undefined || assertion !== undefined) {
+    if (assertionType !== JWT_BEARER_ASSERTION) throw entraErrors.invalidParameterValue("client_assertion_type", assertionType ?? "");
+    if (!assertion) throw entraErrors.missingParameter("client_assertion");
+    await verifyClientAssertion(deps, resolved.app, assertion, { origin, tenantId });
+    return { ...resolved, clientAcr: "2" };
+  }
   const secrets = resolved.app.secrets;
-  if (secrets.length === 0) return resolved;
+  if (secrets.length === 0 && (resolved.app.certificates ?? []).length === 0) return { ...resolved, clientAcr: "0" };
   if (!secret) throw entraErrors.missingClientCredential();
   const sent = Buffer.from(sha256(secret));
   const match = secrets.find((s) => timingSafeEqual(digestOfStored(s.secretText), sent));
   if (!match) throw entraErrors.invalidClientSecret(resolved.app.appId);
   if (new Date(match.endDateTime).getTime() <= deps.clock.nowMs()) throw entraErrors.expiredClientSecret(resolved.app.appId);
-  return resolved;
+  return { ...resolved, clientAcr: "1" };
 }

@@ -34,6 +34,8 @@ export function resolveTenantSegment(store: Store, segment: string): TenantSegme
 export interface ResolvedApp {
   app: DeepReadonly<Application>;
   homeTenantId: string;
+  /** How the client authenticated, as `appidacr`/`azpacr` say: 0 none (public), 1 secret, 2 certificate. */
+  clientAcr?: "0" | "1" | "2";
 }
 
 /** Finds an application registration by client id in any tenant (its home). */

@@ -2,7 +2,6 @@ import type { Request, Response } from "express";
 import type { IdentityDeps } from "./context.ts";
 import { CONSUMERS_TENANT_ID, type TenantSegment } from "./directory.ts";
 import { ctxOf } from "../http/request-context.ts";
-import { GRAPH_URI } from "./graph-resource.ts";
 
 /**
  * The OpenID Connect discovery document, following Entra's issuer rules: the
@@ -14,7 +13,9 @@ export function openIdConfiguration(origin: string, segment: TenantSegment, v2: 
   const issuerTenant =
     segment.kind === "tenant" ? segment.tenantId : segment.kind === "consumers" ? CONSUMERS_TENANT_ID : "{tenantid}";
   const base = `${origin}/${pathTenant}`;
-  const oauth = v2 ? `${base}/oauth2/v2.0` : `${base}/oauth2`;
+  // Only the v2.0 protocol endpoints are modelled, so both documents name those: a document
+  // advertises only endpoints that answer (userinfo and kerberos are left out for the same reason).
+  const oauth = `${base}/oauth2/v2.0`;
   return {
     token_endpoint: `${oauth}/token`,
     token_endpoint_auth_methods_supported: ["client_secret_post", "private_key_jwt", "client_secret_basic"],
@@ -26,7 +27,6 @@ export function openIdConfiguration(origin: string, segment: TenantSegment, v2: 
     scopes_supported: ["openid", "profile", "email", "offline_access"],
     issuer: v2 ? `${origin}/${issuerTenant}/v2.0` : `https://sts.windows.net/${issuerTenant}/`,
     request_uri_parameter_supported: false,
-    userinfo_endpoint: `${GRAPH_URI}/oidc/userinfo`,
     authorization_endpoint: `${oauth}/authorize`,
     device_authorization_endpoint: `${oauth}/devicecode`,
     http_logout_supported: true,
@@ -37,7 +37,6 @@ export function openIdConfiguration(origin: string, segment: TenantSegment, v2: 
       "aud", "exp", "iat", "auth_time", "acr", "nonce", "preferred_username", "name", "tid", "ver", "at_hash",
       "c_hash", "email",
     ],
-    kerberos_endpoint: `${base}/kerberos`,
     tenant_region_scope: segment.kind === "tenant" ? "EU" : null,
     cloud_instance_name: "microsoftonline.com",
     cloud_graph_host_name: "graph.windows.net",
@@ -46,15 +45,33 @@ export function openIdConfiguration(origin: string, segment: TenantSegment, v2: 
   };
 }
 
-/** GET /common/discovery/instance: Entra's instance (cloud) discovery, naming only this host. */
+/**
+ * GET /common/discovery/instance: Entra's instance (cloud) discovery, naming only this host.
+ * Like Entra, the tenant discovery endpoint echoes the tenant segment of `authorization_endpoint`
+ * (Python MSAL redeems at the tenant it names); without one, or for another host, it is `common`.
+ */
 export function instanceDiscovery(req: Request, res: Response): void {
   const { origin } = ctxOf(res);
   const host = new URL(origin).host;
   res.json({
-    tenant_discovery_endpoint: `${origin}/common/v2.0/.well-known/openid-configuration`,
+    tenant_discovery_endpoint: `${origin}/${tenantOfAuthorizationEndpoint(req.query.authorization_endpoint, host)}/v2.0/.well-known/openid-configuration`,
     "api-version": "1.1",
     metadata: [{ preferred_network: host, preferred_cache: host, aliases: [host] }],
   });
+}
+
+const TENANT_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/;
+
+function tenantOfAuthorizationEndpoint(value: unknown, host: string): string {
+  if (typeof value !== "string") return "common";
+  try {
+    const url = new URL(value);
+    const segment = url.pathname.split("/")[1] ?? "";
+    // Only a plain tenant segment (GUID, domain or alias) is echoed, never other text.
+    return url.host === host && TENANT_SEGMENT.test(segment) ? segment : "common";
+  } catch {
+    return "common";
+  }
 }
 
 export function jwks(deps: IdentityDeps) {

@@ -6,6 +6,8 @@ import type { User } from "../store/types.ts";
 import type { ResolvedApp } from "./directory.ts";
 import type { RequestedScopes } from "./scopes.ts";
 import { formatGrantedScopes } from "./scopes.ts";
+import { apiAccessToken } from "./api-tokens.ts";
+import { groupsClaim, userAppRoles } from "./api-resource.ts";
 import { ACCESS_TOKEN_LIFETIME_S, clientInfo, newOpaqueGrant, sha256 } from "./tokens.ts";
 
 /**
@@ -38,6 +40,8 @@ export interface UserIssueInput {
   effective: string[];
   nonce: string | null;
   ipAddress?: string | undefined;
+  /** A single-page app's sign-in: its refresh token dies at this instant. */
+  spaExpiresAt?: string;
 }
 
 /**
@@ -48,14 +52,29 @@ export interface UserIssueInput {
 export async function issueUserTokens(deps: IdentityDeps, input: UserIssueInput): Promise<TokenResponse> {
   const { requested, effective, user, tenantId, resolved } = input;
   const scp = effective.length > 0 ? effective : requested.oidc.filter((s) => s !== "offline_access");
-  const access_token = await deps.minter.delegatedAccessToken({
-    tenantId,
-    user,
-    app: resolved.app,
-    scopes: scp,
-    audience: requested.audience,
-    ipAddress: input.ipAddress,
-  });
+  const api = requested.api;
+  const access_token = api
+    ? await apiAccessToken(deps, {
+        origin: input.origin,
+        tenantId,
+        api: api.api,
+        prefix: api.prefix,
+        client: resolved.app,
+        clientAcr: resolved.clientAcr,
+        user,
+        scopes: effective,
+        roles: userAppRoles(deps.store, tenantId, api.api.appId, user.id),
+        groups: groupsClaim(deps.store, tenantId, api.api, user.id),
+      })
+    : await deps.minter.delegatedAccessToken({
+        tenantId,
+        user,
+        app: resolved.app,
+        scopes: scp,
+        audience: requested.audience,
+        ipAddress: input.ipAddress,
+        clientAcr: resolved.clientAcr,
+      });
   const body: TokenResponse = {
     token_type: "Bearer",
     scope: formatGrantedScopes(effective, requested),
@@ -71,10 +90,12 @@ export async function issueUserTokens(deps: IdentityDeps, input: UserIssueInput)
         hash: sha256(refresh),
         clientId: resolved.app.appId,
         userId: user.id,
-        scopes: effective,
+        // An API's scopes are kept qualified, so a refresh without `scope` asks the same resource again.
+        scopes: api ? effective.map((s) => `${api.prefix}/${s}`) : effective,
         issuedAt: now,
         lastUsedAt: now,
         revokedAt: null,
+        ...(input.spaExpiresAt ? { spaExpiresAt: input.spaExpiresAt } : {}),
       };
       t.refreshTokens.push(record);
       notePut(t, "refreshTokens", record);

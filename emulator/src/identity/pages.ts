@@ -299,3 +299,20 @@ export function renderInfoPage(title: string, message: string): string {
 </section>`,
   );
 }
+
+/** The device code flow's verification page: the person types the code their device shows. */
+export function renderDeviceCodePage(input: { action: string; errorMessage?: string }): string {
+  const alert = input.errorMessage ? `<div class="alert" role="alert">${escapeHtml(input.errorMessage)}</div>\n` : "";
+  return layout(
+    "Enter code",
+    `<section class="card" aria-labelledby="code-heading">
+<h1 id="code-heading">Enter code</h1>
+<p class="muted">Enter the code displayed on your app or device.</p>
+${alert}${formOpen(input.action, {})}
+<label for="otc">Code</label>
+<input type="text" id="otc" name="otc" autocomplete="off" spellcheck="false" autocapitalize="characters" maxlength="20" required>
+<div class="actions"><button type="submit">Next</button></div>
+</form>
+</section>`,
+  );
+}

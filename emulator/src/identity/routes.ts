@@ -12,6 +12,8 @@ import { renderInfoPage } from "./pages.ts";
 import type { FaultEngine } from "../faults/engine.ts";
 import { identityFaults } from "../faults/middleware.ts";
 import { sendEntraError, tokenHandler } from "./token-endpoint.ts";
+import { deviceCodeHandler, VERIFICATION_PATH } from "./device/device-codes.ts";
+import { deviceLoginPage, deviceLoginSubmit } from "./device/device-page.ts";
 
 /** The login.microsoftonline.com surface: discovery, keys, authorize, token, logout. */
 export function identityRouter(deps: IdentityDeps, faults: FaultEngine): Router {
@@ -68,6 +70,9 @@ export function identityRouter(deps: IdentityDeps, faults: FaultEngine): Router 
   router.get("/:tenant/oauth2/v2.0/authorize", authorizeHandler(deps));
   router.post("/:tenant/oauth2/v2.0/authorize", authorizeHandler(deps));
   router.all("/:tenant/oauth2/v2.0/token", tokenHandler(deps));
+  router.post("/:tenant/oauth2/v2.0/devicecode", deviceCodeHandler(deps));
+  router.get(VERIFICATION_PATH, deviceLoginPage);
+  router.post(VERIFICATION_PATH, deviceLoginSubmit(deps));
   router.get("/:tenant/oauth2/v2.0/logout", (req, res) => {
     try {
       const segment = resolveTenantSegment(deps.store, String(req.params.tenant));
@@ -101,8 +106,11 @@ function isRegisteredLogoutTarget(deps: IdentityDeps, target: string, clientId: 
   }
   const uris =
     typeof clientId === "string"
-      ? (findAppRegistration(deps.store, clientId)?.app.redirectUris ?? [])
-      : deps.store.readAll((tenants) => tenants.flatMap((t) => t.applications.flatMap((a) => a.redirectUris)));
+      ? (() => {
+          const app = findAppRegistration(deps.store, clientId)?.app;
+          return app ? [...app.redirectUris, ...(app.spaRedirectUris ?? [])] : [];
+        })()
+      : deps.store.readAll((tenants) => tenants.flatMap((t) => t.applications.flatMap((a) => [...a.redirectUris, ...(a.spaRedirectUris ?? [])])));
   return uris.some((u) => {
     try {
       return new URL(u).origin === origin;

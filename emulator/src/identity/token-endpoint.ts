@@ -33,6 +33,7 @@ export function tokenHandler(deps: IdentityDeps) {
         params,
         authorization: req.headers.authorization,
         origin: ctxOf(res).origin,
+        requestOrigin: typeof req.headers.origin === "string" ? req.headers.origin : undefined,
         // Only the grants that mint user tokens read it; Express works it out on each read.
         get ipAddress() {
           return req.ip;

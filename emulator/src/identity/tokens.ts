@@ -21,6 +21,11 @@ export function v2Issuer(origin: string, tenantId: string): string {
   return `${origin}/${tenantId}/v2.0`;
 }
 
+/** Random text for token ids (aio, uti), shared with the API token builder. */
+export function tokenIdText(bytes: number): string {
+  return randomText(bytes);
+}
+
 export function clientInfo(userId: string, tenantId: string): string {
   return Buffer.from(JSON.stringify({ uid: userId, utid: tenantId })).toString("base64url");
 }
@@ -70,6 +75,8 @@ export interface DelegatedTokenInput {
   /** Audience style follows the request: URI-qualified scopes give the Graph URI. */
   audience: string;
   ipAddress?: string | undefined;
+  /** `appidacr`: how the client authenticated (0 public, 1 secret, 2 certificate). */
+  clientAcr?: string | undefined;
 }
 
 export interface AppTokenInput {
@@ -78,6 +85,7 @@ export interface AppTokenInput {
   servicePrincipal: DeepReadonly<ServicePrincipal>;
   roles: string[];
   audience: string;
+  clientAcr?: string | undefined;
 }
 
 export class TokenMinter {
@@ -97,6 +105,11 @@ export class TokenMinter {
    * callback form signs on libuv's thread pool, off the event loop, so a burst of
    * token requests keeps the other requests moving.
    */
+  /** Signs claims built elsewhere (tokens for registered APIs) with the tenant's published key. */
+  signClaims(payload: Record<string, unknown>): Promise<string> {
+    return this.#sign(payload);
+  }
+
   #sign(payload: Record<string, unknown>): Promise<string> {
     const input = this.#header + Buffer.from(JSON.stringify(payload)).toString("base64url");
     return new Promise((resolve, reject) => {
@@ -126,7 +139,7 @@ export class TokenMinter {
       amr: ["pwd"],
       app_displayname: app.displayName,
       appid: app.appId,
-      appidacr: "1",
+      appidacr: input.clientAcr ?? "1",
       family_name: user.surname ?? undefined,
       given_name: user.givenName ?? undefined,
       idtyp: "user",
@@ -162,7 +175,7 @@ export class TokenMinter {
       aio: randomText(24),
       app_displayname: app.displayName,
       appid: app.appId,
-      appidacr: "1",
+      appidacr: input.clientAcr ?? "1",
       idp: accessTokenIssuer(tenantId),
       idtyp: "app",
       oid: servicePrincipal.id,

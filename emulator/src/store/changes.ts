@@ -17,6 +17,7 @@ export const COLLECTION_KEYS = {
   authCodes: "hash",
   refreshTokens: "hash",
   sessions: "id",
+  deviceCodes: "hash",
   groups: "id",
   userChanges: "seq",
   calendars: "id",

@@ -64,11 +64,73 @@ export interface Application {
   displayName: string;
   signInAudience: "AzureADMyOrg" | "AzureADMultipleOrgs";
   redirectUris: string[];
+  /** Public client (isFallbackPublicClient): no credential; absent means false. */
+  publicClient?: boolean;
   secrets: ClientSecret[];
+  /** Certificate credentials; absent means none. */
+  certificates?: ClientCertificate[];
   /** Delegated scopes the app declares (requiredResourceAccess, scope type). */
   delegatedPermissions: string[];
   /** Application permissions (app roles) the app declares. */
   applicationPermissions: string[];
+  /** The app as an API: its identifier URIs (api://...), absent when it exposes none. */
+  identifierUris?: string[];
+  /** Delegated scopes the API exposes (oauth2PermissionScopes). */
+  scopes?: ApiScope[];
+  /** App roles the API defines, for users and applications. */
+  appRoles?: AppRole[];
+  /** requestedAccessTokenVersion of the API's access tokens; absent means 1, as in Entra. */
+  accessTokenVersion?: 1 | 2;
+  /** Which groups go in the `groups` claim of tokens for this API. */
+  groupMembershipClaims?: "None" | "SecurityGroup" | "All";
+  /** Permissions this client declares to APIs other than Graph (requiredResourceAccess). */
+  apiPermissions?: ApiPermission[];
+  /** Redirect URIs of the single-page application platform. */
+  spaRedirectUris?: string[];
+}
+
+export interface ApiScope {
+  id: string;
+  value: string;
+  adminConsentRequired: boolean;
+  description: string;
+}
+
+export interface AppRole {
+  id: string;
+  value: string;
+  allowedMemberTypes: ("User" | "Application")[];
+  description: string;
+}
+
+export interface ApiPermission {
+  /** The API's appId (resolved from the identifier URI or appId given at registration). */
+  resourceAppId: string;
+  delegated: string[];
+  application: string[];
+}
+
+/** An app role granted to a user, group or service principal on a resource's service principal. */
+export interface AppRoleAssignment {
+  id: string;
+  principalId: string;
+  principalType: "User" | "Group" | "ServicePrincipal";
+  principalDisplayName: string;
+  appRoleId: string;
+  appRole: string;
+  createdDateTime: string;
+}
+
+/** A certificate credential (keyCredentials): its public certificate and thumbprints. */
+export interface ClientCertificate {
+  keyId: string;
+  /** SHA-1 thumbprint, upper-case hex (what `x5t` names). */
+  thumbprint: string;
+  /** SHA-256 thumbprint, upper-case hex (what `x5t#S256` names). */
+  thumbprintSha256: string;
+  startDateTime: string;
+  endDateTime: string;
+  pem: string;
 }
 
 export interface ServicePrincipal {
@@ -77,6 +139,8 @@ export interface ServicePrincipal {
   displayName: string;
   /** Application permissions granted by an admin in this tenant (appRoleAssignments). */
   appRoleAssignments: string[];
+  /** For an API: who holds which of its app roles (appRoleAssignedTo); absent means nobody. */
+  appRoleAssignedTo?: AppRoleAssignment[];
 }
 
 /** An oauth2PermissionGrant: delegated consent, per user or for all principals. */
@@ -103,6 +167,8 @@ export interface AuthCode {
   issuedAt: string;
   expiresAt: string;
   redeemedAt: string | null;
+  /** Issued to a redirect URI of the SPA platform. */
+  spa?: boolean;
 }
 
 export interface RefreshToken {
@@ -114,6 +180,27 @@ export interface RefreshToken {
   issuedAt: string;
   lastUsedAt: string;
   revokedAt: string | null;
+  /** A single-page app's refresh token: it dies at this instant (24 hours after sign-in) whatever its use. */
+  spaExpiresAt?: string;
+}
+
+/** A device authorization request (RFC 8628) awaiting a person at the verification page. */
+export interface DeviceCode {
+  /** SHA-256 of the device_code text; the code itself is never stored. */
+  hash: string;
+  /** What the person types: upper-case letters and digits. */
+  userCode: string;
+  clientId: string;
+  /** The tenant path it was asked on: a tenant id, or common/organizations/consumers. */
+  authority: string;
+  /** The `scope` parameter, split on spaces. */
+  scopes: string[];
+  issuedAt: string;
+  expiresAt: string;
+  status: "pending" | "approved" | "declined" | "redeemed";
+  /** Set once a person signed in and approved: who, and in which tenant. */
+  userId: string | null;
+  userTenantId: string | null;
 }
 
 /** A browser sign-in session at the authorize endpoint (the ESTS cookie). */
@@ -149,6 +236,7 @@ export interface TenantState {
   authCodes: AuthCode[];
   refreshTokens: RefreshToken[];
   sessions: SignInSession[];
+  deviceCodes: DeviceCode[];
   groups: Group[];
   /** Changes to users since the fixtures were loaded, oldest first (users/delta). */
   userChanges: UserChange[];

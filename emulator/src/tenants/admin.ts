@@ -3,21 +3,16 @@ import type { Clock } from "../clock.ts";
 import type { TenantState, User, Application, Group, ConsentGrant, ServicePrincipal } from "../store/types.ts";
 import { notePut, removeWhere } from "../store/changes.ts";
 import { GRAPH_RESOURCE } from "../identity/consent.ts";
+import { describeCertificate } from "../identity/client-assertion.ts";
+import { apiFields, consentToApis, resolveApiPermissions } from "./api-registration.ts";
 import { findUser, insertUser, updateUser } from "../graph/users/model.ts";
 import type { z } from "zod";
 import { applicationInput, groupInput, userInput, type ApplicationInput, type GroupInput, type UserInput } from "./schemas.ts";
 
 /** Directory changes that fixtures and the control plane share. They run inside `store.write`. */
 
-export class AdminError extends Error {
-  readonly status: number;
-  readonly code: string;
-  constructor(status: number, code: string, message: string) {
-    super(message);
-    this.status = status;
-    this.code = code;
-  }
-}
+export { AdminError } from "./admin-error.ts";
+import { AdminError } from "./admin-error.ts";
 
 export function addUser(t: TenantState, raw: UserInput): User {
   return addParsedUser(t, userInput.parse(raw));
@@ -144,16 +139,23 @@ export function addApplication(t: TenantState, raw: ApplicationInput): CreatedAp
   const input = applicationInput.parse(raw);
   const appId = input.appId ?? randomUUID();
   if (t.applications.some((a) => a.appId === appId)) throw new AdminError(409, "Conflict", `An application with appId ${appId} already exists.`);
-  const clientSecret = input.clientSecret === null ? null : (input.clientSecret ?? randomBytes(30).toString("base64url"));
+  // An app given only certificates has no secret unless one is asked for.
+  const noSecret = input.clientSecret === null || input.publicClient || (input.certificates.length > 0 && input.clientSecret === undefined);
+  const clientSecret = noSecret ? null : (input.clientSecret ?? randomBytes(30).toString("base64url"));
+  const apiPermissions = resolveApiPermissions(t, input.apiPermissions);
   const application: Application = {
     id: randomUUID(),
     appId,
     displayName: input.displayName,
     signInAudience: input.signInAudience,
+    ...(input.publicClient ? { publicClient: true } : {}),
     redirectUris: input.redirectUris,
     secrets: clientSecret ? [{ keyId: randomUUID(), secretText: clientSecret, endDateTime: "2299-12-31T00:00:00Z" }] : [],
+    ...(input.certificates.length > 0 ? { certificates: input.certificates.map((pem) => describeCertificate(pem, randomUUID())) } : {}),
     delegatedPermissions: input.delegatedPermissions,
     applicationPermissions: input.applicationPermissions,
+    ...apiFields(t, input),
+    ...(apiPermissions.length ? { apiPermissions } : {}),
   };
   t.applications.push(application);
   notePut(t, "applications", application);
@@ -165,6 +167,7 @@ export function addApplication(t: TenantState, raw: ApplicationInput): CreatedAp
   };
   t.servicePrincipals.push(sp);
   notePut(t, "servicePrincipals", sp);
+  if (input.adminConsent) consentToApis(t, sp, apiPermissions, new Date().toISOString());
   if (input.adminConsent && input.delegatedPermissions.length > 0) {
     const grant: ConsentGrant = {
       id: randomUUID(),

@@ -34,12 +34,24 @@ export function cloneTenant(source: DeepReadonly<TenantState>, options: { displa
     user.userPrincipalName = reDomain(user.userPrincipalName);
     if (user.mail) user.mail = reDomain(user.mail);
   }
+  const spIds = new Map<string, string>();
   for (const sp of copy.servicePrincipals) {
     sp.appId = mapApp(sp.appId);
-    sp.id = randomUUID();
+    const newId = randomUUID();
+    spIds.set(sp.id, newId);
+    sp.id = newId;
+  }
+  // Your own APIs: permissions name APIs by appId, role assignments name service principals by id.
+  for (const app of copy.applications) for (const p of app.apiPermissions ?? []) p.resourceAppId = mapApp(p.resourceAppId);
+  for (const sp of copy.servicePrincipals) {
+    for (const a of sp.appRoleAssignedTo ?? []) {
+      a.id = randomUUID();
+      if (a.principalType === "ServicePrincipal") a.principalId = spIds.get(a.principalId) ?? a.principalId;
+    }
   }
   for (const g of copy.consentGrants) {
     g.clientId = mapApp(g.clientId);
+    g.resource = g.resource === "graph" ? g.resource : mapApp(g.resource).toLowerCase();
     g.id = randomUUID();
   }
   const tenant: TenantState = {
@@ -51,6 +63,7 @@ export function cloneTenant(source: DeepReadonly<TenantState>, options: { displa
     authCodes: [],
     refreshTokens: [],
     sessions: [],
+    deviceCodes: [],
   };
   return { tenant, applications };
 }

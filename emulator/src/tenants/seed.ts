@@ -48,6 +48,7 @@ export function emptyTenant(f: Pick<TenantFixture, "id" | "displayName" | "defau
     authCodes: [],
     refreshTokens: [],
     sessions: [],
+    deviceCodes: [],
     groups: [],
     userChanges: [],
     calendars: [],

@@ -4,6 +4,7 @@ import { findApplicationPermission, findDelegated } from "../../identity/graph-r
 import { html, raw, type SafeHtml } from "../html.ts";
 import { UI, formatInstant, page, postForm, relative, type PageContext } from "../layout.ts";
 import { activeRefreshTokens, appName, userLabel } from "../data.ts";
+import { apiDetails } from "./api-app.ts";
 
 type Tenant = DeepReadonly<TenantState>;
 export type TenantTab = "apps" | "users" | "calendars";
@@ -57,15 +58,18 @@ export function applicationsPage(ctx: PageContext, t: Tenant): string {
   const registered = t.applications.map(
     (a) => html`<section class="card" aria-labelledby="app-${a.appId}">
 <div class="app-head"><h3 id="app-${a.appId}">${a.displayName}</h3><span>${a.signInAudience === "AzureADMultipleOrgs" ? html`<span class="tag">multi-tenant</span>` : html`<span class="tag">single tenant</span>`}${
-      a.secrets.length ? html`<span class="tag">${a.secrets.length} secret${a.secrets.length === 1 ? "" : "s"}</span>` : html`<span class="tag">public client</span>`
+      a.secrets.length ? html`<span class="tag">${a.secrets.length} secret${a.secrets.length === 1 ? "" : "s"}</span>` : ""
+    }${(a.certificates ?? []).length ? html`<span class="tag">${(a.certificates ?? []).length} certificate${(a.certificates ?? []).length === 1 ? "" : "s"}</span>` : ""}${
+      !a.secrets.length && !(a.certificates ?? []).length ? html`<span class="tag">public client</span>` : ""
     }</span></div>
 <dl class="facts small"><dt>Application (client) id</dt><dd class="mono">${a.appId}</dd><dt>Redirect URIs</dt><dd>${
       a.redirectUris.length ? a.redirectUris.map((u) => html`<span class="mono">${u}</span><br>`) : html`<span class="muted">none</span>`
-    }</dd></dl>
+    }</dd>${(a.certificates ?? []).length ? html`<dt>Certificate thumbprints (SHA-1)</dt><dd>${(a.certificates ?? []).map((c) => html`<span class="mono">${c.thumbprint}</span> <span class="muted">until ${c.endDateTime.slice(0, 10)}</span><br>`)}</dd>` : ""}</dl>
 <div class="cols">
 <div><h4 class="h4">Delegated permissions</h4>${delegatedList(a.delegatedPermissions)}</div>
 <div><h4 class="h4">Application permissions</h4>${applicationList(a.applicationPermissions)}</div>
 </div>
+${apiDetails(t, a)}
 <div class="cols sub">
 <div><h4 class="h4">Consents</h4>${consentsFor(ctx, t, a.appId)}</div>
 <div><h4 class="h4">Service principal</h4>${servicePrincipal(t, a.appId)}</div>

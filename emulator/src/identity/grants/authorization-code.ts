@@ -1,8 +1,9 @@
 import { notePut, noteUnchanged } from "../../store/changes.ts";
 import { createHash } from "node:crypto";
 import { entraErrors } from "../../errors/entra-catalogue.ts";
-import { authenticateClient } from "../client-auth.ts";
-import { checkConsent, grantedScopes } from "../consent.ts";
+import { authenticateForPlatform, SPA_REFRESH_TOKEN_LIFETIME_MS } from "../spa.ts";
+import { consentFor } from "../consent.ts";
+import { apiLookup } from "../api-resource.ts";
 import { findUserById } from "../directory.ts";
 import { issueUserTokens } from "../issue.ts";
 import { parseScopes } from "../scopes.ts";
@@ -17,9 +18,9 @@ export const authorizationCodeGrant: Grant = {
     const code = req.params.code;
     if (!code) throw entraErrors.missingParameter("code");
     const tenantId = tenantOfGrant(deps.store, req.segment, code);
-    const resolved = authenticateClient(deps, tenantId, req.params, req.authorization);
     const hash = sha256(code);
     const record = deps.store.read(tenantId, (t) => t.authCodes.find((c) => c.hash === hash));
+    const resolved = await authenticateForPlatform(deps, tenantId, req, record?.spa === true);
     if (!record || record.clientId.toLowerCase() !== resolved.app.appId.toLowerCase()) throw entraErrors.malformedGrant();
     if (record.redeemedAt) throw entraErrors.codeAlreadyRedeemed();
     if (deps.clock.nowMs() > new Date(record.expiresAt).getTime()) throw entraErrors.codeExpired();
@@ -44,9 +45,8 @@ export const authorizationCodeGrant: Grant = {
     const user = findUserById(deps.store, tenantId, record.userId);
     if (!user) throw entraErrors.malformedGrant();
     if (!user.accountEnabled) throw entraErrors.userDisabled();
-    const requested = parseScopes(record.scopes.join(" "));
-    const granted = grantedScopes(deps.store, tenantId, resolved.app.appId, user.id);
-    const { effective } = checkConsent(requested.graph, granted, resolved.app.delegatedPermissions);
+    const requested = parseScopes(record.scopes.join(" "), apiLookup(deps.store, tenantId));
+    const { effective } = consentFor(deps.store, tenantId, resolved.app, user.id, requested);
     return issueUserTokens(deps, {
       origin: req.origin,
       tenantId,
@@ -56,6 +56,7 @@ export const authorizationCodeGrant: Grant = {
       effective,
       nonce: record.nonce,
       ipAddress: req.ipAddress,
+      ...(record.spa ? { spaExpiresAt: new Date(deps.clock.nowMs() + SPA_REFRESH_TOKEN_LIFETIME_MS).toISOString() } : {}),
     });
   },
 };

@@ -4,6 +4,8 @@ import { findServicePrincipal } from "../directory.ts";
 import { GRAPH_APP_ID, GRAPH_URI } from "../graph-resource.ts";
 import { ACCESS_TOKEN_LIFETIME_S } from "../tokens.ts";
 import type { Grant } from "./types.ts";
+import { apiLookup, clientAppRoles } from "../api-resource.ts";
+import { apiAccessToken } from "../api-tokens.ts";
 
 /**
  * grant_type=client_credentials: a concrete tenant, exactly one
@@ -16,21 +18,37 @@ export const clientCredentialsGrant: Grant = {
   async handle(deps, req) {
     if (req.segment.kind !== "tenant") throw entraErrors.tenantRequired();
     const tenantId = req.segment.tenantId;
-    const resolved = authenticateClient(deps, tenantId, req.params, req.authorization);
+    const resolved = await authenticateClient(deps, tenantId, req.params, req.authorization, req.origin);
     const scope = req.params.scope;
     if (!scope) throw entraErrors.missingParameter("scope");
     const parts = scope.split(/\s+/).filter(Boolean);
     const only = parts.length === 1 ? (parts[0] as string) : "";
     const resource = only.toLowerCase().replace(/\/+\.default$/, "");
     if (!only.toLowerCase().endsWith("/.default")) throw entraErrors.clientCredentialsScope(scope);
-    if (resource !== GRAPH_URI && resource !== GRAPH_APP_ID) throw entraErrors.invalidScope(scope);
+    const api = resource !== GRAPH_URI && resource !== GRAPH_APP_ID ? apiLookup(deps.store, tenantId)(only) : undefined;
+    if (!api && resource !== GRAPH_URI && resource !== GRAPH_APP_ID) throw entraErrors.invalidScope(scope);
     const sp = findServicePrincipal(deps.store, tenantId, resolved.app.appId);
     if (!sp) throw entraErrors.unknownApplication(resolved.app.appId, deps.store.read(tenantId, (t) => t.defaultDomain));
+    if (api) {
+      // Your own API: the roles an admin granted the client on the API's service principal.
+      const access_token = await apiAccessToken(deps, {
+        origin: req.origin,
+        tenantId,
+        api: api.api,
+        prefix: api.prefix,
+        client: resolved.app,
+        clientAcr: resolved.clientAcr,
+        clientServicePrincipalId: sp.id,
+        roles: clientAppRoles(deps.store, tenantId, api.api.appId, sp.id),
+      });
+      return { token_type: "Bearer", scope: `${api.prefix}/.default`, expires_in: ACCESS_TOKEN_LIFETIME_S, ext_expires_in: ACCESS_TOKEN_LIFETIME_S, access_token };
+    }
     const access_token = await deps.minter.appAccessToken({
       tenantId,
       app: resolved.app,
       servicePrincipal: sp,
       roles: [...sp.appRoleAssignments],
+      clientAcr: resolved.clientAcr,
       audience: resource === GRAPH_APP_ID ? GRAPH_APP_ID : GRAPH_URI,
     });
     return {

@@ -1,6 +1,7 @@
 import { entraErrors } from "../../errors/entra-catalogue.ts";
 import { authenticateClient } from "../client-auth.ts";
-import { checkConsent, grantedScopes } from "../consent.ts";
+import { consentFor } from "../consent.ts";
+import { apiLookup } from "../api-resource.ts";
 import { findUserBySignInName } from "../directory.ts";
 import { issueUserTokens } from "../issue.ts";
 import { parseScopes } from "../scopes.ts";
@@ -16,18 +17,17 @@ export const passwordGrant: Grant = {
     const { username, password } = req.params;
     if (!username) throw entraErrors.missingParameter("username");
     if (!password) throw entraErrors.missingParameter("password");
-    const requested = parseScopes(req.params.scope);
+    const requested = parseScopes(req.params.scope, apiLookup(deps.store, req.segment.kind === "tenant" ? req.segment.tenantId : undefined));
     const found = findUserBySignInName(deps.store, req.segment, username);
     if (!found) {
       const where = req.segment.kind === "tenant" ? deps.store.read(req.segment.tenantId, (t) => t.defaultDomain) : req.segment.segment;
       throw entraErrors.userNotFound(where);
     }
     const { user, tenantId } = found;
-    const resolved = authenticateClient(deps, tenantId, req.params, req.authorization);
+    const resolved = await authenticateClient(deps, tenantId, req.params, req.authorization, req.origin);
     if (user.password !== password) throw entraErrors.badPassword();
     if (!user.accountEnabled) throw entraErrors.userDisabled();
-    const granted = grantedScopes(deps.store, tenantId, resolved.app.appId, user.id);
-    const { effective, missing } = checkConsent(requested.graph, granted, resolved.app.delegatedPermissions);
+    const { effective, missing } = consentFor(deps.store, tenantId, resolved.app, user.id, requested);
     if (missing.length > 0) throw entraErrors.consentRequired(resolved.app.appId, resolved.app.displayName);
     return issueUserTokens(deps, {
       origin: req.origin,

@@ -1,7 +1,8 @@
 import { notePut, noteUnchanged, removeWhere } from "../../store/changes.ts";
 import { entraErrors } from "../../errors/entra-catalogue.ts";
-import { authenticateClient } from "../client-auth.ts";
-import { checkConsent, grantedScopes } from "../consent.ts";
+import { authenticateForPlatform } from "../spa.ts";
+import { consentFor } from "../consent.ts";
+import { apiLookup } from "../api-resource.ts";
 import { findUserById } from "../directory.ts";
 import { issueUserTokens } from "../issue.ts";
 import { parseScopes } from "../scopes.ts";
@@ -22,9 +23,9 @@ export const refreshTokenGrant: Grant = {
     const text = req.params.refresh_token;
     if (!text) throw entraErrors.missingParameter("refresh_token");
     const tenantId = tenantOfGrant(deps.store, req.segment, text);
-    const resolved = authenticateClient(deps, tenantId, req.params, req.authorization);
     const hash = sha256(text);
     const record = deps.store.read(tenantId, (t) => t.refreshTokens.find((r) => r.hash === hash));
+    const resolved = await authenticateForPlatform(deps, tenantId, req, record?.spaExpiresAt !== undefined);
     if (!record || record.clientId.toLowerCase() !== resolved.app.appId.toLowerCase()) throw entraErrors.malformedGrant();
     const user = findUserById(deps.store, tenantId, record.userId);
     const issuedAt = new Date(record.issuedAt);
@@ -33,13 +34,13 @@ export const refreshTokenGrant: Grant = {
     if (record.revokedAt) throw entraErrors.grantRevoked(issuedAt, new Date(record.revokedAt));
     if (issuedAt.getTime() < validFrom.getTime()) throw entraErrors.grantRevoked(issuedAt, validFrom);
     const idle = deps.clock.nowMs() - new Date(record.lastUsedAt).getTime();
+    if (record.spaExpiresAt && deps.clock.nowMs() >= new Date(record.spaExpiresAt).getTime()) throw entraErrors.spaRefreshTokenExpired(issuedAt);
     if (idle > REFRESH_TOKEN_INACTIVITY_DAYS * DAY_MS) throw entraErrors.refreshTokenExpired(issuedAt, REFRESH_TOKEN_INACTIVITY_DAYS);
     if (!user.accountEnabled) throw entraErrors.userDisabled();
 
-    const requested = parseScopes(req.params.scope ?? record.scopes.join(" "));
+    const requested = parseScopes(req.params.scope ?? record.scopes.join(" "), apiLookup(deps.store, tenantId));
     if (!requested.oidc.includes("offline_access")) requested.oidc.push("offline_access");
-    const granted = grantedScopes(deps.store, tenantId, resolved.app.appId, user.id);
-    const { effective, missing } = checkConsent(requested.graph, granted, resolved.app.delegatedPermissions);
+    const { effective, missing } = consentFor(deps.store, tenantId, resolved.app, user.id, requested);
     if (missing.length > 0) throw entraErrors.consentRequired(resolved.app.appId, resolved.app.displayName);
 
     const now = deps.clock.now().toISOString();
@@ -62,6 +63,8 @@ export const refreshTokenGrant: Grant = {
       effective,
       nonce: null,
       ipAddress: req.ipAddress,
+      // A SPA's new refresh token keeps the original one's end: the 24 hours do not slide.
+      ...(record.spaExpiresAt ? { spaExpiresAt: record.spaExpiresAt } : {}),
     });
   },
 };

@@ -9,6 +9,8 @@ export interface GrantRequest {
   authorization: string | undefined;
   origin: string;
   ipAddress: string | undefined;
+  /** The request's Origin header: present on a browser's cross-origin request (SPA redemption). */
+  requestOrigin: string | undefined;
 }
 
 /** Every grant module has this shape: its `grant_type` and a handler. */
