@@ -188,10 +188,10 @@ describe("configuration failures that are not one of the five codes", () => {
     await expect(client.users.getUser({ userId: CONTOSO.adele.id })).rejects.toMatchObject({ code: "AuthenticationFailed", aadsts: 7000215 });
   });
 
-  it("an application whose service principal is gone, once its token cache is cleared, is AuthenticationFailed with AADSTS700016", async () => {
+  it("an application whose service principal is gone, once its token cache is cleared, is AuthenticationFailed with AADSTS7000229 (a cached token meets Graph's Authorization_IdentityNotFound instead)", async () => {
     const app = await registerApp(emu, { application: ["User.Read.All"], adminConsent: true });
     const client = emulatorClient(emu, app, { appTenantId: CONTOSO.id });
     await control(emu, "DELETE", `/tenants/${CONTOSO.id}/servicePrincipals/${app.appId}`);
-    await expect(client.getAppAccessToken()).rejects.toMatchObject({ code: "AuthenticationFailed", aadsts: 700016 });
+    await expect(client.getAppAccessToken()).rejects.toMatchObject({ code: "AuthenticationFailed", aadsts: 7000229 });
   });
 });

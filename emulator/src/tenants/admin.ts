@@ -151,7 +151,7 @@ export function addApplication(t: TenantState, raw: ApplicationInput): CreatedAp
     displayName: input.displayName,
     signInAudience: input.signInAudience,
     redirectUris: input.redirectUris,
-    secrets: clientSecret ? [{ keyId: randomUUID(), secretText: clientSecret, endDateTime: "2299-12-31T00:00:00Z" }] : [],
+    secrets: clientSecret ? [{ keyId: randomUUID(), secretText: clientSecret, endDateTime: input.clientSecretEndDateTime ?? "2299-12-31T00:00:00Z" }] : [],
     delegatedPermissions: input.delegatedPermissions,
     applicationPermissions: input.applicationPermissions,
   };

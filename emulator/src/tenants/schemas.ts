@@ -87,6 +87,8 @@ export const applicationInput = z.object({
   redirectUris: z.array(redirectUri).default([]),
   /** A client secret to use; one is generated when omitted. `null` makes a public client with no secret. */
   clientSecret: z.string().min(8).nullable().optional(),
+  /** When the client secret expires (default: far in the future); a past date makes a secret Entra refuses with AADSTS7000222. */
+  clientSecretEndDateTime: z.iso.datetime().optional(),
   delegatedPermissions: z.array(delegated).default([]),
   applicationPermissions: z.array(appPermission).default([]),
   /** Grant tenant-wide consent to every declared permission (delegated and application). */

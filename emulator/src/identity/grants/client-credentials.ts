@@ -25,7 +25,7 @@ export const clientCredentialsGrant: Grant = {
     if (!only.toLowerCase().endsWith("/.default")) throw entraErrors.clientCredentialsScope(scope);
     if (resource !== GRAPH_URI && resource !== GRAPH_APP_ID) throw entraErrors.invalidScope(scope);
     const sp = findServicePrincipal(deps.store, tenantId, resolved.app.appId);
-    if (!sp) throw entraErrors.unknownApplication(resolved.app.appId, deps.store.read(tenantId, (t) => t.defaultDomain));
+    if (!sp) throw entraErrors.missingServicePrincipal(resolved.app.appId, tenantId);
     const access_token = await deps.minter.appAccessToken({
       tenantId,
       app: resolved.app,
