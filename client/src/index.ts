@@ -1,5 +1,5 @@
 /** The Microsoft functions client: public API. */
-export { MicrosoftFunctions, createMicrosoftFunctions, type ClientOptions } from "./client.ts";
+export { MicrosoftFunctions, createMicrosoftFunctions, type ClientOptions, type UserTokenOptions } from "./client.ts";
 export { parseSettings, scopesForMode, SettingsError, type Settings, type SettingsInput } from "./settings.ts";
 export {
   AuthenticationFailedError,
@@ -23,12 +23,12 @@ export {
   type StoredUser,
   type TokenStore,
 } from "./token-store.ts";
-export type { SignInUrl, SignInUrlOptions, SignedInUser } from "./sign-in.ts";
+export type { AuthUserOptions, Binding, SignInUrl, SignInUrlOptions, SignedInUser } from "./sign-in.ts";
 export type { RenewalFailure, RenewalOptions, RenewalReport, RenewalTimer, RenewalTimerOptions } from "./renewal.ts";
 export { GRAPH_DEFAULT_SCOPE } from "./app-tokens.ts";
 export type { WhoOptions } from "./caller.ts";
 export type { CalendarPreferences, ODataQuery, Page } from "./graph.ts";
-export type { DirectoryObject, GraphUser, ListOptions, NewUser, AllPagesOptions } from "./users.ts";
+export { eachItem, GraphPageError, type DirectoryObject, type GraphUser, type ListOptions, type NewUser, type AllPagesOptions } from "./users.ts";
 export type {
   CalendarOptions,
   DateTimeTimeZone,

@@ -23,6 +23,8 @@ export interface RenewalReport {
 export interface RenewalOptions {
   /** Renew users last refreshed at least this many days ago (default: settings.renewal.renewAfterDays). */
   renewAfterDays?: number;
+  /** "Now" for deciding who is due (default: the client's clock, ClientOptions.now, itself the system clock by default). */
+  now?: () => Date;
 }
 
 /**
@@ -40,10 +42,11 @@ export async function renewRefreshTokens(
 ): Promise<RenewalReport> {
   const threshold = (options.renewAfterDays ?? settings.renewal.renewAfterDays) * DAY_MS;
   const report: RenewalReport = { renewed: [], skipped: [], failed: [] };
+  const now = options.now ?? (() => new Date());
   for (const userId of await store.listUserIds()) {
     const user = await store.getUser(userId);
     if (!user) continue;
-    if (Date.now() - new Date(user.refreshedAt).getTime() < threshold) {
+    if (now().getTime() - new Date(user.refreshedAt).getTime() < threshold) {
       report.skipped.push(userId);
       continue;
     }
