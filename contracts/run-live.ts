@@ -1,18 +1,95 @@
 import { spawnSync } from "node:child_process";
-import { LIVE_VARIABLES, missingLiveVariables } from "./target.ts";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startEmulator } from "../emulator/src/index.ts";
+import { loadOrCreateTls } from "../emulator/src/tls/certificates.ts";
+import { ALL_CASES } from "./cases/index.ts";
+import { fakeLiveEnvironment } from "./fake-live.ts";
+import { formatOutcome, livePlan, runLive, summary } from "./live-report.ts";
+import { LIVE_VARIABLES, liveTarget, missingLiveVariables } from "./target.ts";
 
-/** `npm run test:contracts:live`: the contract suite against live Microsoft, or a clear list of what it needs. */
-const missing = missingLiveVariables();
-if (missing.length > 0) {
-  console.error("The live contract run needs these environment variables:\n");
-  for (const [name, meaning] of Object.entries(LIVE_VARIABLES)) {
-    console.error(`  ${missing.includes(name) ? "MISSING " : "        "}${name}: ${meaning}`);
-  }
-  console.error("\nSee README.md, 'Contract tests against Microsoft'.");
-  process.exit(2);
+/**
+ * `npm run test:contracts:live`: every live-runnable contract case against a
+ * live test tenant, with a per-case report. With no variables it says what it
+ * needs and which cases would run; `--fake` runs the same against an emulator
+ * that only pretends to be live (its control plane used for setup only).
+ */
+const USAGE = `Usage: npm run test:contracts:live -- [--fake] [--json <file>]
+
+Runs the contract cases that can run against live Microsoft and reports, per case:
+passed, differs (with each difference; accepted ones with their reason), or not
+runnable live (with the reason). The cases make what they need in the test tenant
+through Graph (events, a calendar) and delete it again.
+
+  --fake         start an emulator, prepare it as a test tenant would be prepared,
+                 and run against it as if it were Microsoft (no control plane)
+  --json <file>  also write the report as JSON
+  --help         this text
+`;
+
+const args = process.argv.slice(2);
+if (args.includes("--help")) {
+  process.stdout.write(USAGE);
+  process.exit(0);
 }
-const result = spawnSync(process.execPath, ["node_modules/vitest/vitest.mjs", "run", "contracts"], {
-  stdio: "inherit",
-  env: { ...process.env, GRAPH_CONTRACT_TARGET: "live" },
-});
-process.exit(result.status ?? 1);
+const jsonAt = args.indexOf("--json");
+const jsonFile = jsonAt >= 0 ? args[jsonAt + 1] : undefined;
+
+function printPlan(): void {
+  const { runs, notRunnable } = livePlan(ALL_CASES);
+  console.log(`\nWith them set, ${runs.length} of ${ALL_CASES.length} cases would run live:`);
+  for (const c of runs) console.log(`  ${c.id}: ${c.title}`);
+  console.log(`\n${notRunnable.length} cases are not runnable live:`);
+  for (const { c, reason } of notRunnable) console.log(`  ${c.id}: ${reason}`);
+}
+
+async function run(env: NodeJS.ProcessEnv): Promise<number> {
+  const target = liveTarget(env);
+  console.log(`Contract cases against ${target.authorityHost} and ${target.graphBaseUrl} (tenant ${target.tenantId})\n`);
+  const outcomes = await runLive(target, ALL_CASES, (o) => console.log(formatOutcome(o)));
+  const s = summary(outcomes);
+  console.log(`\n${s.passed} passed, ${s.differs} differ, ${s.accepted} differ as accepted, ${s.notRunnable} not runnable live`);
+  if (jsonFile) writeFileSync(jsonFile, `${JSON.stringify({ target: { authorityHost: target.authorityHost, graphBaseUrl: target.graphBaseUrl }, summary: s, outcomes }, null, 2)}\n`);
+  return s.differs > 0 ? 1 : 0;
+}
+
+async function fake(): Promise<number> {
+  const dir = process.env.GRAPH_FAKE_LIVE_TLS_DIR ?? mkdtempSync(join(tmpdir(), "graph-fake-live-"));
+  const caFile = (await loadOrCreateTls(dir)).caFile;
+  if (!caFile) throw new Error("the emulator's CA was not written to disk");
+  if (process.env.NODE_EXTRA_CA_CERTS !== caFile) {
+    // Node reads NODE_EXTRA_CA_CERTS only at start: run again trusting the emulator's CA, as a user would.
+    const self = fileURLToPath(import.meta.url);
+    const child = spawnSync(process.execPath, [...process.execArgv, self, ...args], {
+      stdio: "inherit",
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: caFile, GRAPH_FAKE_LIVE_TLS_DIR: dir },
+    });
+    rmSync(dir, { recursive: true, force: true });
+    return child.status ?? 1;
+  }
+  const emu = await startEmulator({ port: 0, inMemory: true, dataDir: dir, quiet: true });
+  try {
+    const env = await fakeLiveEnvironment(emu.baseUrl, caFile);
+    console.log("Fake live run: an emulator stands in for Microsoft; its control plane prepared the tenant and is not used by the cases.");
+    return await run({ ...process.env, ...env });
+  } finally {
+    await emu.close();
+  }
+}
+
+async function main(): Promise<number> {
+  if (args.includes("--fake")) return fake();
+  const missing = missingLiveVariables();
+  if (missing.length > 0) {
+    console.log("The live contract run needs these environment variables:\n");
+    for (const [name, meaning] of Object.entries(LIVE_VARIABLES)) console.log(`  ${missing.includes(name) ? "MISSING " : "        "}${name}: ${meaning}`);
+    printPlan();
+    console.log("\nSee docs/contracts.md. `--fake` runs the same against an emulator pretending to be live.");
+    return 2;
+  }
+  return run(process.env);
+}
+
+process.exitCode = await main();

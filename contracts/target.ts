@@ -33,13 +33,18 @@ export const LIVE_VARIABLES = {
   GRAPH_LIVE_CLIENT_SECRET: "that app's client secret",
   GRAPH_LIVE_REFRESH_TOKEN: "a test user's refresh token for that app (scopes User.Read offline_access)",
   GRAPH_LIVE_UNKNOWN_TENANT_ID: "optional: a GUID that is no tenant (default: a random one)",
+  GRAPH_LIVE_AUTHORITY_HOST: "optional: the authority (default https://login.microsoftonline.com; the fake run points it at an emulator)",
+  GRAPH_LIVE_GRAPH_BASE_URL: "optional: Graph's base URL (default https://graph.microsoft.com/v1.0)",
 } as const;
 
+const OPTIONAL = new Set(["GRAPH_LIVE_UNKNOWN_TENANT_ID", "GRAPH_LIVE_AUTHORITY_HOST", "GRAPH_LIVE_GRAPH_BASE_URL"]);
+
 export function missingLiveVariables(env: NodeJS.ProcessEnv = process.env): string[] {
-  return Object.keys(LIVE_VARIABLES).filter((k) => k !== "GRAPH_LIVE_UNKNOWN_TENANT_ID" && !env[k]);
+  return Object.keys(LIVE_VARIABLES).filter((k) => !OPTIONAL.has(k) && !env[k]);
 }
 
-function liveTarget(env: NodeJS.ProcessEnv): ContractTarget {
+/** The live target the GRAPH_LIVE_* variables describe: Microsoft, or whatever the optional URLs point at. */
+export function liveTarget(env: NodeJS.ProcessEnv): ContractTarget {
   const missing = missingLiveVariables(env);
   if (missing.length > 0) {
     throw new Error(
@@ -48,8 +53,8 @@ function liveTarget(env: NodeJS.ProcessEnv): ContractTarget {
   }
   return {
     kind: "live",
-    authorityHost: "https://login.microsoftonline.com",
-    graphBaseUrl: "https://graph.microsoft.com/v1.0",
+    authorityHost: (env.GRAPH_LIVE_AUTHORITY_HOST ?? "https://login.microsoftonline.com").replace(/\/+$/, ""),
+    graphBaseUrl: (env.GRAPH_LIVE_GRAPH_BASE_URL ?? "https://graph.microsoft.com/v1.0").replace(/\/+$/, ""),
     tenantId: env.GRAPH_LIVE_TENANT_ID as string,
     unknownTenantId: env.GRAPH_LIVE_UNKNOWN_TENANT_ID ?? randomUUID(),
     app: { clientId: env.GRAPH_LIVE_CLIENT_ID as string, clientSecret: env.GRAPH_LIVE_CLIENT_SECRET as string },
