@@ -1,8 +1,9 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ALL_CASES } from "./cases/index.ts";
 import { areaOf, liveReason } from "./cases/types.ts";
 import { differences } from "./check.ts";
 import { KNOWN_DIFFERENCES } from "./differences.ts";
+import { ownEmulator } from "./own-emulator.ts";
 import { resolveTarget, type ContractTarget } from "./target.ts";
 
 /**
@@ -11,9 +12,17 @@ import { resolveTarget, type ContractTarget } from "./target.ts";
  * `npm run test:contracts:live` runs with a per-case report).
  */
 let target: ContractTarget;
+let close = async () => {};
 beforeAll(async () => {
-  target = await resolveTarget();
+  if (process.env.GRAPH_CONTRACT_TARGET === "live") {
+    target = await resolveTarget();
+    return;
+  }
+  const own = await ownEmulator();
+  close = own.close;
+  target = await resolveTarget(own.env);
 });
+afterAll(() => close());
 
 const areas = [...new Set(ALL_CASES.map(areaOf))];
 

@@ -1,8 +1,9 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { ownEmulator } from "./own-emulator.ts";
 import { ALL_CASES } from "./cases/index.ts";
 import { fakeLiveEnvironment } from "./fake-live.ts";
 import { livePlan, runLive, summary, type Outcome } from "./live-report.ts";
@@ -35,11 +36,17 @@ describe("the live contract runner", () => {
   });
 
   it("against the emulator posing as live (control plane used only to prepare the tenant), every live-runnable case passes", async () => {
-    const env = await fakeLiveEnvironment(process.env.GRAPH_EMULATOR_URL as string, process.env.GRAPH_EMULATOR_CA_FILE as string);
-    const target = liveTarget(env);
-    expect(target).toMatchObject({ kind: "live" });
-    expect(target.admin).toBeUndefined();
-    const outcomes = await runLive(target, ALL_CASES);
+    const own = await ownEmulator();
+    let outcomes: Outcome[];
+    try {
+      const env = await fakeLiveEnvironment(own.env.GRAPH_EMULATOR_URL as string, own.env.GRAPH_EMULATOR_CA_FILE as string);
+      const target = liveTarget(env);
+      expect(target).toMatchObject({ kind: "live" });
+      expect(target.admin).toBeUndefined();
+      outcomes = await runLive(target, ALL_CASES);
+    } finally {
+      await own.close();
+    }
     const failures = outcomes.filter((o): o is Extract<Outcome, { result: "differs" }> => o.result === "differs");
     expect(failures.map((f) => `${f.id}: ${f.differences.join("; ")}`)).toEqual([]);
     expect(summary(outcomes)).toEqual({ passed: runs.length, differs: 0, accepted: 0, notRunnable: notRunnable.length });
@@ -49,7 +56,10 @@ describe("the live contract runner", () => {
     const dir = mkdtempSync(join(tmpdir(), "live-report-"));
     try {
       const file = join(dir, "report.json");
-      const r = await runner(["--fake", "--json", file], withoutLive());
+      // The run's CA, already trusted by this process's children, saves the runner a second process.
+      const tlsDir = process.env.GRAPH_EMULATOR_TEST_TLS_DIR as string;
+      for (const f of ["ca.pem", "ca-key.pem", "server.pem", "server-key.pem"]) copyFileSync(join(tlsDir, f), join(dir, f));
+      const r = await runner(["--fake", "--json", file], { ...withoutLive(), GRAPH_FAKE_LIVE_TLS_DIR: dir, NODE_EXTRA_CA_CERTS: join(dir, "ca.pem") });
       expect(r.status, r.stdout.slice(-2000) + r.stderr).toBe(0);
       const report = JSON.parse(readFileSync(file, "utf8")) as { summary: ReturnType<typeof summary>; outcomes: Outcome[] };
       expect(report.summary).toEqual({ passed: runs.length, differs: 0, accepted: 0, notRunnable: notRunnable.length });

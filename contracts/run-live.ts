@@ -56,7 +56,10 @@ async function run(env: NodeJS.ProcessEnv): Promise<number> {
 }
 
 async function fake(): Promise<number> {
-  const dir = process.env.GRAPH_FAKE_LIVE_TLS_DIR ?? mkdtempSync(join(tmpdir(), "graph-fake-live-"));
+  // GRAPH_FAKE_LIVE_TLS_DIR: a folder with the emulator's certificates (made when absent); with
+  // NODE_EXTRA_CA_CERTS already naming its ca.pem, the run needs no second process.
+  const given = process.env.GRAPH_FAKE_LIVE_TLS_DIR;
+  const dir = given ?? mkdtempSync(join(tmpdir(), "graph-fake-live-"));
   const caFile = (await loadOrCreateTls(dir)).caFile;
   if (!caFile) throw new Error("the emulator's CA was not written to disk");
   if (process.env.NODE_EXTRA_CA_CERTS !== caFile) {
@@ -66,7 +69,7 @@ async function fake(): Promise<number> {
       stdio: "inherit",
       env: { ...process.env, NODE_EXTRA_CA_CERTS: caFile, GRAPH_FAKE_LIVE_TLS_DIR: dir },
     });
-    rmSync(dir, { recursive: true, force: true });
+    if (!given) rmSync(dir, { recursive: true, force: true });
     return child.status ?? 1;
   }
   const emu = await startEmulator({ port: 0, inMemory: true, dataDir: dir, quiet: true });

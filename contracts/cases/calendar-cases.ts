@@ -30,6 +30,26 @@ async function withEvent(t: ContractTarget, body: Record<string, unknown>, fn: (
   }
 }
 
+/**
+ * Creates a meeting of the test user with another user of the tenant, finds
+ * the attendee's copy, runs `fn` on it, then deletes both.
+ */
+async function withAttendeeCopy(t: ContractTarget, extra: Record<string, unknown>, fn: (copyPath: string, token: string) => Promise<WireResponse>): Promise<WireResponse> {
+  const m = await mailbox(t);
+  const attendee = await otherUser(t, m.token);
+  const uid = randomUUID().slice(0, 8);
+  return withEvent(t, event(`meeting ${uid}`, { ...extra, attendees: [{ emailAddress: { address: attendee.userPrincipalName }, type: "required" }] }), async () => {
+    const copies = await graphOk(t, "GET", `/users/${attendee.id}/events?$filter=${encodeURIComponent(`subject eq 'contract meeting ${uid}'`)}`, m.token);
+    const copy = (copies.value as { id: string }[])[0];
+    if (!copy) throw new Error("the attendee received no copy of the meeting");
+    try {
+      return await fn(`/users/${attendee.id}/events/${copy.id}`, m.token);
+    } finally {
+      await graph(t, "DELETE", `/users/${attendee.id}/events/${copy.id}`, { token: m.token });
+    }
+  });
+}
+
 /** Another user of the tenant than the test user (for meetings). */
 async function otherUser(t: ContractTarget, token: string): Promise<{ id: string; userPrincipalName: string }> {
   const me = await testUser(t);
@@ -231,20 +251,17 @@ export const CALENDAR_CASES: ErrorCase[] = [
     title: "an attendee cancelling a meeting",
     status: 400, code: "ErrorInvalidRequest",
     message: /^Your request can't be completed\. You need to be an organizer to cancel a meeting\.$/,
-    run: async (t) => {
-      const m = await mailbox(t);
-      const attendee = await otherUser(t, m.token);
-      const uid = randomUUID().slice(0, 8);
-      return withEvent(t, event(`meeting ${uid}`, { attendees: [{ emailAddress: { address: attendee.userPrincipalName }, type: "required" }] }), async () => {
-        const copies = await graphOk(t, "GET", `/users/${attendee.id}/events?$filter=${encodeURIComponent(`subject eq 'contract meeting ${uid}'`)}`, m.token);
-        const copy = (copies.value as { id: string }[])[0];
-        if (!copy) throw new Error("the attendee received no copy of the meeting");
-        try {
-          return await graph(t, "POST", `/users/${attendee.id}/events/${copy.id}/cancel`, { token: m.token, body: { comment: "no" } });
-        } finally {
-          await graph(t, "DELETE", `/users/${attendee.id}/events/${copy.id}`, { token: m.token });
-        }
-      });
-    },
+    run: (t) => withAttendeeCopy(t, {}, (copy, token) => graph(t, "POST", `${copy}/cancel`, { token, body: { comment: "no" } })),
+  },
+  {
+    id: "calendar-400-proposal-not-allowed",
+    wire: "graph", area: AREA, source: "api/event-tentativelyaccept.md lists the 400s; the wording is the emulator's own",
+    title: "proposing a new time for a meeting that allows none",
+    status: 400, code: "ErrorInvalidRequest",
+    message: /^Your request can't be completed\. The organizer doesn't allow new time proposals for this meeting\.$/,
+    run: (t) =>
+      withAttendeeCopy(t, { allowNewTimeProposals: false }, (copy, token) =>
+        graph(t, "POST", `${copy}/tentativelyAccept`, { token, body: { proposedNewTime: { start: utc("2031-03-05T10:00:00"), end: utc("2031-03-05T11:00:00") } } }),
+      ),
   },
 ];
