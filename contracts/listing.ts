@@ -2,6 +2,7 @@ import { ALL_CASES } from "./cases/index.ts";
 import { areaOf, liveReason, type ErrorCase } from "./cases/types.ts";
 import { catalogueSourceOf } from "./catalogue.ts";
 import { KNOWN_DIFFERENCES } from "./differences.ts";
+import { clientSees } from "./msal-class.ts";
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\s+/g, " ").trim();
 
@@ -19,7 +20,7 @@ function liveOf(c: ErrorCase): string {
 }
 
 /** The contract suite's error paths as Markdown, grouped by area, generated from the case data. */
-export function errorPathListing(cases: readonly ErrorCase[] = ALL_CASES): string {
+export async function errorPathListing(cases: readonly ErrorCase[] = ALL_CASES): Promise<string> {
   const areas = [...new Set(cases.map(areaOf))];
   const lines = [
     "# Error paths covered by the contract suite",
@@ -28,15 +29,16 @@ export function errorPathListing(cases: readonly ErrorCase[] = ALL_CASES): strin
     "`contracts/completeness.test.ts` fails when an error catalogue (`emulator/src/errors/`) holds a code no case covers.",
     "Each case runs in `contracts/error-paths.contract.test.ts` (`npm run test:contracts`) and, where it can, against",
     "Microsoft (`npm run test:contracts:live`). \"Source\" is where Microsoft's wording comes from (the catalogue's",
-    "`Source:` comment unless the case names its own).",
+    "`Source:` comment unless the case names its own). \"Client sees\" is what a client gets: for token endpoint",
+    "errors, the class real MSAL raises for the answer (checked against the real answer in the suite).",
     "",
     `${cases.length} cases: ${cases.filter((c) => !liveReason(c)).length} runnable live.`,
   ];
   for (const area of areas) {
-    lines.push("", `## ${area}`, "", "| case | error path | status | code | runs live | source |", "|---|---|---|---|---|---|");
+    lines.push("", `## ${area}`, "", "| case | error path | status | code | client sees | runs live | source |", "|---|---|---|---|---|---|---|");
     for (const c of cases.filter((x) => areaOf(x) === area)) {
       const source = c.source ?? (catalogueSourceOf(c) || "none given");
-      lines.push(`| \`${c.id}\` | ${cell(c.title)} | ${c.status} | ${cell(codeOf(c))} | ${cell(liveOf(c))} | ${cell(source)} |`);
+      lines.push(`| \`${c.id}\` | ${cell(c.title)} | ${c.status} | ${cell(codeOf(c))} | ${cell(await clientSees(c))} | ${cell(liveOf(c))} | ${cell(source)} |`);
     }
   }
   return `${lines.join("\n")}\n`;
