@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ALL_BEHAVIOUR } from "./behaviour/index.ts";
 import { ALL_CASES } from "./cases/index.ts";
 import { areaOf, liveReason } from "./cases/types.ts";
 import { differences } from "./check.ts";
@@ -8,9 +9,10 @@ import { ownEmulator } from "./own-emulator.ts";
 import { resolveTarget, type ContractTarget } from "./target.ts";
 
 /**
- * Every error path the emulator can produce, run against the target (the
- * emulator by default; live Microsoft with GRAPH_CONTRACT_TARGET=live, which
- * `npm run test:contracts:live` runs with a per-case report).
+ * Every error path the emulator can produce, and the ordinary behaviour
+ * checked live too, run against the target (the emulator by default; live
+ * Microsoft with GRAPH_CONTRACT_TARGET=live; `npm run test:contracts:live`
+ * runs the same with a per-case report).
  */
 let target: ContractTarget;
 let close = async () => {};
@@ -38,6 +40,16 @@ describe.each(areas)("%s error paths", (area) => {
       expect(differences(c, res), JSON.stringify(res.body).slice(0, 500)).toEqual([]);
       // The class real MSAL raises for the real answer is the one the listing names (from the case's data).
       if (c.wire === "entra" && (c.shape ?? "json") === "json") expect(await msalErrorClass(res.status, res.body)).toBe(await msalErrorClass(c.status, declaredBody(c)));
+    });
+  }
+});
+
+describe("behaviour checked against Microsoft too", () => {
+  for (const b of ALL_BEHAVIOUR) {
+    it(`${b.id}: ${b.title}`, async (ctx) => {
+      const notLive = liveReason(b);
+      if (notLive && target.kind === "live") ctx.skip(`${b.id} ${notLive}`);
+      expect(await b.check(target)).toEqual([]);
     });
   }
 });

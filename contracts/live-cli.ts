@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startEmulator } from "../emulator/src/index.ts";
 import { loadOrCreateTls } from "../emulator/src/tls/certificates.ts";
+import { ALL_BEHAVIOUR } from "./behaviour/index.ts";
 import { ALL_CASES } from "./cases/index.ts";
 import { fakeLiveEnvironment } from "./fake-live.ts";
 import { formatOutcome, livePlan, runLive, summary } from "./live-report.ts";
@@ -17,6 +18,9 @@ import { LIVE_VARIABLES, liveTarget, missingLiveVariables } from "./target.ts";
  * that only pretends to be live (its control plane used for setup only).
  * Resolves with the exit code: 0 all passed, 1 a case differs, 2 variables missing.
  */
+/** Everything a live run covers: the error cases, then the behaviour checks. */
+export const LIVE_ITEMS = [...ALL_CASES, ...ALL_BEHAVIOUR];
+
 export async function liveCli(args: string[], env: NodeJS.ProcessEnv, log: (line: string) => void = (l) => console.log(l)): Promise<number> {
   if (args.includes("--help")) {
     log(USAGE);
@@ -26,8 +30,8 @@ export async function liveCli(args: string[], env: NodeJS.ProcessEnv, log: (line
   const jsonFile = jsonAt >= 0 ? args[jsonAt + 1] : undefined;
 
   const printPlan = (): void => {
-    const { runs, notRunnable } = livePlan(ALL_CASES);
-    log(`\nWith them set, ${runs.length} of ${ALL_CASES.length} cases would run live:`);
+    const { runs, notRunnable } = livePlan(LIVE_ITEMS);
+    log(`\nWith them set, ${runs.length} of ${LIVE_ITEMS.length} cases would run live:`);
     for (const c of runs) log(`  ${c.id}: ${c.title}`);
     log(`\n${notRunnable.length} cases are not runnable live:`);
     for (const { c, reason } of notRunnable) log(`  ${c.id}: ${reason}`);
@@ -36,7 +40,7 @@ export async function liveCli(args: string[], env: NodeJS.ProcessEnv, log: (line
   const run = async (runEnv: NodeJS.ProcessEnv): Promise<number> => {
     const target = liveTarget(runEnv);
     log(`Contract cases against ${target.authorityHost} and ${target.graphBaseUrl} (tenant ${target.tenantId})\n`);
-    const outcomes = await runLive(target, ALL_CASES, (o) => log(formatOutcome(o)));
+    const outcomes = await runLive(target, LIVE_ITEMS, (o) => log(formatOutcome(o)));
     const s = summary(outcomes);
     log(`\n${s.passed} passed, ${s.differs} differ, ${s.accepted} differ as accepted, ${s.notRunnable} not runnable live`);
     if (jsonFile) writeFileSync(jsonFile, `${JSON.stringify({ target: { kind: target.kind, authorityHost: target.authorityHost, graphBaseUrl: target.graphBaseUrl, controlPlane: target.admin !== undefined }, summary: s, outcomes }, null, 2)}\n`);

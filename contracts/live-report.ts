@@ -1,3 +1,4 @@
+import type { BehaviourCheck } from "./behaviour/types.ts";
 import { liveReason, type ErrorCase } from "./cases/types.ts";
 import { differences } from "./check.ts";
 import { KNOWN_DIFFERENCES } from "./differences.ts";
@@ -8,10 +9,13 @@ export type Outcome =
   | { id: string; title: string; result: "differs"; differences: string[]; accepted?: string }
   | { id: string; title: string; result: "not runnable live"; reason: string };
 
+/** What a live run runs: error cases, and behaviour checks marked to run live. */
+export type LiveItem = ErrorCase | BehaviourCheck;
+
 /** Which cases a live run would run, and why the others cannot. */
-export function livePlan(cases: readonly ErrorCase[]): { runs: ErrorCase[]; notRunnable: { c: ErrorCase; reason: string }[] } {
-  const runs: ErrorCase[] = [];
-  const notRunnable: { c: ErrorCase; reason: string }[] = [];
+export function livePlan(cases: readonly LiveItem[]): { runs: LiveItem[]; notRunnable: { c: LiveItem; reason: string }[] } {
+  const runs: LiveItem[] = [];
+  const notRunnable: { c: LiveItem; reason: string }[] = [];
   for (const c of cases) {
     const reason = liveReason(c);
     if (reason) notRunnable.push({ c, reason });
@@ -25,7 +29,7 @@ export function livePlan(cases: readonly ErrorCase[]): { runs: ErrorCase[]; notR
  * tenants throttle), and says per case: passed, differs (with each
  * difference; accepted ones with their reason), or not runnable live.
  */
-export async function runLive(target: ContractTarget, cases: readonly ErrorCase[], onOutcome: (o: Outcome) => void = () => {}): Promise<Outcome[]> {
+export async function runLive(target: ContractTarget, cases: readonly LiveItem[], onOutcome: (o: Outcome) => void = () => {}): Promise<Outcome[]> {
   const out: Outcome[] = [];
   for (const c of cases) {
     let outcome: Outcome;
@@ -35,7 +39,7 @@ export async function runLive(target: ContractTarget, cases: readonly ErrorCase[
     } else {
       let diffs: string[];
       try {
-        diffs = differences(c, await c.run(target));
+        diffs = "check" in c ? await c.check(target) : differences(c, await c.run(target));
       } catch (err) {
         diffs = [`the case could not run: ${err instanceof Error ? err.message : String(err)}`];
       }

@@ -3,8 +3,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ALL_CASES } from "./cases/index.ts";
-import { liveCli } from "./live-cli.ts";
+import { LIVE_ITEMS, liveCli } from "./live-cli.ts";
 import { livePlan, summary, type Outcome } from "./live-report.ts";
 
 /** `npm run test:contracts:live`: what it says without variables, and a fake live run in which every live-runnable case passes. */
@@ -21,14 +20,14 @@ function runner(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: numbe
   });
 }
 
-const { runs, notRunnable } = livePlan(ALL_CASES);
+const { runs, notRunnable } = livePlan(LIVE_ITEMS);
 
 describe("the live contract runner", () => {
   it("`npm run test:contracts:live` with no variables lists what it needs and which cases would run (and why the others cannot), and exits 2", async () => {
     const r = await runner([], withoutLive());
     expect(r.status, r.stderr).toBe(2);
     for (const name of ["GRAPH_LIVE_TENANT_ID", "GRAPH_LIVE_CLIENT_ID", "GRAPH_LIVE_CLIENT_SECRET", "GRAPH_LIVE_REFRESH_TOKEN"]) expect(r.stdout).toContain(`MISSING ${name}`);
-    expect(r.stdout).toContain(`${runs.length} of ${ALL_CASES.length} cases would run live`);
+    expect(r.stdout).toContain(`${runs.length} of ${LIVE_ITEMS.length} cases would run live`);
     for (const c of runs) expect(r.stdout).toContain(`  ${c.id}: ${c.title}`);
     for (const { c, reason } of notRunnable) expect(r.stdout).toContain(`  ${c.id}: ${reason}`);
   });

@@ -37,7 +37,7 @@ export interface ErrorCase {
 }
 
 /** Whether a case can run against live Microsoft, and if not, why. */
-export function liveReason(c: ErrorCase): string | null {
+export function liveReason(c: { needsControlPlane?: boolean; notLive?: string }): string | null {
   if (c.needsControlPlane) return "needs the emulator's control plane to cause it";
   return c.notLive ?? null;
 }
