@@ -1,7 +1,8 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { MicrosoftFunctions, type SettingsInput } from "../client/src/index.ts";
 import { FormBrowser, parseForms, redirectParams } from "../test/support/browser.ts";
+import { ownEmulator } from "./own-emulator.ts";
 import { resolveTarget, type ContractTarget } from "./target.ts";
 
 /**
@@ -10,9 +11,19 @@ import { resolveTarget, type ContractTarget } from "./target.ts";
  * (revocation, a deleted service principal) run against the emulator only.
  */
 let target: ContractTarget;
+let close = async () => {};
+let caFile: string | undefined;
 beforeAll(async () => {
-  target = await resolveTarget();
+  if (process.env.GRAPH_CONTRACT_TARGET === "live") {
+    target = await resolveTarget();
+    return;
+  }
+  const own = await ownEmulator();
+  close = own.close;
+  caFile = own.env.GRAPH_EMULATOR_CA_FILE;
+  target = await resolveTarget(own.env);
 });
+afterAll(() => close());
 
 const REDIRECT = "http://localhost/callback";
 
@@ -27,7 +38,7 @@ function settings(overrides: Partial<SettingsInput> = {}): SettingsInput {
     scopes: ["User.Read"],
     retry: { maxRetries: 1, baseDelayMs: 5, maxDelayMs: 20 },
     ...(emulator
-      ? { authorityHost: target.authorityHost, graphBaseUrl: target.graphBaseUrl, caCertificate: readFileSync(process.env.GRAPH_EMULATOR_CA_FILE as string, "utf8") }
+      ? { authorityHost: target.authorityHost, graphBaseUrl: target.graphBaseUrl, caCertificate: readFileSync(caFile as string, "utf8") }
       : {}),
     ...overrides,
   };

@@ -76,3 +76,69 @@ export async function tokenPostFrom(t: ContractTarget, origin: string, params: R
     }),
   );
 }
+
+/** A Graph request with an optional JSON body (a string body is sent as is). */
+export async function graph(
+  t: ContractTarget,
+  method: string,
+  path: string,
+  init: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<WireResponse> {
+  const headers: Record<string, string> = { ...(init.token ? { authorization: `Bearer ${init.token}` } : {}), ...init.headers };
+  let body: string | undefined;
+  if (init.body !== undefined) {
+    body = typeof init.body === "string" ? init.body : JSON.stringify(init.body);
+    headers["content-type"] ??= "application/json";
+  }
+  return toWire(await fetch(`${t.graphBaseUrl}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) }));
+}
+
+/** A Graph call that must succeed (test setup); returns the JSON body. */
+export async function graphOk(t: ContractTarget, method: string, path: string, token: string, body?: unknown): Promise<Record<string, unknown>> {
+  const res = await graph(t, method, path, { token, ...(body !== undefined ? { body } : {}) });
+  if (res.status >= 300) throw new Error(`setup ${method} ${path} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+const users = new WeakMap<ContractTarget, Promise<{ id: string; userPrincipalName: string }>>();
+
+/** The test user behind `userRefreshToken`, read once from /me. */
+export function testUser(t: ContractTarget): Promise<{ id: string; userPrincipalName: string }> {
+  let found = users.get(t);
+  if (!found) {
+    found = userAccessToken(t).then(async ({ accessToken }) => {
+      const me = await graphOk(t, "GET", "/me", accessToken);
+      return { id: me.id as string, userPrincipalName: me.userPrincipalName as string };
+    });
+    users.set(t, found);
+  }
+  return found;
+}
+
+const decode = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+
+/**
+ * GET /authorize without following redirects, as a wire response: a redirect's
+ * query (or fragment) becomes the body; an Entra error page becomes
+ * `{ error_description: "AADSTSnnnn: ..." }` read from the page.
+ */
+export async function authorize(t: ContractTarget, tenant: string, params: Record<string, string>): Promise<WireResponse> {
+  const res = await fetch(`${t.authorityHost}/${tenant}/oauth2/v2.0/authorize?${new URLSearchParams(params)}`, { redirect: "manual" });
+  const location = res.headers.get("location");
+  if (location) {
+    const url = new URL(location);
+    const fields = new URLSearchParams(url.search || url.hash.slice(1));
+    return { status: res.status, headers: res.headers, body: Object.fromEntries(fields) };
+  }
+  const html = await res.text();
+  // The emulator's page puts the description in its own paragraph; Entra's writes "AADSTSnnnn: description".
+  const aadsts = /AADSTS(\d+)/.exec(html)?.[1];
+  const own = /class="entra mono">([^<]*)</.exec(html)?.[1];
+  const inline = /AADSTS\d+: ([^<\r\n]*)/.exec(html)?.[1];
+  const description = own ?? inline;
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: aadsts && description ? { error_description: `AADSTS${aadsts}: ${decode(description)}` } : { nonJson: html.slice(0, 200) },
+  };
+}

@@ -3,5 +3,5 @@ import { fileURLToPath } from "node:url";
 import { errorPathListing } from "./listing.ts";
 
 const out = fileURLToPath(new URL("./ERROR-PATHS.md", import.meta.url));
-writeFileSync(out, errorPathListing());
+writeFileSync(out, await errorPathListing());
 console.log(`Wrote ${out}`);

@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import { errorPathListing } from "./listing.ts";
 
 describe("error path listing", () => {
-  it("contracts/ERROR-PATHS.md is the listing generated from the suite (run `npm run contracts:list` after changing cases)", () => {
+  it("contracts/ERROR-PATHS.md is the listing generated from the suite (run `npm run contracts:list` after changing cases)", async () => {
     const committed = readFileSync(new URL("./ERROR-PATHS.md", import.meta.url), "utf8");
-    expect(committed).toBe(errorPathListing());
+    expect(committed).toBe(await errorPathListing());
   });
 });

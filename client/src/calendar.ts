@@ -116,7 +116,7 @@ export class CalendarFunctions {
 
   // Events
 
-  /** GET {user}/events or {user}/calendars/{id}/events; one page. */
+  /** GET {user}/events or {user}/calendars/{id}/events; one page of 10 by default (follow data.nextLink, or use listAllEvents). */
   listEvents(options: EventListOptions = {}): Promise<GraphResult<Page<GraphEvent>>> {
     return this.#list(options, (u) => (options.calendarId ? `${u}/calendars/${seg(options.calendarId)}/events` : `${u}/events`));
   }
@@ -153,14 +153,28 @@ export class CalendarFunctions {
     });
   }
 
-  /** GET {user}/calendarView (or a calendar's): occurrences, exceptions and single events in a time range; one page. */
+  /**
+   * GET {user}/calendarView (or a calendar's): occurrences, exceptions and
+   * single events in a time range. One page: Graph's default page is 10 events
+   * (raise it with `top`); follow data.nextLink, or use calendarViewAll.
+   */
   async calendarView(options: EventListOptions & TimeRange): Promise<GraphResult<Page<GraphEvent>>> {
     return this.#list(options, (u) => (options.calendarId ? `${u}/calendars/${seg(options.calendarId)}/calendarView` : `${u}/calendarView`), range(options));
   }
 
-  /** GET {user}/events/{id}/instances: the occurrences of a recurring event in a time range; one page. */
+  /** Every page of calendarView: all events in the range (bounded by maxItems). */
+  calendarViewAll(options: Omit<EventListOptions, "nextLink"> & TimeRange & AllPagesOptions): Promise<GraphResult<GraphEvent[]>> {
+    return collectAll((nextLink) => this.calendarView({ ...options, nextLink }), options.maxItems);
+  }
+
+  /** GET {user}/events/{id}/instances: the occurrences of a recurring event in a time range; one page of 10 by default (see listAllInstances). */
   async listInstances(options: CalendarOptions & ListOptions & TimeRange & { eventId: string }): Promise<GraphResult<Page<GraphEvent>>> {
     return this.#list(options, (u) => `${u}/events/${seg(required(options.eventId, "eventId"))}/instances`, range(options));
+  }
+
+  /** Every page of listInstances. */
+  listAllInstances(options: CalendarOptions & Omit<ListOptions, "nextLink"> & TimeRange & AllPagesOptions & { eventId: string }): Promise<GraphResult<GraphEvent[]>> {
+    return collectAll((nextLink) => this.listInstances({ ...options, nextLink }), options.maxItems);
   }
 
   // Responses

@@ -3,6 +3,7 @@ import type { INetworkModule } from "@azure/msal-node";
 import { AppTokens } from "./app-tokens.ts";
 import { CalendarFunctions } from "./calendar.ts";
 import { GraphAccess } from "./caller.ts";
+import { InvalidArgumentError } from "./errors.ts";
 import { buildTransport, type FetchLike } from "./http.ts";
 import type { ClientContext } from "./msal.ts";
 import { renewRefreshTokens, startRenewalTimer, type RenewalOptions, type RenewalReport, type RenewalTimer, type RenewalTimerOptions } from "./renewal.ts";
@@ -11,6 +12,14 @@ import { SignIn } from "./sign-in.ts";
 import { MemoryTokenStore, type TokenStore } from "./token-store.ts";
 import { UserTokens } from "./user-tokens.ts";
 import { UsersFunctions } from "./users.ts";
+
+/** Which application user's delegated token, and whether to skip the cache. */
+export interface UserTokenOptions {
+  /** The application user id bound at sign-in (getSignInUrl's authUserId). */
+  authUserId: string;
+  /** Redeem the refresh token even if a cached access token is still valid. */
+  forceRefresh?: boolean;
+}
 
 /** Things that are not plain settings: where tokens are kept, and how to reach the network. */
 export interface ClientOptions {
@@ -29,6 +38,13 @@ export interface ClientOptions {
   fetch?: FetchLike;
   /** A sink for MSAL warnings and errors (never contains tokens). */
   log?: ClientContext["log"];
+  /**
+   * The clock behind "now" for sign-in and refresh times and the renewal
+   * sweep (default: the system clock). Against the emulator, pass its clock
+   * (`() => new Date(await admin.clock()).now`, or an in-process emulator's
+   * `clock.now()`), so moving the emulator's clock moves the sweep too.
+   */
+  now?: () => Date;
 }
 
 /**
@@ -47,6 +63,7 @@ export class MicrosoftFunctions {
   readonly #userTokens: UserTokens;
   readonly #appTokens: AppTokens;
   readonly #timers = new Set<RenewalTimer>();
+  readonly #now: () => Date;
 
   constructor(settings: SettingsInput | Settings, options: ClientOptions = {}) {
     this.settings = parseSettings(settings);
@@ -54,7 +71,9 @@ export class MicrosoftFunctions {
       settings: this.settings,
       transport: buildTransport({ caCertificate: this.settings.caCertificate, networkClient: options.networkClient, fetch: options.fetch }),
       log: options.log,
+      now: options.now ?? (() => new Date()),
     };
+    this.#now = ctx.now;
     this.tokenStore = options.tokenStore ?? new MemoryTokenStore();
     this.#userTokens = new UserTokens(ctx, this.tokenStore);
     this.#appTokens = new AppTokens(ctx);
@@ -64,9 +83,19 @@ export class MicrosoftFunctions {
     this.calendar = new CalendarFunctions(access);
   }
 
-  /** A delegated access token for an application user (for Graph calls these functions do not cover). */
-  getUserAccessToken(userId: string, options: { forceRefresh?: boolean } = {}): Promise<string> {
-    return this.#userTokens.accessToken(userId, options);
+  /**
+   * A delegated access token for an application user (for Graph calls these
+   * functions do not cover): from the cache while valid, else by refresh token.
+   * A revocation or consent change shows only once the cached token expires
+   * (as in Entra); `forceRefresh` redeems the refresh token now.
+   */
+  getUserAccessToken(options: UserTokenOptions): Promise<string>;
+  /** @deprecated Positional form; use getUserAccessToken({ authUserId, forceRefresh }). */
+  getUserAccessToken(authUserId: string, options?: { forceRefresh?: boolean }): Promise<string>;
+  getUserAccessToken(first: string | UserTokenOptions, options: { forceRefresh?: boolean } = {}): Promise<string> {
+    const o = typeof first === "string" ? { ...options, authUserId: first } : first;
+    if (!o?.authUserId) throw new InvalidArgumentError("getUserAccessToken needs authUserId: the application user whose delegated token is wanted");
+    return this.#userTokens.accessToken(o.authUserId, { forceRefresh: o.forceRefresh ?? false });
   }
 
   /** An application token for appTenantId (cached until shortly before expiry). */
@@ -74,14 +103,24 @@ export class MicrosoftFunctions {
     return this.#appTokens.accessToken(options);
   }
 
-  /** "Clear Microsoft functions cache": drops cached application tokens so changed application permissions take effect. */
-  clearCache(): void {
+  /**
+   * "Clear Microsoft functions cache": drops the cached application token
+   * (client credentials) so changed application permissions take effect on the
+   * next call. Users' delegated tokens are untouched: they live in the token
+   * store (use getUserAccessToken({ authUserId, forceRefresh: true }) or signIn.signOut).
+   */
+  clearAppTokenCache(): void {
     this.#appTokens.clearCache();
+  }
+
+  /** @deprecated The name hides what it clears; use clearAppTokenCache() (same effect: application tokens only). */
+  clearCache(): void {
+    this.clearAppTokenCache();
   }
 
   /** Redeems the refresh token of every stored user last refreshed `renewAfterDays` or more ago. */
   renewRefreshTokens(options: RenewalOptions = {}): Promise<RenewalReport> {
-    return renewRefreshTokens(this.settings, this.tokenStore, this.#userTokens, options);
+    return renewRefreshTokens(this.settings, this.tokenStore, this.#userTokens, { now: this.#now, ...options });
   }
 
   /** Runs renewRefreshTokens on an interval (default every 12 hours) until stop() or close(). */

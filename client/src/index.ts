@@ -1,5 +1,5 @@
 /** The Microsoft functions client: public API. */
-export { MicrosoftFunctions, createMicrosoftFunctions, type ClientOptions } from "./client.ts";
+export { MicrosoftFunctions, createMicrosoftFunctions, type ClientOptions, type UserTokenOptions } from "./client.ts";
 export { parseSettings, scopesForMode, SettingsError, type Settings, type SettingsInput } from "./settings.ts";
 export {
   AuthenticationFailedError,
@@ -28,12 +28,12 @@ export { PostgresTokenStore, type PostgresTokenStoreOptions } from "./stores/pos
 export { RedisTokenStore, type RedisTokenStoreOptions } from "./stores/redis.ts";
 export { generateEncryptionKey, TokenStoreError, type EncryptionOptions, type TokenStoreErrorCode } from "./stores/crypto.ts";
 export { reencryptTokenStore } from "./stores/reencrypt.ts";
-export type { SignInUrl, SignInUrlOptions, SignedInUser } from "./sign-in.ts";
+export type { AuthUserOptions, Binding, SignInUrl, SignInUrlOptions, SignedInUser } from "./sign-in.ts";
 export type { RenewalFailure, RenewalOptions, RenewalReport, RenewalTimer, RenewalTimerOptions } from "./renewal.ts";
 export { GRAPH_DEFAULT_SCOPE } from "./app-tokens.ts";
 export type { WhoOptions } from "./caller.ts";
 export type { CalendarPreferences, ODataQuery, Page } from "./graph.ts";
-export type { DirectoryObject, GraphUser, ListOptions, NewUser, AllPagesOptions } from "./users.ts";
+export { eachItem, GraphPageError, type DirectoryObject, type GraphUser, type ListOptions, type NewUser, type AllPagesOptions } from "./users.ts";
 export type {
   CalendarOptions,
   DateTimeTimeZone,

@@ -18,6 +18,8 @@ export interface ClientContext {
   transport: Transport;
   /** Optional MSAL log sink; MSAL never logs tokens or personal data here (PII logging is off). */
   log?: (level: "error" | "warning" | "info", message: string) => void;
+  /** The client's notion of "now" (sign-in and refresh times, the renewal sweep); default the system clock. */
+  now: () => Date;
 }
 
 /**

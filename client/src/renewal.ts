@@ -35,7 +35,7 @@ export interface RenewalOptions {
    * the claim expires, e.g. after this instance crashed mid-sweep.
    */
   leaseMs?: number;
-  /** The sweep's clock (default: the process clock). */
+  /** "Now" for deciding who is due (default: the client's clock, ClientOptions.now, itself the system clock by default). */
   now?: () => Date;
 }
 

@@ -10,8 +10,10 @@ import type { UserTokens } from "./user-tokens.ts";
 export const SIGN_IN_TTL_MS = 15 * 60_000;
 
 export interface SignInUrlOptions {
-  /** The application user who signs in; their Microsoft account is bound to this id. */
-  userId: string;
+  /** The application user who signs in; their Microsoft account is bound to this id (the `authUserId` of later calls). */
+  authUserId?: string;
+  /** @deprecated Same as authUserId (the application user, not a Microsoft user); use authUserId. */
+  userId?: string;
   /** A configured mode; its scopes are added to the defaults, or replace them with `overrideDefault`. */
   mode?: string;
   /** Pre-fills the Microsoft account name. */
@@ -27,7 +29,15 @@ export interface SignInUrl {
   scopes: string[];
 }
 
+/** Which application user (the id given to getSignInUrl as authUserId). */
+export interface AuthUserOptions {
+  authUserId: string;
+}
+
 export interface SignedInUser {
+  /** The application user id the Microsoft account is bound to. */
+  authUserId: string;
+  /** @deprecated Same as authUserId. */
   userId: string;
   microsoftUserId: string;
   tenantId: string;
@@ -49,22 +59,23 @@ export class SignIn {
 
   /** Builds the Microsoft sign-in URL for a user and mode; state and PKCE verifier are kept in the store. */
   async getSignInUrl(options: SignInUrlOptions): Promise<SignInUrl> {
-    if (!options.userId) throw new InvalidArgumentError("userId is required: the application user the Microsoft account will be bound to");
+    const authUserId = options.authUserId ?? options.userId;
+    if (!authUserId) throw new InvalidArgumentError("authUserId is required: the application user the Microsoft account will be bound to");
     const { settings } = this.ctx;
     const scopes = scopesForMode(settings, options.mode);
     await checkTenant(this.ctx, "tenantId", settings.tenantId);
     const pkce = await this.#crypto.generatePkceCodes();
     const state = randomBytes(32).toString("base64url");
     const nonce = randomBytes(16).toString("base64url");
-    await this.store.prunePending(new Date(Date.now() - SIGN_IN_TTL_MS));
+    await this.store.prunePending(new Date(this.ctx.now().getTime() - SIGN_IN_TTL_MS));
     await this.store.putPending({
       state,
-      userId: options.userId,
+      userId: authUserId,
       mode: options.mode,
       scopes,
       codeVerifier: pkce.verifier,
       nonce,
-      createdAt: new Date().toISOString(),
+      createdAt: this.ctx.now().toISOString(),
     });
     try {
       const url = await createMsalApp(this.ctx, settings.tenantId).getAuthCodeUrl({
@@ -96,7 +107,7 @@ export class SignIn {
     if (!state) throw new SignInError("the redirect has no 'state' parameter; pass the full callback URL or its query string");
     const pending = await this.store.takePending(state);
     if (!pending) throw new SignInError("unknown or already used sign-in state; start again with getSignInUrl", { reason: "invalid_state" });
-    if (Date.now() - new Date(pending.createdAt).getTime() > SIGN_IN_TTL_MS) {
+    if (this.ctx.now().getTime() - new Date(pending.createdAt).getTime() > SIGN_IN_TTL_MS) {
       throw new SignInError("the sign-in took longer than 15 minutes; start again with getSignInUrl", { reason: "expired_state", userId: pending.userId });
     }
     const error = params.get("error");
@@ -130,7 +141,7 @@ export class SignIn {
     }
     const account = result.account;
     if (!account) throw new SignInError("Microsoft returned no account for the sign-in", { userId: pending.userId });
-    const now = new Date().toISOString();
+    const now = this.ctx.now().toISOString();
     const user: StoredUser = {
       userId: pending.userId,
       account: {
@@ -150,6 +161,7 @@ export class SignIn {
     await this.store.putUser(user);
     this.tokens.forget(pending.userId);
     return {
+      authUserId: user.userId,
       userId: user.userId,
       microsoftUserId: user.account.microsoftUserId,
       tenantId: user.account.tenantId,
@@ -160,17 +172,28 @@ export class SignIn {
     };
   }
 
-  /** Forgets a user's Microsoft binding and tokens. */
-  async signOut(userId: string): Promise<boolean> {
-    this.tokens.forget(userId);
-    return this.store.deleteUser(userId);
+  /**
+   * Forgets an application user's Microsoft binding and tokens (locally: the
+   * refresh token is not revoked at Microsoft). True when there was a binding.
+   */
+  signOut(options: AuthUserOptions): Promise<boolean>;
+  /** @deprecated Positional form; use signOut({ authUserId }). */
+  signOut(authUserId: string): Promise<boolean>;
+  async signOut(who: string | AuthUserOptions): Promise<boolean> {
+    const authUserId = authUserIdOf(who, "signOut");
+    this.tokens.forget(authUserId);
+    return this.store.deleteUser(authUserId);
   }
 
-  /** The Microsoft account bound to an application user, without tokens. */
-  async getBinding(userId: string): Promise<Omit<SignedInUser, "userId"> & { userId: string; signedInAt: string; refreshedAt: string } | undefined> {
-    const u = await this.store.getUser(userId);
+  /** The Microsoft account bound to an application user, without tokens; undefined when none. */
+  getBinding(options: AuthUserOptions): Promise<Binding | undefined>;
+  /** @deprecated Positional form; use getBinding({ authUserId }). */
+  getBinding(authUserId: string): Promise<Binding | undefined>;
+  async getBinding(who: string | AuthUserOptions): Promise<Binding | undefined> {
+    const u = await this.store.getUser(authUserIdOf(who, "getBinding"));
     if (!u) return undefined;
     return {
+      authUserId: u.userId,
       userId: u.userId,
       microsoftUserId: u.account.microsoftUserId,
       tenantId: u.account.tenantId,
@@ -190,6 +213,15 @@ export class SignIn {
     const what = declined ? "the user declined to consent to the requested permissions" : `Microsoft returned '${error}'`;
     return new SignInError(`${what}: ${f.description || error}`, { aadsts: f.aadsts, reason: error, userId });
   }
+}
+
+/** A binding as getBinding returns it: the signed-in user plus when they signed in and when their tokens were last refreshed. */
+export type Binding = SignedInUser & { signedInAt: string; refreshedAt: string };
+
+function authUserIdOf(who: string | AuthUserOptions, fn: string): string {
+  const id = typeof who === "string" ? who : who?.authUserId;
+  if (!id) throw new InvalidArgumentError(`${fn} needs authUserId: the application user id given at sign-in`);
+  return id;
 }
 
 function toParams(redirect: string | URL | URLSearchParams | Record<string, string>): URLSearchParams {

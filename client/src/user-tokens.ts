@@ -72,7 +72,7 @@ export class UserTokens {
       if (!account) throw new RefreshTokenInvalidError(userId, "no tokens are stored for the user's Microsoft account", { reason: "no_tokens_found" });
       const result = await app.acquireTokenSilent({ account, scopes, forceRefresh: options.forceRefresh ?? false });
       if (!result.fromCache) {
-        const now = new Date().toISOString();
+        const now = this.ctx.now().toISOString();
         await this.store.updateUser(userId, (u) => ({ ...u, refreshedAt: now }));
       }
       return result.accessToken;

@@ -1,5 +1,5 @@
 import type { GraphAccess, WhoOptions } from "./caller.ts";
-import { InvalidArgumentError, type GraphResult } from "./errors.ts";
+import { InvalidArgumentError, type GraphErrorInfo, type GraphResult } from "./errors.ts";
 import { applyQuery, toPage, type ODataQuery, type Page } from "./graph.ts";
 
 /** A Graph user (only the commonly used properties are typed; Graph may return more). */
@@ -57,7 +57,7 @@ export class UsersFunctions {
     return this.access.call({ authUserId: options.authUserId }, (client) => applyQuery(client.api("/me"), { select: options.select }).get());
   }
 
-  /** GET /users with $select, $filter, $search, $orderby, $top, $count; one page. */
+  /** GET /users with $select, $filter, $search, $orderby, $top, $count; one page (Graph's default is 100 users; follow data.nextLink, or use listAllUsers). */
   async listUsers(options: Omit<WhoOptions, "userId"> & ListOptions = {}): Promise<GraphResult<Page<GraphUser>>> {
     return this.#page(options.authUserId, "/users", options);
   }
@@ -94,16 +94,26 @@ export class UsersFunctions {
     return this.access.call(options, (client, path) => applyQuery(client.api(`${path}/manager`), { select: options.select }).get());
   }
 
-  /** GET /users/{id}/directReports; one page. */
+  /** GET /users/{id}/directReports; one page (follow data.nextLink, or use listAllDirectReports). */
   async listDirectReports(options: WhoOptions & ListOptions = {}): Promise<GraphResult<Page<DirectoryObject>>> {
     const c = await this.access.open(options.authUserId);
     return this.#pageWith(c, `${await c.userPath(options.userId)}/directReports`, options);
   }
 
-  /** GET /users/{id}/memberOf; one page. */
+  /** Every page of listDirectReports. */
+  listAllDirectReports(options: WhoOptions & Omit<ListOptions, "nextLink"> & AllPagesOptions = {}): Promise<GraphResult<DirectoryObject[]>> {
+    return collectAll((nextLink) => this.listDirectReports({ ...options, nextLink }), options.maxItems);
+  }
+
+  /** GET /users/{id}/memberOf; one page (follow data.nextLink, or use listAllMemberOf). */
   async listMemberOf(options: WhoOptions & ListOptions = {}): Promise<GraphResult<Page<DirectoryObject>>> {
     const c = await this.access.open(options.authUserId);
     return this.#pageWith(c, `${await c.userPath(options.userId)}/memberOf`, options);
+  }
+
+  /** Every page of listMemberOf. */
+  listAllMemberOf(options: WhoOptions & Omit<ListOptions, "nextLink"> & AllPagesOptions = {}): Promise<GraphResult<DirectoryObject[]>> {
+    return collectAll((nextLink) => this.listMemberOf({ ...options, nextLink }), options.maxItems);
   }
 
   async #page<T>(authUserId: string | undefined, path: string, options: ListOptions): Promise<GraphResult<Page<T>>> {
@@ -116,6 +126,30 @@ export class UsersFunctions {
       if (options.nextLink && (options.search || options.count)) req.header("ConsistencyLevel", "eventual");
       return toPage<T>(await req.get());
     });
+  }
+}
+
+/**
+ * Iterates the items of every page of a paged function, fetching each page
+ * only when the previous one is used up; a failed page throws its GraphResult
+ * error as a GraphPageError. For example:
+ * `for await (const e of eachItem((nextLink) => client.calendar.calendarView({ ...range, nextLink }))) ...`
+ */
+export async function* eachItem<T>(page: (nextLink: string | undefined) => Promise<GraphResult<Page<T>>>): AsyncGenerator<T, void, undefined> {
+  let nextLink: string | undefined;
+  do {
+    const r = await page(nextLink);
+    if (!r.ok) throw new GraphPageError(r.error);
+    yield* r.data.value;
+    nextLink = r.data.nextLink;
+  } while (nextLink);
+}
+
+/** A page that failed while iterating with eachItem; `error` is the GraphResult's error. */
+export class GraphPageError extends Error {
+  constructor(readonly error: GraphErrorInfo) {
+    super(`a page failed: ${error.status} ${error.code}: ${error.message}`);
+    this.name = "GraphPageError";
   }
 }
 

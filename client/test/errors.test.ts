@@ -69,6 +69,8 @@ describe("RefreshTokenInvalid (thrown)", () => {
     const client = emulatorClient(emu, app);
     await signInAs(client, emu, { userId: "revoked" });
     await control(emu, "POST", `/tenants/${CONTOSO.id}/users/${CONTOSO.adele.id}/revokeSignInSessions`);
+    // As in Entra, the revocation shows only once the cached access token expires (or is force-refreshed).
+    expect((await client.users.getSignedInUser({ authUserId: "revoked" })).ok).toBe(true);
     await moveClock(emu, "PT2H"); // the cached access token has died too
     await expect(client.users.getSignedInUser({ authUserId: "revoked" })).rejects.toMatchObject({ code: "RefreshTokenInvalid", aadsts: 50173 });
   });
@@ -115,6 +117,8 @@ describe("ScopeInvalid (thrown)", () => {
     const mine = grants.filter((g) => g.clientId === app.appId);
     expect(mine).toHaveLength(1);
     await control(emu, "DELETE", `/tenants/${CONTOSO.id}/consents/${mine[0]!.id}`);
+    // Until the cached access token expires, its scopes still work (as in Entra).
+    expect((await client.users.getSignedInUser({ authUserId: "u3" })).ok).toBe(true);
     await moveClock(emu, "PT2H");
     await expect(client.users.getSignedInUser({ authUserId: "u3" })).rejects.toMatchObject({ code: "ScopeInvalid", aadsts: 65001 });
   });
@@ -188,10 +192,10 @@ describe("configuration failures that are not one of the five codes", () => {
     await expect(client.users.getUser({ userId: CONTOSO.adele.id })).rejects.toMatchObject({ code: "AuthenticationFailed", aadsts: 7000215 });
   });
 
-  it("an application whose service principal is gone, once its token cache is cleared, is AuthenticationFailed with AADSTS700016", async () => {
+  it("an application whose service principal is gone, once its token cache is cleared, is AuthenticationFailed with AADSTS7000229 (a cached token meets Graph's Authorization_IdentityNotFound instead)", async () => {
     const app = await registerApp(emu, { application: ["User.Read.All"], adminConsent: true });
     const client = emulatorClient(emu, app, { appTenantId: CONTOSO.id });
     await control(emu, "DELETE", `/tenants/${CONTOSO.id}/servicePrincipals/${app.appId}`);
-    await expect(client.getAppAccessToken()).rejects.toMatchObject({ code: "AuthenticationFailed", aadsts: 700016 });
+    await expect(client.getAppAccessToken()).rejects.toMatchObject({ code: "AuthenticationFailed", aadsts: 7000229 });
   });
 });

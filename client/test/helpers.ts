@@ -77,7 +77,7 @@ export async function signInAs(
   options: { userId: string; user?: { upn: string; password: string }; mode?: string; consentForOrganization?: boolean },
 ): Promise<SignInOutcome> {
   const who = options.user ?? CONTOSO.adele;
-  const { url } = await client.signIn.getSignInUrl({ userId: options.userId, mode: options.mode });
+  const { url } = await client.signIn.getSignInUrl({ authUserId: options.userId, mode: options.mode });
   const browser = new FormBrowser(emu.baseUrl);
   const page = await browser.get(url);
   if (page.status !== 200) throw new Error(`sign-in page: ${page.status} ${page.html.slice(0, 500)}`);

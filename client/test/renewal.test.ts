@@ -36,6 +36,36 @@ describe("renewRefreshTokens", () => {
     expect(me).toMatchObject({ ok: true, data: { id: CONTOSO.adele.id } });
   });
 
+  it("with the emulator's clock injected (ClientOptions.now), keeps a user alive for 180 emulator days without faking Date", async () => {
+    const app = await registerApp(emu, { delegated: ["User.Read"] });
+    const client = emulatorClient(emu, app, {}, { now: () => emu.clock.now() });
+    await signInAs(client, emu, { userId: "absent" });
+    const started = Date.now();
+    for (let day = 30; day <= 180; day += 30) {
+      await moveClock(emu, "P30D");
+      const report = await client.renewRefreshTokens();
+      expect(report, `day ${day}`).toEqual({ renewed: ["absent"], skipped: [], failed: [] });
+      // The binding's refresh time is the emulator's, so the next sweep measures 30 days from it.
+      const refreshedAt = new Date((await client.signIn.getBinding({ authUserId: "absent" }))!.refreshedAt).getTime();
+      expect(Math.abs(refreshedAt - emu.clock.now().getTime())).toBeLessThan(60_000);
+    }
+    expect(Date.now() - started).toBeLessThan(86_400_000);
+    const me = await client.users.getSignedInUser({ authUserId: "absent" });
+    expect(me).toMatchObject({ ok: true, data: { id: CONTOSO.adele.id } });
+    // A sweep right after a renewal skips the user: by the emulator's clock nothing is due.
+    expect(await client.renewRefreshTokens()).toEqual({ renewed: [], skipped: ["absent"], failed: [] });
+  });
+
+  it("without the emulator's clock, a sweep after moving only the emulator's clock skips the user (the system clock says nothing is due)", async () => {
+    const app = await registerApp(emu, { delegated: ["User.Read"] });
+    const client = emulatorClient(emu, app);
+    await signInAs(client, emu, { userId: "absent" });
+    await moveClock(emu, "P60D");
+    expect(await client.renewRefreshTokens()).toEqual({ renewed: [], skipped: ["absent"], failed: [] });
+    // renewAfterDays: 0 renews whatever the clocks say.
+    expect(await client.renewRefreshTokens({ renewAfterDays: 0 })).toEqual({ renewed: ["absent"], skipped: [], failed: [] });
+  });
+
   it("without it, the same user gets RefreshTokenInvalid after 180 days, and the sweep then reports the user", async () => {
     const app = await registerApp(emu, { delegated: ["User.Read"] });
     const client = emulatorClient(emu, app);

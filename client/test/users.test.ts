@@ -157,14 +157,14 @@ describe("Users, application permissions (no authUserId)", () => {
     vi.useRealTimers();
   });
 
-  it("clearCache() makes permissions granted since the token was cached take effect", async () => {
+  it("clearAppTokenCache() makes permissions granted since the token was cached take effect", async () => {
     const app = await registerApp(emu, { application: [], adminConsent: true });
     const client = emulatorClient(emu, app, { appTenantId: CONTOSO.id });
     expect(await client.users.getUser({ userId: CONTOSO.adele.id })).toMatchObject({ ok: false, error: { code: "Authorization_RequestDenied" } });
     // An administrator grants User.Read.All to the app's service principal in the tenant.
     await emu.admin.setAppRoles(CONTOSO.id, app.appId, ["User.Read.All"]);
     expect(await client.users.getUser({ userId: CONTOSO.adele.id })).toMatchObject({ ok: false, error: { code: "Authorization_RequestDenied" } });
-    client.clearCache();
+    client.clearAppTokenCache();
     expect(await client.users.getUser({ userId: CONTOSO.adele.id })).toMatchObject({ ok: true, data: { id: CONTOSO.adele.id } });
   });
 });

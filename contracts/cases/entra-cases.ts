@@ -369,6 +369,18 @@ export const ENTRA_CASES: ErrorCase[] = [
     },
   },
   {
+    id: "entra-50027-audience",
+    wire: "entra",
+    title: "client assertion addressed to another token endpoint",
+    status: 401, code: "invalid_client", aadsts: 50027, suberror: null,
+    message: /^Client assertion audience claim does not match Realm issuer\.$/,
+    needsControlPlane: true,
+    run: async (t) => {
+      const app = await certificateApp(t);
+      return tokenPost(t, t.tenantId, assertionCredentials(app.clientId, await signedAssertion(t, app.clientId, app.privateKey, app.thumbprintSha256, { aud: "https://login.example.com/other/oauth2/v2.0/token" })));
+    },
+  },
+  {
     id: "entra-700025",
     wire: "entra",
     title: "public client presenting a secret",

@@ -79,6 +79,19 @@ describe("request journal", () => {
     expect(tokenCalls.find((e) => e.headers.authorization)?.headers.authorization).toBe("Basic [redacted]");
     expect(tokenCalls.some((e) => e.url.includes("refresh_token=%5Bredacted%5D"))).toBe(true);
     expect(entries.some((e) => e.area === "identity" && e.url.includes("/authorize"))).toBe(true);
+    // Every identity request names its client and tenant: the sign-in form post (client_id inside the encoded
+    // `request` field) and client_secret_basic (client_id in the Authorization header) included.
+    const identity = entries.filter((e) => e.area === "identity");
+    expect(identity.filter((e) => e.method === "POST" && e.url.includes("/authorize"))).toHaveLength(1);
+    for (const e of identity) expect(e, `${e.method} ${e.url}`).toMatchObject({ tenant: CONTOSO.id });
+    expect(identity.map((e) => e.clientId)).toEqual([
+      CONTOSO.webApp.clientId,
+      CONTOSO.daemon.clientId,
+      CONTOSO.webApp.clientId,
+      CONTOSO.webApp.clientId,
+      CONTOSO.webApp.clientId,
+      CONTOSO.webApp.clientId,
+    ]);
 
     const journalText = JSON.stringify(entries);
     for (const secret of secrets) {

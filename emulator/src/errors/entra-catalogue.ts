@@ -47,6 +47,16 @@ export const entraErrors = {
       description: `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`,
     }),
 
+  /** AADSTS7000229: the app is registered but has no service principal in the tenant (client credentials). */
+  // Source: microsoft/teams.ts captured 401 body ("error": "invalid_client", 2025); Azure/azure-sdk-for-net#46762 (MSAL.NET ErrorCode invalid_client); Azure/Commercial-Marketplace-SaaS-Accelerator#830 (same text, 2025)
+  missingServicePrincipal: (clientId: string, tenantId: string) =>
+    new EntraError({
+      status: 401,
+      error: "invalid_client",
+      aadsts: 7000229,
+      description: `The client application ${clientId} is missing service principal in the tenant ${tenantId}. See instructions here: https://go.microsoft.com/fwlink/?linkid=2225119`,
+    }),
+
   /** AADSTS7000222: the secret exists but has expired. */
   // Source: liprec/vsts-release-aas#119 (401 + invalid_client JSON, 2023); dotnet/sign#849 (same text, 2025); microsoft/botframework-sdk#6221 (401, older text)
   expiredClientSecret: (clientId: string) =>
@@ -279,16 +289,6 @@ export const entraErrors = {
       error: "invalid_request",
       aadsts: 900144,
       description: `The request body must contain the following parameter: '${name}'.`,
-    }),
-
-  /** AADSTS90014: a required field (e.g. 'scope') is missing from the request. */
-  // Source: ctron/oidc-cli#7 ("InvalidRequest: ... The required field 'scope' is missing from the credential...", token endpoint, 2025)
-  missingField: (name: string) =>
-    new EntraError({
-      status: 400,
-      error: "invalid_request",
-      aadsts: 90014,
-      description: `The required field '${name}' is missing from the credential. Ensure that you have all the necessary parameters for the login request.`,
     }),
 
   /** AADSTS70003: grant_type not supported (real text appends the value: "... grant type 'authorization_code'."). */

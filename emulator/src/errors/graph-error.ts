@@ -154,6 +154,8 @@ export const graphErrors = {
   recurrenceHasNoOccurrence: () => new GraphError(400, "ErrorRecurrenceHasNoOccurrence", "The recurrence pattern has no occurrences in the given range."),
   occurrenceCrossingBoundary: () =>
     new GraphError(400, "ErrorOccurrenceCrossingBoundary", "Modified occurrence is crossing or overlapping adjacent occurrence."),
+  /** A calendar name already in use in the mailbox (Exchange's ErrorFolderExists). */
+  folderExists: () => new GraphError(409, "ErrorFolderExists", "A folder with the specified name already exists."),
   /** Exchange's EWS text for deleting a distinguished folder such as the default calendar. */
   deleteDefaultCalendar: () => new GraphError(400, "ErrorDeleteDistinguishedFolder", "Distinguished folders cannot be deleted."),
   /** Message from api/event-cancel.md; the code is not documented (ErrorInvalidRequest is Exchange's generic 400). */

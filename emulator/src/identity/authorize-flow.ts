@@ -10,6 +10,8 @@ import { consentFor, describePermission, isAdmin, needsAdmin, recordConsent, res
 import { findUserById, findUserBySignInName, resolveApp, resolveTenantSegment, tenantDisplayName } from "./directory.ts";
 import { AuthorizeFailure, parseAuthorizeRequest, type AuthorizeRequest, type RedirectTarget } from "./authorize-request.ts";
 import { explain } from "./error-explanations.ts";
+import { noteIdentity } from "../journal/middleware.ts";
+import { findDelegated } from "./graph-resource.ts";
 import { escapeHtml, renderConsentPage, renderErrorPage, renderSignInPage } from "./pages.ts";
 import { currentSession, startSession, type ActiveSession } from "./sessions.ts";
 import { AUTH_CODE_LIFETIME_S, clientInfo, newOpaqueGrant, sha256 } from "./tokens.ts";
@@ -38,7 +40,9 @@ export function authorizeHandler(deps: IdentityDeps) {
     const body = stringParams(req.method === "POST" ? req.body : undefined);
     const params = body.request !== undefined ? decode(body.request) : stringParams(req.method === "POST" ? req.body : req.query);
     try {
+      noteIdentity(res, { clientId: params?.client_id });
       const segment = resolveTenantSegment(deps.store, String(req.params.tenant));
+      if (segment.kind === "tenant") noteIdentity(res, { tenant: segment.tenantId });
       if (!params) throw new AuthorizeFailure(entraErrors.missingParameter("client_id"));
       const ar = parseAuthorizeRequest(deps, segment, params);
       let session = currentSession(deps, req, segment);

@@ -4,6 +4,8 @@ import { EntraError, entraErrorBody } from "../errors/entra-error.ts";
 import { ctxOf } from "../http/request-context.ts";
 import type { IdentityDeps } from "./context.ts";
 import { resolveTenantSegment } from "./directory.ts";
+import { clientCredentialsOf } from "./client-auth.ts";
+import { noteIdentity } from "../journal/middleware.ts";
 import { GRANTS } from "./grants/index.ts";
 import { sendJson } from "../http/send-json.ts";
 
@@ -22,8 +24,10 @@ export function tokenHandler(deps: IdentityDeps) {
   return async (req: Request, res: Response): Promise<void> => {
     try {
       const segment = resolveTenantSegment(deps.store, String(req.params.tenant));
+      if (segment.kind === "tenant") noteIdentity(res, { tenant: segment.tenantId });
       if (req.method !== "POST") throw entraErrors.postRequired();
       const params = formParams(req.body);
+      noteIdentity(res, { clientId: journalClientId(params, req.headers.authorization) });
       const grantType = params.grant_type;
       if (!grantType) throw entraErrors.missingParameter("grant_type");
       const grant = GRANTS.get(grantType);
@@ -47,6 +51,15 @@ export function tokenHandler(deps: IdentityDeps) {
       throw err;
     }
   };
+}
+
+/** The client id for the journal: the body's, or client_secret_basic's (a header that does not decode names none). */
+function journalClientId(params: Record<string, string | undefined>, authorization: string | undefined): string | undefined {
+  try {
+    return clientCredentialsOf(params, authorization).clientId;
+  } catch {
+    return params.client_id;
+  }
 }
 
 /** Form fields as strings; a field sent twice is not valid, so only single values are kept. */

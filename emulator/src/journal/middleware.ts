@@ -37,6 +37,17 @@ function errorCodeOf(body: unknown): string | null {
   return null;
 }
 
+/**
+ * Lets an identity handler name the client and tenant of a request where the
+ * journal cannot read them itself: a sign-in form post carries its client_id
+ * inside the encoded `request` field, client_secret_basic sends it in the
+ * Authorization header, and a domain in the path stands for a tenant GUID.
+ */
+export function noteIdentity(res: Response, who: { clientId?: string | undefined; tenant?: string | undefined }): void {
+  if (who.clientId) res.locals.journalClientId = who.clientId.slice(0, 200);
+  if (who.tenant) res.locals.journalTenant = who.tenant;
+}
+
 /** The request a response belongs to, for the journal, under this key on the response. */
 const PENDING = Symbol("journal entry");
 
@@ -83,6 +94,8 @@ class Pending {
       tenant = /^\/([^/]+)\//.exec(path)?.[1] ?? null;
       const body = req.body as Record<string, unknown> | undefined;
       clientId = typeof body?.client_id === "string" ? body.client_id : typeof req.query.client_id === "string" ? req.query.client_id : null;
+      tenant = (res.locals.journalTenant as string | undefined) ?? tenant;
+      clientId = (res.locals.journalClientId as string | undefined) ?? clientId;
     }
     this.journal.record({
       timeMs: this.timeMs,

@@ -150,7 +150,7 @@ export function addApplication(t: TenantState, raw: ApplicationInput): CreatedAp
     signInAudience: input.signInAudience,
     ...(input.publicClient ? { publicClient: true } : {}),
     redirectUris: input.redirectUris,
-    secrets: clientSecret ? [{ keyId: randomUUID(), secretText: clientSecret, endDateTime: "2299-12-31T00:00:00Z" }] : [],
+    secrets: clientSecret ? [{ keyId: randomUUID(), secretText: clientSecret, endDateTime: input.clientSecretEndDateTime ?? "2299-12-31T00:00:00Z" }] : [],
     ...(input.certificates.length > 0 ? { certificates: input.certificates.map((pem) => describeCertificate(pem, randomUUID())) } : {}),
     delegatedPermissions: input.delegatedPermissions,
     applicationPermissions: input.applicationPermissions,

@@ -115,6 +115,8 @@ export const applicationInput = z.object({
   certificates: z.array(z.string().refine(isCertificate, "must be a PEM certificate (-----BEGIN CERTIFICATE-----)")).max(20).default([]),
   /** A public client (desktop, CLI, device code): no secret is issued and none is asked for. */
   publicClient: z.boolean().default(false),
+  /** When the client secret expires (default: far in the future); a past date makes a secret Entra refuses with AADSTS7000222. */
+  clientSecretEndDateTime: z.iso.datetime().optional(),
   delegatedPermissions: z.array(delegated).default([]),
   applicationPermissions: z.array(appPermission).default([]),
   /** Grant tenant-wide consent to every declared permission (delegated and application). */

@@ -1,6 +1,6 @@
 import { notePut, noteRemove } from "../../store/changes.ts";
 import type { Request, Response } from "express";
-import { GraphError, graphErrors } from "../../errors/graph-error.ts";
+import { graphErrors } from "../../errors/graph-error.ts";
 import type { DeepReadonly } from "../../store/store.ts";
 import type { Calendar, TenantState } from "../../store/types.ts";
 import { openMailbox, type CalendarDeps, type MailboxCall } from "./access.ts";
@@ -69,7 +69,6 @@ function readCalendarBody(req: Request, creating: boolean): { name?: string; col
 }
 
 /** Exchange's answer to a second folder of the same name (EWS ErrorFolderExists). */
-const folderExists = () => new GraphError(409, "ErrorFolderExists", "A folder with the specified name already exists.");
 
 export function calendarHandlers(deps: CalendarDeps) {
   const { store } = deps;
@@ -98,7 +97,7 @@ export function calendarHandlers(deps: CalendarDeps) {
         const input = readCalendarBody(req, true);
         const json = store.write(call.tenantId, (t) => {
           const mine = calendarsOf(t, call.owner.id);
-          if (mine.some((c) => c.name.toLowerCase() === (input.name as string).toLowerCase())) throw folderExists();
+          if (mine.some((c) => c.name.toLowerCase() === (input.name as string).toLowerCase())) throw graphErrors.folderExists();
           const color = input.color ?? "auto";
           const c: Calendar = { id: newId("calendar", call.owner.id), ownerId: call.owner.id, name: input.name as string, isDefault: false, color, hexColor: HEX[color] ?? "", changeKey: newChangeKey(), shares: [] };
           t.calendars.push(c);
@@ -115,7 +114,7 @@ export function calendarHandlers(deps: CalendarDeps) {
         const json = store.write(call.tenantId, (t) => {
           const c = namedCalendar(t, call, req);
           if (input.name && input.name.toLowerCase() !== c.name.toLowerCase()) {
-            if (calendarsOf(t, call.owner.id).some((x) => x.name.toLowerCase() === (input.name as string).toLowerCase())) throw folderExists();
+            if (calendarsOf(t, call.owner.id).some((x) => x.name.toLowerCase() === (input.name as string).toLowerCase())) throw graphErrors.folderExists();
           }
           if (input.name) c.name = input.name;
           if (input.color) {

@@ -28,7 +28,7 @@ export const clientCredentialsGrant: Grant = {
     const api = resource !== GRAPH_URI && resource !== GRAPH_APP_ID ? apiLookup(deps.store, tenantId)(only) : undefined;
     if (!api && resource !== GRAPH_URI && resource !== GRAPH_APP_ID) throw entraErrors.invalidScope(scope);
     const sp = findServicePrincipal(deps.store, tenantId, resolved.app.appId);
-    if (!sp) throw entraErrors.unknownApplication(resolved.app.appId, deps.store.read(tenantId, (t) => t.defaultDomain));
+    if (!sp) throw entraErrors.missingServicePrincipal(resolved.app.appId, tenantId);
     if (api) {
       // Your own API: the roles an admin granted the client on the API's service principal.
       const access_token = await apiAccessToken(deps, {
