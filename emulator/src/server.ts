@@ -16,6 +16,7 @@ import type { TenantSummary } from "./store/types.ts";
 import { RequestJournal } from "./journal/journal.ts";
 import { FaultEngine } from "./faults/engine.ts";
 import { AdminClient } from "./admin/admin-client.ts";
+import { loopbackHosts } from "./control/host-check.ts";
 
 export interface RunningEmulator {
   /** e.g. https://localhost:8443 */
@@ -68,7 +69,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const controlToken = loopback ? undefined : randomBytes(24).toString("base64url");
   const journal = new RequestJournal();
   const faults = new FaultEngine(clock);
-  const app = createApp({ store, clock, keys, caCert: tls.caCert, journal, faults, controlToken, corsOrigins: config.corsOrigins });
+  // On loopback the control plane answers only to local host names (filled in once the port is known).
+  const allowedHosts = loopback ? new Set<string>() : undefined;
+  const app = createApp({ store, clock, keys, caCert: tls.caCert, journal, faults, controlToken, allowedHosts, corsOrigins: config.corsOrigins });
   // The server asks no client certificate, so it trusts no CA: an empty list spares parsing Node's
   // 140-odd bundled root certificates, which a TLS context otherwise does (about 40 ms of every start).
   const server: Server = createServer({ cert: tls.cert, key: tls.key, ca: [] }, app);
@@ -85,6 +88,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     });
   });
   const port = (server.address() as AddressInfo).port;
+  for (const h of loopbackHosts(config.host, port)) allowedHosts?.add(h);
   const localName = loopback || config.host === "0.0.0.0" || config.host === "::";
   const baseUrl = `https://${localName ? "localhost" : config.host}:${port}`;
   let closed: Promise<void> | undefined;

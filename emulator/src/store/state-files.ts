@@ -1,4 +1,3 @@
-import { mkdir, rm } from "node:fs/promises";
 import { COLLECTIONS, collectionOfPartition, encodeRows, partitionOf, partitionsOf, type Change, type Codecs, type CollectionName, type RowsFile } from "./changes.ts";
 import {
   FORMAT,
@@ -22,6 +21,7 @@ import type { EmulatorState, TenantState } from "./types.ts";
 import { WriteAheadLog, type WalEntry } from "./wal.ts";
 import { DurableJsonFile } from "./durable-json-file.ts";
 import { asciiJson } from "./json-text.ts";
+import { nodeStoreFs, type StoreFs } from "./store-fs.ts";
 
 /** A collection replaced as a whole goes into the log when it is this small, else straight to its files. */
 const SMALL_COLLECTION = 2_000;
@@ -33,7 +33,36 @@ export interface FileOptions {
   /** Log size (bytes) past which it is folded into the files. */
   compactAt?: number | undefined;
   codecs?: Codecs | undefined;
+  /** The file operations to write through (tests pass one that fails on demand). */
+  fs?: StoreFs | undefined;
+  /** Where repairs and failures are reported (default: stderr). */
+  report?: ((message: string) => void) | undefined;
 }
+
+/** Tenants whose memory may hold changes the disk does not: some by id, or all. */
+type Suspects = readonly string[] | "all";
+
+/** Reads the suspect tenants back from disk into memory (the store does this: it owns memory). */
+export type Reload = (only: ReadonlySet<string> | "all") => Promise<void>;
+
+/** How the files stand, for the health endpoint. */
+export interface FilesHealth {
+  /** False from a failed write until the state is read back from disk (writes are refused meanwhile). */
+  writable: boolean;
+  /** The last failure, until a write succeeds after it. */
+  failure?: { message: string; code: string | undefined; since: string } | undefined;
+}
+
+/** A write refused because the disk refused an earlier one and memory is being rolled back. */
+export class StoreUnavailableError extends Error {
+  readonly code: string | undefined;
+  constructor(cause: Error) {
+    super(`The emulator cannot save changes right now: writing its state folder failed (${cause.message}). Writes resume once the disk accepts them again.`);
+    this.code = (cause as NodeJS.ErrnoException).code;
+  }
+}
+
+const defaultReport = (message: string) => console.error(`graph-emulator: ${message}`);
 
 /**
  * Persists the store to a state folder (layout in state-layout.ts). A noted
@@ -42,6 +71,13 @@ export interface FileOptions {
  * Compaction folds the log into the partitions it touched, in the background.
  * Everything that writes goes through one queue, so the order on disk is the
  * order of the writes.
+ *
+ * When the disk refuses a write (ENOSPC, EIO, EROFS...), the log is cut back
+ * to its last good length, every change still queued is dropped, writes are
+ * refused, and the tenants concerned are read back from disk (`Reload`), so
+ * memory never holds what the disk does not; then writes are accepted again.
+ * `mark`/`flush(mark)` tell a caller whether anything failed since its mark,
+ * so that no request is answered as a success for a change that is not on disk.
  */
 export class StateFiles {
   readonly #dir: string;
@@ -57,15 +93,27 @@ export class StateFiles {
   /** Writes of the same file wait for each other (compaction runs beside the queue). */
   readonly #fileLocks = new Map<string, Promise<void>>();
   #tenantsById = new Map<string, TenantState>();
-  #failure: Error | undefined;
   readonly #compactAt: number;
   readonly #codecs: Codecs;
+  readonly #fs: StoreFs;
+  readonly #report: (message: string) => void;
+  /** Failed jobs so far (callers compare against a mark). */
+  #failures = 0;
+  /** Set from a failure until memory is read back from disk; writes are refused meanwhile. */
+  #broken: Error | undefined;
+  #lastFailure: FilesHealth["failure"];
+  #suspects = new Set<string>();
+  #suspectAll = false;
+  #reload: Reload | undefined;
+  #recoveryQueued = false;
 
   private constructor(dir: string, loaded: Pick<LoadedState, "lsn" | "dirty" | "onDisk">, options: FileOptions) {
     this.#dir = dir;
     this.#compactAt = options.compactAt ?? COMPACT_AT_BYTES;
     this.#codecs = options.codecs ?? {};
-    this.#wal = new WriteAheadLog(walPath(dir));
+    this.#fs = options.fs ?? nodeStoreFs;
+    this.#report = options.report ?? defaultReport;
+    this.#wal = new WriteAheadLog(walPath(dir), this.#fs);
     this.#lsn = loaded.lsn;
     this.#dirty = loaded.dirty;
     this.#onDisk = loaded.onDisk;
@@ -73,13 +121,44 @@ export class StateFiles {
 
   /** Opens the folder for writing; `loaded` is what loadStateDir found (null for a new folder: then `state` is written whole). */
   static async open(dir: string, state: EmulatorState, loaded: LoadedState | null, options: FileOptions = {}): Promise<StateFiles> {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
     const files = new StateFiles(dir, loaded ?? { lsn: 0, dirty: new Set(), onDisk: new Set() }, options);
-    files.#index(state);
+    await files.#fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    files.index(state);
+    // A first start marks the folder as being written, so that a crash now is not taken for a deleted manifest.
+    if (!loaded) await writeJson(manifestPath(dir), { format: FORMAT, tenants: [], initializing: true } satisfies Manifest, files.#fs);
     await files.#wal.open();
+    const tail = loaded?.walTail;
+    if (tail) {
+      await files.#wal.cut(tail.goodBytes);
+      files.#report(
+        `${walPath(dir)}: cut off its ${tail.kind} last record (line ${tail.line}, ${tail.bytes} bytes: ${tail.reason}). ` +
+          (tail.kind === "torn" ? "A crash or a full disk interrupted its append, so it was never acknowledged." : "It was complete but damaged on disk; the write it held is lost."),
+      );
+    }
     if (!loaded) await files.#writeAll(state);
     else if (files.#dirty.size > 0 || (await rotatedWals(dir)).length > 0) void files.#compact();
     return files;
+  }
+
+  /** How the store reads tenants back from disk after a failed write. */
+  onFailure(reload: Reload): void {
+    this.#reload = reload;
+  }
+
+  /** Throws while writes are refused (a failure not yet rolled back); starts another roll-back if the last one failed. */
+  assertWritable(): void {
+    if (!this.#broken) return;
+    this.#scheduleRecovery();
+    throw new StoreUnavailableError(this.#broken);
+  }
+
+  health(): FilesHealth {
+    return { writable: !this.#broken, failure: this.#lastFailure };
+  }
+
+  /** A mark to pass to `flush`: failures after it fail that flush. */
+  mark(): number {
+    return this.#failures;
   }
 
   /** Queues the changes of one write; they reach the log on the next drain. */
@@ -87,52 +166,70 @@ export class StateFiles {
     this.#pending.push({ tenant, changes });
     if (!this.#drainQueued) {
       this.#drainQueued = true;
-      this.#enqueue(() => new Promise<void>((r) => setImmediate(r)).then(() => this.#drain()));
+      void this.#enqueue(() => new Promise<void>((r) => setImmediate(r)).then(() => this.#drain()), []).catch(() => {});
     }
   }
 
   /** Writes a tenant's files whole (a write that noted nothing, or a new tenant). */
   snapshotTenant(tenant: TenantState, isNew = false): void {
     if (isNew) this.#tenantsById.set(tenant.id, tenant);
-    this.#enqueue(async () => {
-      await this.#drain();
-      await this.#writeTenant(tenant, true);
-      if (isNew) await this.#writeManifest();
-    });
+    void this.#enqueue(
+      async () => {
+        await this.#drain();
+        await this.#writeTenant(tenant, true);
+        if (isNew) await this.#writeManifest();
+      },
+      isNew ? "all" : [tenant.id],
+    ).catch(() => {});
   }
 
   removeTenant(tenantId: string): void {
     this.#tenantsById.delete(tenantId);
-    this.#enqueue(async () => {
+    void this.#enqueue(async () => {
       await this.#drain();
       await this.#writeManifest();
-      await rm(tenantDir(this.#dir, tenantId), { recursive: true, force: true });
-    });
+      await this.#fs.rm(tenantDir(this.#dir, tenantId), { recursive: true, force: true });
+    }, "all").catch(() => {});
   }
 
   /** Replaces everything on disk with `state` (reset, snapshot import). */
   replaceAll(state: EmulatorState): void {
     const removed = [...this.#tenantsById.keys()].filter((id) => !state.tenants.some((t) => t.id === id));
-    this.#index(state);
+    this.index(state);
     this.#pending = [];
-    this.#enqueue(async () => {
+    void this.#enqueue(async () => {
       await this.#writeAll(state);
-      for (const id of removed) await rm(tenantDir(this.#dir, id), { recursive: true, force: true });
-    });
+      for (const id of removed) await this.#fs.rm(tenantDir(this.#dir, id), { recursive: true, force: true });
+    }, "all").catch(() => {});
   }
 
-  /** Resolves once every change recorded so far is on disk; rejects if the disk refused one. */
-  async flush(): Promise<void> {
+  /**
+   * Resolves once every change recorded so far is on disk; rejects if the disk
+   * refused a write since `since` (a `mark()`; default: now), or refuses writes still.
+   */
+  async flush(since = this.#failures): Promise<void> {
     await this.#queue;
-    if (this.#failure) throw this.#failure;
+    if (this.#failures > since || this.#broken) throw this.#broken ?? new StoreUnavailableError(new Error(this.#lastFailure?.message ?? "an earlier write failed"));
   }
 
   /** Flushes, folds the log into the files and closes it. */
   async close(): Promise<void> {
-    await this.flush();
+    await this.#queue;
     await this.#compacting;
-    if (this.#wal.size > 0) await this.#compact();
+    if (this.#wal.size > 0 && !this.#broken) await this.#compact();
     await this.#wal.close();
+    if (this.#broken) throw this.#broken;
+  }
+
+  /** Takes in what a roll-back read from disk: the files' lsn, and what the log changed beyond them. */
+  adopt(loaded: Pick<LoadedState, "lsn" | "dirty" | "onDisk">): void {
+    this.#lsn = Math.max(this.#lsn, loaded.lsn);
+    for (const k of loaded.dirty) this.#dirty.add(k);
+    for (const k of loaded.onDisk) this.#onDisk.add(k);
+  }
+
+  index(state: EmulatorState): void {
+    this.#tenantsById = new Map(state.tenants.map((t) => [t.id, t]));
   }
 
   #encode(collection: CollectionName, record: Record<string, unknown>): Record<string, unknown> {
@@ -140,19 +237,79 @@ export class StateFiles {
     return codec ? codec.encode(record) : record;
   }
 
-  #index(state: EmulatorState): void {
-    this.#tenantsById = new Map(state.tenants.map((t) => [t.id, t]));
+  /** Runs a job in the queue and hands back its outcome. */
+  #inQueue<T>(job: () => Promise<T>, suspects: Suspects): Promise<T> {
+    let out: T;
+    return this.#enqueue(async () => void (out = await job()), suspects).then(() => out);
   }
 
-  /** Runs a job in the queue and hands back its outcome (a failure also fails the caller). */
-  #inQueue<T>(job: () => Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => this.#enqueue(() => job().then(resolve, (err: unknown) => (reject(err), Promise.reject(err)))));
+  /**
+   * Runs a job after every job queued before it. While writes are refused a
+   * job is dropped (its tenants are read back from disk with the others); a
+   * job that fails breaks the files until they are. The promise tells the outcome.
+   */
+  #enqueue(job: () => Promise<void>, suspects: Suspects): Promise<void> {
+    const run = this.#queue.then(async () => {
+      if (this.#broken) {
+        this.#suspect(suspects);
+        this.#dropPending();
+        throw this.#broken;
+      }
+      try {
+        await job();
+      } catch (err) {
+        this.#fail(err as Error, suspects);
+        throw err;
+      }
+    });
+    this.#queue = run.catch(() => {});
+    return run;
   }
 
-  #enqueue(job: () => Promise<void>): void {
-    this.#queue = this.#queue.then(job).catch((err: unknown) => {
-      this.#failure = err as Error;
-      console.error(`graph-emulator: could not persist state: ${(err as Error).message}`);
+  #suspect(suspects: Suspects): void {
+    if (suspects === "all") this.#suspectAll = true;
+    else for (const id of suspects) this.#suspects.add(id);
+  }
+
+  /** Drops changes not yet logged (their tenants are read back from disk). */
+  #dropPending(): void {
+    for (const p of this.#pending) this.#suspects.add(p.tenant.id);
+    this.#pending = [];
+    this.#drainQueued = false;
+  }
+
+  #fail(err: Error, suspects: Suspects): void {
+    this.#failures++;
+    this.#suspect(suspects);
+    this.#dropPending();
+    const first = !this.#broken;
+    this.#broken ??= err;
+    const code = (err as NodeJS.ErrnoException).code;
+    this.#lastFailure = { message: err.message, code, since: this.#lastFailure?.since ?? new Date().toISOString() };
+    if (first) this.#report(`could not persist state: ${err.message}. The change was refused and is being rolled back; writes are refused until then.`);
+    this.#scheduleRecovery();
+  }
+
+  /** Queues the roll-back: once every queued job has been dropped, the suspect tenants are read back from disk. */
+  #scheduleRecovery(): void {
+    if (this.#recoveryQueued || !this.#reload || !this.#broken) return;
+    this.#recoveryQueued = true;
+    const reload = this.#reload;
+    this.#queue = this.#queue.then(async () => {
+      try {
+        await this.#compacting;
+        this.#dropPending();
+        const only = this.#suspectAll ? "all" : new Set(this.#suspects);
+        await reload(only);
+        this.#suspects.clear();
+        this.#suspectAll = false;
+        this.#broken = undefined;
+        this.#report(`state rolled back to what is on disk (${only === "all" ? "every tenant" : `${only.size} tenant(s)`}); writes are accepted again.`);
+      } catch (err) {
+        this.#report(`could not read the state folder back (${(err as Error).message}); writes stay refused and the next write tries again.`);
+      } finally {
+        this.#recoveryQueued = false;
+      }
     });
   }
 
@@ -161,6 +318,15 @@ export class StateFiles {
     this.#drainQueued = false;
     const pending = this.#pending;
     this.#pending = [];
+    try {
+      await this.#log(pending);
+    } catch (err) {
+      for (const p of pending) this.#suspects.add(p.tenant.id);
+      throw err;
+    }
+  }
+
+  async #log(pending: Pending[]): Promise<void> {
     const entries: WalEntry[] = [];
     const direct: { tenant: TenantState; collection: CollectionName }[] = [];
     for (const { tenant, changes } of pending) {
@@ -186,7 +352,12 @@ export class StateFiles {
         }
       }
     }
-    if (entries.length > 0) await this.#wal.append([{ lsn: ++this.#lsn, entries }]);
+    if (entries.length > 0) {
+      await this.#wal.append([{ lsn: this.#lsn + 1, entries }]);
+      this.#lsn++;
+      // The disk took a write: whatever failed before is over.
+      this.#lastFailure = undefined;
+    }
     for (const d of direct) await this.#writePartitions(d.tenant, [d.collection], true);
     if (this.#wal.size > this.#compactAt && !this.#compacting) void this.#compact();
   }
@@ -200,17 +371,25 @@ export class StateFiles {
         const taken = [...this.#dirty];
         this.#dirty.clear();
         return { rotated: await rotatedWals(this.#dir), dirty: taken };
-      });
-      for (const key of dirty) {
-        const slash = key.indexOf("/");
-        const tenant = this.#tenantsById.get(key.slice(0, slash));
-        if (tenant) await this.#writePartition(tenant, key.slice(slash + 1));
+      }, []);
+      // A failed compaction loses nothing: the rotated logs stay until every partition they changed is written.
+      try {
+        for (const key of dirty) {
+          if (this.#broken) throw this.#broken;
+          const slash = key.indexOf("/");
+          const tenant = this.#tenantsById.get(key.slice(0, slash));
+          if (tenant) await this.#writePartition(tenant, key.slice(slash + 1));
+        }
+        for (const r of rotated) await this.#fs.rm(r.file, { force: true });
+      } catch (err) {
+        for (const k of dirty) this.#dirty.add(k);
+        throw err;
       }
-      for (const r of rotated) await rm(r.file, { force: true });
     })()
       .catch((err: unknown) => {
-        this.#failure = err as Error;
-        console.error(`graph-emulator: could not compact the state log: ${(err as Error).message}`);
+        const code = (err as NodeJS.ErrnoException).code;
+        this.#lastFailure = { message: (err as Error).message, code, since: this.#lastFailure?.since ?? new Date().toISOString() };
+        this.#report(`could not fold the log into the state files: ${(err as Error).message}. Nothing is lost (the logs stay); it is tried again later.`);
       })
       .finally(() => {
         this.#compacting = undefined;
@@ -223,13 +402,13 @@ export class StateFiles {
     await this.#writeManifest();
     // Every file now holds the state: the logs are obsolete.
     await this.#wal.rotate(rotatedWalPath(this.#dir, this.#lsn));
-    for (const r of await rotatedWals(this.#dir)) await rm(r.file, { force: true });
+    for (const r of await rotatedWals(this.#dir)) await this.#fs.rm(r.file, { force: true });
     this.#dirty.clear();
   }
 
   /** Writes a tenant's meta and every partition; `coverLog` also empties partitions the log or disk knows. */
   async #writeTenant(t: TenantState, coverLog: boolean): Promise<void> {
-    await mkdir(tenantDir(this.#dir, t.id), { recursive: true, mode: 0o700 });
+    await this.#fs.mkdir(tenantDir(this.#dir, t.id), { recursive: true, mode: 0o700 });
     await this.#writePartition(t, "meta");
     await this.#writePartitions(t, COLLECTIONS, coverLog);
   }
@@ -265,13 +444,14 @@ export class StateFiles {
     const text = asciiJson(body);
     this.#dirty.delete(`${t.id}/${partition}`);
     const previous = this.#fileLocks.get(file) ?? Promise.resolve();
-    const mine = previous.then(() => mkdir(tenantDir(this.#dir, t.id), { recursive: true, mode: 0o700 })).then(() => new DurableJsonFile(file).writeText(text));
+    const mine = previous.then(() => this.#fs.mkdir(tenantDir(this.#dir, t.id), { recursive: true, mode: 0o700 })).then(() => new DurableJsonFile(file, this.#fs).writeText(text));
     this.#fileLocks.set(file, mine.catch(() => {}));
     await mine;
+    if (!this.#broken) this.#lastFailure = undefined;
   }
 
   async #writeManifest(): Promise<void> {
     const manifest: Manifest = { format: FORMAT, tenants: [...this.#tenantsById.keys()] };
-    await writeJson(manifestPath(this.#dir), manifest);
+    await writeJson(manifestPath(this.#dir), manifest, this.#fs);
   }
 }
