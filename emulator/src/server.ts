@@ -13,6 +13,7 @@ import { eventStoreCodec } from "./graph/calendar/event-rows.ts";
 import { buildState, normalizeTenant, readFixtures } from "./tenants/seed.ts";
 import { loadOrCreateTls } from "./tls/certificates.ts";
 import type { TenantSummary } from "./store/types.ts";
+import type { StoreFs } from "./store/store-fs.ts";
 import { RequestJournal } from "./journal/journal.ts";
 import { FaultEngine } from "./faults/engine.ts";
 import { AdminClient } from "./admin/admin-client.ts";
@@ -45,8 +46,16 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
+/** Dependencies a test may replace. */
+export interface EmulatorDeps {
+  /** The file operations the store writes through (a test passes one that fails on demand). */
+  storeFs?: StoreFs;
+  /** Where the store reports repairs and write failures (default: stderr). */
+  storeReport?: (message: string) => void;
+}
+
 /** Starts the emulator over HTTPS and resolves once it is listening. */
-export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+export async function startEmulator(options: EmulatorOptions = {}, deps: EmulatorDeps = {}): Promise<RunningEmulator> {
   const config = emulatorOptions.parse(options);
   const dataDir = config.dataDir === null ? undefined : resolve(config.dataDir);
   if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -62,6 +71,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     codecs: { events: eventStoreCodec() },
     onLoadProgress: progress.onProgress,
     audit: /^(1|true|yes|on)$/i.test(process.env.GRAPH_EMULATOR_STORE_AUDIT ?? ""),
+    ...(deps.storeFs ? { fs: deps.storeFs } : {}),
+    ...(deps.storeReport ? { report: deps.storeReport } : {}),
   });
   progress.done();
   const loopback = ["127.0.0.1", "localhost", "::1"].includes(config.host);
