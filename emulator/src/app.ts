@@ -116,7 +116,8 @@ function originForm(url: string): string {
 type ErrorHandler = (err: unknown, req: Request, res: Response, next: NextFunction) => void;
 
 function lastResort(refuse: (req: Request, res: Response, err: Error) => void): ErrorHandler {
-  return (err, req, res) => {
+  // Four parameters: Express tells error handlers by their arity.
+  return (err, req, res, _next) => {
     if (err instanceof StoreUnavailableError && !res.headersSent) return refuse(req, res, err);
     answerError(err, req, res);
   };
