@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -192,5 +192,35 @@ describe("a disk that refuses writes", () => {
     expect(users(await reopen(crashed))).toEqual(expected);
     await store.close();
     expect(users(await reopen(dir))).toEqual(expected);
+  });
+
+  it("a reset that fails midway (EIO on the new files) leaves the old state whole, in memory and on disk", async () => {
+    const fs = new FaultyFs();
+    const { store, dir } = await open(fs);
+    await durableWrite(store, "acknowledged");
+    fs.set({ op: "write", code: "EIO", path: /tenants-1\/.*users\.json\.tmp$/ });
+    await expect(store.reset()).rejects.toMatchObject({ code: "EIO" });
+    await settled(store);
+    expect(users(store)).toEqual(["acknowledged"]);
+    // What the failure left on disk is what a crash at that moment leaves: it opens to the old state.
+    const { cpSync } = await import("node:fs");
+    cpSync(join(dir, "state"), join(dir, "crash", "state"), { recursive: true });
+    expect(existsSync(join(dir, "crash", "state", "tenants-1"))).toBe(true);
+    const crashed = await reopen(join(dir, "crash"));
+    expect(users(crashed)).toEqual(["acknowledged"]);
+    expect(existsSync(join(dir, "crash", "state", "tenants-1"))).toBe(false);
+    // The disk recovers: the reset goes through, into a fresh folder, and the old one goes.
+    fs.clear();
+    await store.reset();
+    expect(users(store)).toEqual([]);
+    expect(readdirSync(join(dir, "state")).filter((n) => n.startsWith("tenants"))).toEqual(["tenants-1"]);
+    expect(JSON.parse(readFileSync(join(dir, "state", "manifest.json"), "utf8"))).toMatchObject({ root: "tenants-1", tenants: [T] });
+    await durableWrite(store, "after-reset");
+    await store.reset();
+    await durableWrite(store, "after-second-reset");
+    await store.close();
+    const again = await reopen(dir);
+    expect(users(again)).toEqual(["after-second-reset"]);
+    expect(readdirSync(join(dir, "state")).filter((n) => n.startsWith("tenants"))).toEqual(["tenants-2"]);
   });
 });

@@ -1,6 +1,10 @@
 import { COLLECTIONS, collectionOfPartition, encodeRows, partitionOf, partitionsOf, type Change, type Codecs, type CollectionName, type RowsFile } from "./changes.ts";
+import { join } from "node:path";
 import {
+  DEFAULT_ROOT,
   FORMAT,
+  nextRoot,
+  tenantRoots,
   manifestPath,
   metaOf,
   metaPath,
@@ -88,8 +92,8 @@ export class StateFiles {
   #queue: Promise<void> = Promise.resolve();
   #compacting: Promise<void> | undefined;
   /** "tenantId/partition" changed in the log beyond its file. */
-  readonly #dirty: Set<string>;
-  readonly #onDisk: Set<string>;
+  #dirty: Set<string>;
+  #onDisk: Set<string>;
   /** Writes of the same file wait for each other (compaction runs beside the queue). */
   readonly #fileLocks = new Map<string, Promise<void>>();
   #tenantsById = new Map<string, TenantState>();
@@ -106,8 +110,10 @@ export class StateFiles {
   #suspectAll = false;
   #reload: Reload | undefined;
   #recoveryQueued = false;
+  /** The tenants folder in use (see state-layout.ts). */
+  #root: string;
 
-  private constructor(dir: string, loaded: Pick<LoadedState, "lsn" | "dirty" | "onDisk">, options: FileOptions) {
+  private constructor(dir: string, loaded: Pick<LoadedState, "lsn" | "dirty" | "onDisk" | "root">, options: FileOptions) {
     this.#dir = dir;
     this.#compactAt = options.compactAt ?? COMPACT_AT_BYTES;
     this.#codecs = options.codecs ?? {};
@@ -117,11 +123,12 @@ export class StateFiles {
     this.#lsn = loaded.lsn;
     this.#dirty = loaded.dirty;
     this.#onDisk = loaded.onDisk;
+    this.#root = loaded.root;
   }
 
   /** Opens the folder for writing; `loaded` is what loadStateDir found (null for a new folder: then `state` is written whole). */
   static async open(dir: string, state: EmulatorState, loaded: LoadedState | null, options: FileOptions = {}): Promise<StateFiles> {
-    const files = new StateFiles(dir, loaded ?? { lsn: 0, dirty: new Set(), onDisk: new Set() }, options);
+    const files = new StateFiles(dir, loaded ?? { lsn: 0, dirty: new Set(), onDisk: new Set(), root: DEFAULT_ROOT }, options);
     await files.#fs.mkdir(dir, { recursive: true, mode: 0o700 });
     files.index(state);
     // A first start marks the folder as being written, so that a crash now is not taken for a deleted manifest.
@@ -135,6 +142,8 @@ export class StateFiles {
           (tail.kind === "torn" ? "A crash or a full disk interrupted its append, so it was never acknowledged." : "It was complete but damaged on disk; the write it held is lost."),
       );
     }
+    // Tenants folders the manifest does not name are left over from a reset or import that did not finish.
+    for (const root of await tenantRoots(dir)) if (loaded && root !== files.#root) await files.#fs.rm(join(dir, root), { recursive: true, force: true });
     if (!loaded) await files.#writeAll(state);
     else if (files.#dirty.size > 0 || (await rotatedWals(dir)).length > 0) void files.#compact();
     return files;
@@ -188,18 +197,39 @@ export class StateFiles {
     void this.#enqueue(async () => {
       await this.#drain();
       await this.#writeManifest();
-      await this.#fs.rm(tenantDir(this.#dir, tenantId), { recursive: true, force: true });
+      await this.#fs.rm(tenantDir(this.#dir, tenantId, this.#root), { recursive: true, force: true });
     }, "all").catch(() => {});
   }
 
-  /** Replaces everything on disk with `state` (reset, snapshot import). */
+  /**
+   * Replaces everything on disk with `state` (reset, snapshot import): written
+   * whole into a fresh tenants folder, then switched to by the manifest, so
+   * that a crash or a failure midway leaves the old state as it was.
+   */
   replaceAll(state: EmulatorState): void {
-    const removed = [...this.#tenantsById.keys()].filter((id) => !state.tenants.some((t) => t.id === id));
     this.index(state);
     this.#pending = [];
     void this.#enqueue(async () => {
-      await this.#writeAll(state);
-      for (const id of removed) await this.#fs.rm(tenantDir(this.#dir, id), { recursive: true, force: true });
+      await this.#compacting;
+      const old = { root: this.#root, onDisk: new Set(this.#onDisk), dirty: new Set(this.#dirty) };
+      const next = nextRoot(old.root);
+      await this.#fs.rm(join(this.#dir, next), { recursive: true, force: true });
+      this.#root = next;
+      this.#onDisk.clear();
+      try {
+        for (const t of state.tenants) await this.#writeTenant(t, false);
+        await this.#writeManifest();
+      } catch (err) {
+        this.#root = old.root;
+        this.#onDisk = old.onDisk;
+        this.#dirty = old.dirty;
+        throw err;
+      }
+      // The manifest names the new folder: the logs and the old folder are obsolete.
+      await this.#wal.rotate(rotatedWalPath(this.#dir, this.#lsn));
+      for (const r of await rotatedWals(this.#dir)) await this.#fs.rm(r.file, { force: true });
+      this.#dirty.clear();
+      await this.#fs.rm(join(this.#dir, old.root), { recursive: true, force: true });
     }, "all").catch(() => {});
   }
 
@@ -408,7 +438,7 @@ export class StateFiles {
 
   /** Writes a tenant's meta and every partition; `coverLog` also empties partitions the log or disk knows. */
   async #writeTenant(t: TenantState, coverLog: boolean): Promise<void> {
-    await this.#fs.mkdir(tenantDir(this.#dir, t.id), { recursive: true, mode: 0o700 });
+    await this.#fs.mkdir(tenantDir(this.#dir, t.id, this.#root), { recursive: true, mode: 0o700 });
     await this.#writePartition(t, "meta");
     await this.#writePartitions(t, COLLECTIONS, coverLog);
   }
@@ -430,7 +460,8 @@ export class StateFiles {
    * logged change up to it (and perhaps newer ones, which replay again harmlessly).
    */
   async #writePartition(t: TenantState, partition: string): Promise<void> {
-    const file = partition === "meta" ? metaPath(this.#dir, t.id) : partitionPath(this.#dir, t.id, partition);
+    const root = this.#root;
+    const file = partition === "meta" ? metaPath(this.#dir, t.id, root) : partitionPath(this.#dir, t.id, partition, root);
     const lsn = this.#lsn;
     let body: MetaFile | PartitionFile | (RowsFile & { lsn: number });
     if (partition === "meta") body = { lsn, data: metaOf(t) };
@@ -444,14 +475,14 @@ export class StateFiles {
     const text = asciiJson(body);
     this.#dirty.delete(`${t.id}/${partition}`);
     const previous = this.#fileLocks.get(file) ?? Promise.resolve();
-    const mine = previous.then(() => this.#fs.mkdir(tenantDir(this.#dir, t.id), { recursive: true, mode: 0o700 })).then(() => new DurableJsonFile(file, this.#fs).writeText(text));
+    const mine = previous.then(() => this.#fs.mkdir(tenantDir(this.#dir, t.id, root), { recursive: true, mode: 0o700 })).then(() => new DurableJsonFile(file, this.#fs).writeText(text));
     this.#fileLocks.set(file, mine.catch(() => {}));
     await mine;
     if (!this.#broken) this.#lastFailure = undefined;
   }
 
   async #writeManifest(): Promise<void> {
-    const manifest: Manifest = { format: FORMAT, tenants: [...this.#tenantsById.keys()] };
+    const manifest: Manifest = { format: FORMAT, tenants: [...this.#tenantsById.keys()], ...(this.#root === DEFAULT_ROOT ? {} : { root: this.#root }) };
     await writeJson(manifestPath(this.#dir), manifest, this.#fs);
   }
 }

@@ -9,7 +9,7 @@ import { readWal, type WalBatch, type WalTail } from "./wal.ts";
 
 /**
  * The state folder on disk:
- *   manifest.json                   { format, tenants: [ids in order] }
+ *   manifest.json                   { format, tenants: [ids in order], root? }
  *   tenants/<id>/meta.json          { lsn, data: the tenant's own fields }
  *   tenants/<id>/<partition>.json   { lsn, records: [...] } — one per collection; events in 64 by mailbox,
  *                                   or { lsn, format, rows, tables } for a collection whose codec writes rows
@@ -23,6 +23,12 @@ import { readWal, type WalBatch, type WalTail } from "./wal.ts";
  * rather than started afresh. A first start writes a manifest marked
  * `initializing` before anything else, so a crash during it is told apart
  * from a deleted manifest (the folder is then seeded again).
+ *
+ * A reset or snapshot import writes the whole new state beside the old one,
+ * in a fresh tenants folder (`tenants-1`, `tenants-2`...), and the manifest's
+ * `root` then switches to it in one atomic rename: a crash or a full disk
+ * midway leaves the old state whole. Tenants folders the manifest does not
+ * name are left-overs of such a switch, removed when the folder is opened.
  */
 
 export const FORMAT = 2;
@@ -31,6 +37,17 @@ export interface Manifest {
   tenants: string[];
   /** Set while a first start writes the folder: nothing in it was acknowledged yet. */
   initializing?: true;
+  /** The tenants folder in use, when it is not `tenants`. */
+  root?: string;
+}
+
+/** Names of tenants folders: `tenants`, then `tenants-<generation>` after each reset or import. */
+export const ROOT_NAME = /^tenants(?:-(\d{1,12}))?$/;
+export const DEFAULT_ROOT = "tenants";
+
+/** The tenants folder a reset or import writes next. */
+export function nextRoot(root: string): string {
+  return `tenants-${Number(ROOT_NAME.exec(root)?.[1] ?? 0) + 1}`;
 }
 
 /** A tenant's id as it names its folder: a GUID. */
@@ -51,10 +68,15 @@ export interface MetaFile {
 }
 
 export const manifestPath = (dir: string) => join(dir, "manifest.json");
-export const tenantsPath = (dir: string) => join(dir, "tenants");
-export const tenantDir = (dir: string, tenantId: string) => join(dir, "tenants", assertTenantId(tenantId));
-export const partitionPath = (dir: string, tenantId: string, partition: string) => join(tenantDir(dir, tenantId), `${partition}.json`);
-export const metaPath = (dir: string, tenantId: string) => join(tenantDir(dir, tenantId), "meta.json");
+export const tenantDir = (dir: string, tenantId: string, root = DEFAULT_ROOT) => join(dir, root, assertTenantId(tenantId));
+export const partitionPath = (dir: string, tenantId: string, partition: string, root = DEFAULT_ROOT) => join(tenantDir(dir, tenantId, root), `${partition}.json`);
+export const metaPath = (dir: string, tenantId: string, root = DEFAULT_ROOT) => join(tenantDir(dir, tenantId, root), "meta.json");
+
+/** The tenants folders in `dir` (the one in use and any left over from an interrupted switch). */
+export async function tenantRoots(dir: string): Promise<string[]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  return names.filter((n) => ROOT_NAME.test(n));
+}
 export const walPath = (dir: string) => join(dir, "wal.jsonl");
 export const rotatedWalPath = (dir: string, lsn: number) => join(dir, `wal-${String(lsn).padStart(12, "0")}.jsonl`);
 
@@ -119,6 +141,8 @@ export interface LoadedState {
   state: EmulatorState;
   /** The current log's torn or damaged last record, to cut off when the folder is opened for writing. */
   walTail?: WalTail | undefined;
+  /** The tenants folder the manifest names. */
+  root: string;
   lsn: number;
   /** "tenantId/partition" of every partition the log changed beyond its file. */
   dirty: Set<string>;
@@ -157,6 +181,10 @@ export async function loadStateDir(
     throw new StoreFileError(`${manifestPath(dir)} is not a state manifest of format ${FORMAT}. Move the folder away to start again from the fixtures.`);
   }
   if (manifest.initializing) return null;
+  const root = manifest.root ?? DEFAULT_ROOT;
+  if (typeof root !== "string" || !ROOT_NAME.test(root)) {
+    throw new StoreFileError(`${manifestPath(dir)} names '${String(root).slice(0, 80)}' as its tenants folder, which is not one the emulator writes. Repair the manifest, or move the state folder away to start again from the fixtures.`);
+  }
   for (const id of manifest.tenants) {
     if (typeof id !== "string" || !TENANT_ID.test(id) || manifest.tenants.indexOf(id) !== manifest.tenants.lastIndexOf(id)) {
       throw new StoreFileError(`${manifestPath(dir)} lists '${String(id).slice(0, 80)}', which is not a tenant id (a GUID, listed once). Repair the manifest, or move the state folder away to start again from the fixtures.`);
@@ -165,13 +193,13 @@ export async function loadStateDir(
   const ids = options.only ? manifest.tenants.filter((id) => options.only?.has(id)) : manifest.tenants;
   const files: { tenantId: string; name: string }[] = [];
   for (const tenantId of ids) {
-    const names = await readdir(tenantDir(dir, tenantId)).catch(() => {
-      throw new StoreFileError(`${tenantDir(dir, tenantId)} is missing but ${manifestPath(dir)} lists it. Restore it, or move the state folder away to start again from the fixtures.`);
+    const names = await readdir(tenantDir(dir, tenantId, root)).catch(() => {
+      throw new StoreFileError(`${tenantDir(dir, tenantId, root)} is missing but ${manifestPath(dir)} lists it. Restore it, or move the state folder away to start again from the fixtures.`);
     });
     const missing = REQUIRED_FILES.filter((f) => !names.includes(`${f}.json`));
     if (missing.length > 0) {
       throw new StoreFileError(
-        `${tenantDir(dir, tenantId)} lacks ${missing.map((f) => `${f}.json`).join(", ")}: the tenant's state is incomplete. Restore the missing files, or move the state folder away to start again from the fixtures.`,
+        `${tenantDir(dir, tenantId, root)} lacks ${missing.map((f) => `${f}.json`).join(", ")}: the tenant's state is incomplete. Restore the missing files, or move the state folder away to start again from the fixtures.`,
       );
     }
     for (const name of names) if (name.endsWith(".json")) files.push({ tenantId, name: name.slice(0, -5) });
@@ -184,12 +212,12 @@ export async function loadStateDir(
   for (const { tenantId, name } of files) {
     const tenant = tenants.get(tenantId) as Record<string, unknown>;
     if (name === "meta") {
-      const meta = await readJson<MetaFile>(metaPath(dir, tenantId));
+      const meta = await readJson<MetaFile>(metaPath(dir, tenantId, root));
       Object.assign(tenant, meta?.data);
       lsnOf.set(`${tenantId}/meta`, meta?.lsn ?? 0);
     } else {
       const collection = collectionOfPartition(name);
-      const path = partitionPath(dir, tenantId, name);
+      const path = partitionPath(dir, tenantId, name, root);
       const file = collection ? await readJson<PartitionFile | (RowsFile & { lsn: number })>(path) : null;
       if (collection && file) {
         const list = tenant[collection] as unknown[];
@@ -213,13 +241,15 @@ export async function loadStateDir(
   const { lsn, dirty } = replay(tenants, lsnOf, batches, codecs);
   for (const codec of Object.values(codecs)) codec.done?.();
   const state: EmulatorState = { version: 1, tenants: ids.map((id) => tenants.get(id) as unknown as TenantState) };
-  return { state, lsn, dirty, onDisk, walTail };
+  return { state, lsn, dirty, onDisk, walTail, root };
 }
 
 /** What a folder without a manifest holds that only a started emulator writes (tenant folders, a non-empty log), or undefined. */
 async function stateWithoutManifest(dir: string): Promise<string | undefined> {
-  const tenants = await readdir(tenantsPath(dir)).catch(() => [] as string[]);
-  if (tenants.length > 0) return `tenant folders in ${tenantsPath(dir)}`;
+  for (const root of await tenantRoots(dir)) {
+    const tenants = await readdir(join(dir, root)).catch(() => [] as string[]);
+    if (tenants.length > 0) return `tenant folders in ${join(dir, root)}`;
+  }
   for (const file of [...(await rotatedWals(dir)).map((r) => r.file), walPath(dir)]) {
     const size = await stat(file).then(
       (s) => s.size,
