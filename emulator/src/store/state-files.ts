@@ -1,4 +1,4 @@
-import { COLLECTIONS, collectionOfPartition, encodeRows, partitionOf, partitionsOf, type Change, type Codecs, type CollectionName, type RowsFile } from "./changes.ts";
+import { COLLECTIONS, collectionOfPartition, encodeRows, partitionsOf, type Change, type Codecs, type CollectionName, type RowsFile } from "./changes.ts";
 import { join } from "node:path";
 import {
   DEFAULT_ROOT,
@@ -22,17 +22,18 @@ import {
   type PartitionFile,
 } from "./state-layout.ts";
 import type { EmulatorState, TenantState } from "./types.ts";
-import { WriteAheadLog, type WalEntry } from "./wal.ts";
+import { WriteAheadLog } from "./wal.ts";
+import { logEntries, type Pending } from "./log-entries.ts";
 import { DurableJsonFile } from "./durable-json-file.ts";
 import { asciiJson } from "./json-text.ts";
 import { nodeStoreFs, type StoreFs } from "./store-fs.ts";
+import { WriteQueue, type FilesHealth, type Reload } from "./write-queue.ts";
 
-/** A collection replaced as a whole goes into the log when it is this small, else straight to its files. */
-const SMALL_COLLECTION = 2_000;
+export { StoreUnavailableError, type FilesHealth, type Reload } from "./write-queue.ts";
+
 /** By default the log is folded into the partition files once it grows past this. */
 export const COMPACT_AT_BYTES = 64 * 1024 * 1024;
 
-type Pending = { tenant: TenantState; changes: Change[] };
 export interface FileOptions {
   /** Log size (bytes) past which it is folded into the files. */
   compactAt?: number | undefined;
@@ -43,29 +44,6 @@ export interface FileOptions {
   report?: ((message: string) => void) | undefined;
 }
 
-/** Tenants whose memory may hold changes the disk does not: some by id, or all. */
-type Suspects = readonly string[] | "all";
-
-/** Reads the suspect tenants back from disk into memory (the store does this: it owns memory). */
-export type Reload = (only: ReadonlySet<string> | "all") => Promise<void>;
-
-/** How the files stand, for the health endpoint. */
-export interface FilesHealth {
-  /** False from a failed write until the state is read back from disk (writes are refused meanwhile). */
-  writable: boolean;
-  /** The last failure, until a write succeeds after it. */
-  failure?: { message: string; code: string | undefined; since: string } | undefined;
-}
-
-/** A write refused because the disk refused an earlier one and memory is being rolled back. */
-export class StoreUnavailableError extends Error {
-  readonly code: string | undefined;
-  constructor(cause: Error) {
-    super(`The emulator cannot save changes right now: writing its state folder failed (${cause.message}). Writes resume once the disk accepts them again.`);
-    this.code = (cause as NodeJS.ErrnoException).code;
-  }
-}
-
 const defaultReport = (message: string) => console.error(`graph-emulator: ${message}`);
 
 /**
@@ -73,15 +51,9 @@ const defaultReport = (message: string) => console.error(`graph-emulator: ${mess
  * change costs one log append: changes of the same tick share one append and
  * one fdatasync (group commit), and `flush` resolves once they are on disk.
  * Compaction folds the log into the partitions it touched, in the background.
- * Everything that writes goes through one queue, so the order on disk is the
- * order of the writes.
- *
- * When the disk refuses a write (ENOSPC, EIO, EROFS...), the log is cut back
- * to its last good length, every change still queued is dropped, writes are
- * refused, and the tenants concerned are read back from disk (`Reload`), so
- * memory never holds what the disk does not; then writes are accepted again.
- * `mark`/`flush(mark)` tell a caller whether anything failed since its mark,
- * so that no request is answered as a success for a change that is not on disk.
+ * Everything that writes goes through one queue (write-queue.ts, which also
+ * handles a disk that refuses writes), so the order on disk is the order of
+ * the writes. A failed append leaves no bytes in the log (wal.ts).
  */
 export class StateFiles {
   readonly #dir: string;
@@ -89,7 +61,7 @@ export class StateFiles {
   #lsn: number;
   #pending: Pending[] = [];
   #drainQueued = false;
-  #queue: Promise<void> = Promise.resolve();
+  readonly #jobs: WriteQueue;
   #compacting: Promise<void> | undefined;
   /** "tenantId/partition" changed in the log beyond its file. */
   #dirty: Set<string>;
@@ -101,15 +73,6 @@ export class StateFiles {
   readonly #codecs: Codecs;
   readonly #fs: StoreFs;
   readonly #report: (message: string) => void;
-  /** Failed jobs so far (callers compare against a mark). */
-  #failures = 0;
-  /** Set from a failure until memory is read back from disk; writes are refused meanwhile. */
-  #broken: Error | undefined;
-  #lastFailure: FilesHealth["failure"];
-  #suspects = new Set<string>();
-  #suspectAll = false;
-  #reload: Reload | undefined;
-  #recoveryQueued = false;
   /** The tenants folder in use (see state-layout.ts). */
   #root: string;
 
@@ -124,6 +87,7 @@ export class StateFiles {
     this.#dirty = loaded.dirty;
     this.#onDisk = loaded.onDisk;
     this.#root = loaded.root;
+    this.#jobs = new WriteQueue({ report: this.#report, dropPending: () => this.#dropPending(), quiesce: async () => void (await this.#compacting) });
   }
 
   /** Opens the folder for writing; `loaded` is what loadStateDir found (null for a new folder: then `state` is written whole). */
@@ -151,23 +115,21 @@ export class StateFiles {
 
   /** How the store reads tenants back from disk after a failed write. */
   onFailure(reload: Reload): void {
-    this.#reload = reload;
+    this.#jobs.onFailure(reload);
   }
 
-  /** Throws while writes are refused (a failure not yet rolled back); starts another roll-back if the last one failed. */
+  /** Throws while writes are refused (a failure not yet rolled back). */
   assertWritable(): void {
-    if (!this.#broken) return;
-    this.#scheduleRecovery();
-    throw new StoreUnavailableError(this.#broken);
+    this.#jobs.assertWritable();
   }
 
   health(): FilesHealth {
-    return { writable: !this.#broken, failure: this.#lastFailure };
+    return this.#jobs.health();
   }
 
   /** A mark to pass to `flush`: failures after it fail that flush. */
   mark(): number {
-    return this.#failures;
+    return this.#jobs.mark();
   }
 
   /** Queues the changes of one write; they reach the log on the next drain. */
@@ -175,14 +137,14 @@ export class StateFiles {
     this.#pending.push({ tenant, changes });
     if (!this.#drainQueued) {
       this.#drainQueued = true;
-      void this.#enqueue(() => new Promise<void>((r) => setImmediate(r)).then(() => this.#drain()), []).catch(() => {});
+      void this.#jobs.run(() => new Promise<void>((r) => setImmediate(r)).then(() => this.#drain()), []).catch(() => {});
     }
   }
 
   /** Writes a tenant's files whole (a write that noted nothing, or a new tenant). */
   snapshotTenant(tenant: TenantState, isNew = false): void {
     if (isNew) this.#tenantsById.set(tenant.id, tenant);
-    void this.#enqueue(
+    void this.#jobs.run(
       async () => {
         await this.#drain();
         await this.#writeTenant(tenant, true);
@@ -194,7 +156,7 @@ export class StateFiles {
 
   removeTenant(tenantId: string): void {
     this.#tenantsById.delete(tenantId);
-    void this.#enqueue(async () => {
+    void this.#jobs.run(async () => {
       await this.#drain();
       await this.#writeManifest();
       await this.#fs.rm(tenantDir(this.#dir, tenantId, this.#root), { recursive: true, force: true });
@@ -209,7 +171,7 @@ export class StateFiles {
   replaceAll(state: EmulatorState): void {
     this.index(state);
     this.#pending = [];
-    void this.#enqueue(async () => {
+    void this.#jobs.run(async () => {
       await this.#compacting;
       const old = { root: this.#root, onDisk: new Set(this.#onDisk), dirty: new Set(this.#dirty) };
       const next = nextRoot(old.root);
@@ -237,18 +199,21 @@ export class StateFiles {
    * Resolves once every change recorded so far is on disk; rejects if the disk
    * refused a write since `since` (a `mark()`; default: now), or refuses writes still.
    */
-  async flush(since = this.#failures): Promise<void> {
-    await this.#queue;
-    if (this.#failures > since || this.#broken) throw this.#broken ?? new StoreUnavailableError(new Error(this.#lastFailure?.message ?? "an earlier write failed"));
+  flush(since?: number): Promise<void> {
+    return this.#jobs.flush(since);
   }
 
   /** Flushes, folds the log into the files and closes it. */
   async close(): Promise<void> {
-    await this.#queue;
+    // Writes the disk still refuses fail the close; the log is folded into the files only when none does.
+    const failure = await this.#jobs.flush().then(
+      () => undefined,
+      (err: unknown) => err as Error,
+    );
     await this.#compacting;
-    if (this.#wal.size > 0 && !this.#broken) await this.#compact();
+    if (this.#wal.size > 0 && !failure) await this.#compact();
     await this.#wal.close();
-    if (this.#broken) throw this.#broken;
+    if (failure) throw failure;
   }
 
   /** Takes in what a roll-back read from disk: the files' lsn, and what the log changed beyond them. */
@@ -267,80 +232,12 @@ export class StateFiles {
     return codec ? codec.encode(record) : record;
   }
 
-  /** Runs a job in the queue and hands back its outcome. */
-  #inQueue<T>(job: () => Promise<T>, suspects: Suspects): Promise<T> {
-    let out: T;
-    return this.#enqueue(async () => void (out = await job()), suspects).then(() => out);
-  }
-
-  /**
-   * Runs a job after every job queued before it. While writes are refused a
-   * job is dropped (its tenants are read back from disk with the others); a
-   * job that fails breaks the files until they are. The promise tells the outcome.
-   */
-  #enqueue(job: () => Promise<void>, suspects: Suspects): Promise<void> {
-    const run = this.#queue.then(async () => {
-      if (this.#broken) {
-        this.#suspect(suspects);
-        this.#dropPending();
-        throw this.#broken;
-      }
-      try {
-        await job();
-      } catch (err) {
-        this.#fail(err as Error, suspects);
-        throw err;
-      }
-    });
-    this.#queue = run.catch(() => {});
-    return run;
-  }
-
-  #suspect(suspects: Suspects): void {
-    if (suspects === "all") this.#suspectAll = true;
-    else for (const id of suspects) this.#suspects.add(id);
-  }
-
-  /** Drops changes not yet logged (their tenants are read back from disk). */
-  #dropPending(): void {
-    for (const p of this.#pending) this.#suspects.add(p.tenant.id);
+  /** Drops changes not yet logged (their tenants are read back from disk); returns their tenants. */
+  #dropPending(): string[] {
+    const ids = this.#pending.map((p) => p.tenant.id);
     this.#pending = [];
     this.#drainQueued = false;
-  }
-
-  #fail(err: Error, suspects: Suspects): void {
-    this.#failures++;
-    this.#suspect(suspects);
-    this.#dropPending();
-    const first = !this.#broken;
-    this.#broken ??= err;
-    const code = (err as NodeJS.ErrnoException).code;
-    this.#lastFailure = { message: err.message, code, since: this.#lastFailure?.since ?? new Date().toISOString() };
-    if (first) this.#report(`could not persist state: ${err.message}. The change was refused and is being rolled back; writes are refused until then.`);
-    this.#scheduleRecovery();
-  }
-
-  /** Queues the roll-back: once every queued job has been dropped, the suspect tenants are read back from disk. */
-  #scheduleRecovery(): void {
-    if (this.#recoveryQueued || !this.#reload || !this.#broken) return;
-    this.#recoveryQueued = true;
-    const reload = this.#reload;
-    this.#queue = this.#queue.then(async () => {
-      try {
-        await this.#compacting;
-        this.#dropPending();
-        const only = this.#suspectAll ? "all" : new Set(this.#suspects);
-        await reload(only);
-        this.#suspects.clear();
-        this.#suspectAll = false;
-        this.#broken = undefined;
-        this.#report(`state rolled back to what is on disk (${only === "all" ? "every tenant" : `${only.size} tenant(s)`}); writes are accepted again.`);
-      } catch (err) {
-        this.#report(`could not read the state folder back (${(err as Error).message}); writes stay refused and the next write tries again.`);
-      } finally {
-        this.#recoveryQueued = false;
-      }
-    });
+    return ids;
   }
 
   /** Appends every pending change as one batch and waits for the disk. */
@@ -351,42 +248,17 @@ export class StateFiles {
     try {
       await this.#log(pending);
     } catch (err) {
-      for (const p of pending) this.#suspects.add(p.tenant.id);
+      this.#jobs.suspect(pending.map((p) => p.tenant.id));
       throw err;
     }
   }
 
   async #log(pending: Pending[]): Promise<void> {
-    const entries: WalEntry[] = [];
-    const direct: { tenant: TenantState; collection: CollectionName }[] = [];
-    for (const { tenant, changes } of pending) {
-      if (!this.#tenantsById.has(tenant.id)) continue;
-      for (const c of changes) {
-        if (c.kind === "put") {
-          const partition = partitionOf(c.collection, c.record);
-          entries.push(["p", tenant.id, partition, this.#encode(c.collection, c.record)]);
-          this.#dirty.add(`${tenant.id}/${partition}`);
-        } else if (c.kind === "remove") {
-          entries.push(["r", tenant.id, c.partition, c.key]);
-          this.#dirty.add(`${tenant.id}/${c.partition}`);
-        } else if (c.kind === "none") {
-          continue;
-        } else if (c.kind === "meta") {
-          entries.push(["m", tenant.id, metaOf(tenant)]);
-          this.#dirty.add(`${tenant.id}/meta`);
-        } else if (tenant[c.collection].length <= SMALL_COLLECTION) {
-          entries.push(["c", tenant.id, c.collection, (tenant[c.collection] as unknown as Record<string, unknown>[]).map((r) => this.#encode(c.collection, r))]);
-          for (const p of partitionsOf(c.collection)) this.#dirty.add(`${tenant.id}/${p}`);
-        } else {
-          direct.push({ tenant, collection: c.collection });
-        }
-      }
-    }
+    const { entries, direct } = logEntries(pending, { known: (id) => this.#tenantsById.has(id), encode: (c, r) => this.#encode(c, r), dirty: this.#dirty });
     if (entries.length > 0) {
       await this.#wal.append([{ lsn: this.#lsn + 1, entries }]);
       this.#lsn++;
-      // The disk took a write: whatever failed before is over.
-      this.#lastFailure = undefined;
+      this.#jobs.succeeded();
     }
     for (const d of direct) await this.#writePartitions(d.tenant, [d.collection], true);
     if (this.#wal.size > this.#compactAt && !this.#compacting) void this.#compact();
@@ -395,7 +267,7 @@ export class StateFiles {
   /** Rotates the log, writes every partition it changed, then drops the rotated logs. */
   #compact(): Promise<void> {
     this.#compacting ??= (async () => {
-      const { rotated, dirty } = await this.#inQueue(async () => {
+      const { rotated, dirty } = await this.#jobs.result(async () => {
         await this.#drain();
         if (this.#wal.size > 0) await this.#wal.rotate(rotatedWalPath(this.#dir, this.#lsn));
         const taken = [...this.#dirty];
@@ -405,7 +277,7 @@ export class StateFiles {
       // A failed compaction loses nothing: the rotated logs stay until every partition they changed is written.
       try {
         for (const key of dirty) {
-          if (this.#broken) throw this.#broken;
+          if (this.#jobs.broken) throw new Error("a write failed meanwhile");
           const slash = key.indexOf("/");
           const tenant = this.#tenantsById.get(key.slice(0, slash));
           if (tenant) await this.#writePartition(tenant, key.slice(slash + 1));
@@ -417,8 +289,7 @@ export class StateFiles {
       }
     })()
       .catch((err: unknown) => {
-        const code = (err as NodeJS.ErrnoException).code;
-        this.#lastFailure = { message: (err as Error).message, code, since: this.#lastFailure?.since ?? new Date().toISOString() };
+        this.#jobs.noteFailure(err as Error);
         this.#report(`could not fold the log into the state files: ${(err as Error).message}. Nothing is lost (the logs stay); it is tried again later.`);
       })
       .finally(() => {
@@ -478,7 +349,7 @@ export class StateFiles {
     const mine = previous.then(() => this.#fs.mkdir(tenantDir(this.#dir, t.id, root), { recursive: true, mode: 0o700 })).then(() => new DurableJsonFile(file, this.#fs).writeText(text));
     this.#fileLocks.set(file, mine.catch(() => {}));
     await mine;
-    if (!this.#broken) this.#lastFailure = undefined;
+    this.#jobs.succeeded();
   }
 
   async #writeManifest(): Promise<void> {
