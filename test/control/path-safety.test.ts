@@ -4,6 +4,8 @@ import { join, resolve } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../emulator/src/index.ts";
+import { FixtureError, readFixtures } from "../../emulator/src/tenants/seed.ts";
+import { writeFileSync } from "node:fs";
 
 /**
  * No control-plane request can create, change or delete a file outside the
@@ -138,5 +140,14 @@ describe("route parameters", () => {
     const res = await post("/faults", `{"fault":"latency","match":${'{"a":'.repeat(100)}1${"}".repeat(100)}}`);
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/^match\.a\.a/);
+  });
+});
+
+describe("fixtures", () => {
+  it("refuse a tenant id that is not a GUID before anything is written", () => {
+    const file = join(base, "fixture.json");
+    writeFileSync(file, JSON.stringify({ id: "../../../somewhere", displayName: "Bad", defaultDomain: "bad.example" }));
+    expect(() => readFixtures(file)).toThrow(FixtureError);
+    expect(() => readFixtures(file)).toThrow(/id: must be a GUID/);
   });
 });

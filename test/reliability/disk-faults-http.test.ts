@@ -54,6 +54,9 @@ describe("writes while the disk refuses them", () => {
     expect((await graph("GET", `/users/full-disk@${CONTOSO.domain}`)).status).toBe(404);
     expect(await health()).toMatchObject({ status: "degraded", storage: { writable: true, code: "ENOSPC" } });
     expect(reports.join("\n")).toContain("could not persist state: ENOSPC");
+    // The request journal records the answer the client got, not the success that was withheld.
+    const journal = (await (await fetch(`${emu.adminUrl}/requests?area=graph&method=POST`)).json()) as { path: string; status: number; errorCode: string | null }[];
+    expect(journal.at(-1)).toMatchObject({ status: 507, errorCode: "quotaLimitReached" });
   });
 
   it("the control plane answers 507 in its own format, and nothing is created", async () => {
