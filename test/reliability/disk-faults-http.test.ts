@@ -107,6 +107,19 @@ describe("writes while the disk refuses them", () => {
     await settled();
   });
 
+  it("a reset the disk refuses midway is a 503 in the control plane's format, and the state stays as it was", async () => {
+    fs.clear();
+    const before = emu.store.exportState();
+    fs.set({ op: "write", code: "EIO", path: /tenants-\d+\/.*users\.json\.tmp$/ });
+    const res = await fetch(`${emu.adminUrl}/reset`, { method: "POST" });
+    expect(res.status).toBe(503);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe("StorageUnavailable");
+    expect(body.error.message).toContain("EIO");
+    await settled();
+    expect(emu.store.exportState()).toEqual(before);
+  });
+
   it("once the disk accepts writes again they succeed without a restart, the health is ok, and a restart keeps exactly the acknowledged writes", async () => {
     fs.clear();
     const res = await graph("POST", "/users", newUser("after-recovery"));

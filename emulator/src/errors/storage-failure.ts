@@ -16,7 +16,9 @@ export type StorageRefusal = (req: Request, res: Response, err: Error) => void;
  * identity endpoints Entra's 503 temporarily_unavailable.
  */
 export function storageRefusal(clock: Clock): StorageRefusal {
-  return (req, res, err) => {
+  return (req, res, failure) => {
+    // The disk's own error, when the store wrapped it.
+    const err = failure.cause instanceof Error ? failure.cause : failure;
     const code = (err as NodeJS.ErrnoException).code;
     const full = code !== undefined && DISK_FULL_CODES.has(code);
     const cause = code ?? err.message;

@@ -4,7 +4,7 @@ import { StoreAudit } from "./audit.ts";
 import { beginChanges, endChanges, type Codecs } from "./changes.ts";
 import { DurableJsonFile, StoreFileError } from "./durable-json-file.ts";
 import { assertTenantId, loadStateDir, type LoadProgress } from "./state-layout.ts";
-import { StateFiles, type FilesHealth } from "./state-files.ts";
+import { StateFiles, StoreUnavailableError, type FilesHealth } from "./state-files.ts";
 import type { StoreFs } from "./store-fs.ts";
 import type { EmulatorState, TenantState, TenantSummary } from "./types.ts";
 import { exists } from "./wal.ts";
@@ -215,7 +215,10 @@ class StateStore implements Store {
     this.#state = copy;
     this.#reindex();
     this.#files?.replaceAll(this.#state);
-    await this.flush(mark);
+    // A refusal is reported as the store's own error (answered 507/503), the disk's error as its cause.
+    await this.flush(mark).catch((err: unknown) => {
+      throw err instanceof StoreUnavailableError ? err : new StoreUnavailableError(err as Error);
+    });
   }
 
   mark(): number {

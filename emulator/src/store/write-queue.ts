@@ -29,7 +29,7 @@ export interface FilesHealth {
 export class StoreUnavailableError extends Error {
   readonly code: string | undefined;
   constructor(cause: Error) {
-    super(`The emulator cannot save changes right now: writing its state folder failed (${cause.message}). Writes resume once the disk accepts them again.`);
+    super(`The emulator cannot save changes right now: writing its state folder failed (${cause.message}). Writes resume once the disk accepts them again.`, { cause });
     this.code = (cause as NodeJS.ErrnoException).code;
   }
 }
