@@ -6,6 +6,7 @@ import type { SigningKeys } from "./identity/keys.ts";
 import { TokenMinter } from "./identity/tokens.ts";
 import { requestContext } from "./http/request-context.ts";
 import { durableAnswers } from "./http/durable-answers.ts";
+import { readableRefusals } from "./http/readable-refusals.ts";
 import { compose } from "./http/compose.ts";
 import { corsPolicy } from "./http/cors.ts";
 import { controlRouter } from "./control/routes.ts";
@@ -16,6 +17,8 @@ import { mountAt } from "./http/mount.ts";
 import type { RequestJournal } from "./journal/journal.ts";
 import { journalMiddleware } from "./journal/middleware.ts";
 import type { FaultEngine } from "./faults/engine.ts";
+import { storageRefusal } from "./errors/storage-failure.ts";
+import { StoreUnavailableError } from "./store/store.ts";
 
 export interface AppDeps {
   store: Store;
@@ -25,6 +28,8 @@ export interface AppDeps {
   journal: RequestJournal;
   faults: FaultEngine;
   controlToken?: string | undefined;
+  /** On loopback: the Host values the control plane and dashboard answer to (filled once the port is known). */
+  allowedHosts?: ReadonlySet<string> | undefined;
   /** Origins allowed to call Graph and the token endpoint from a browser (CORS); empty or absent: closed. */
   corsOrigins?: readonly string[] | undefined;
 }
@@ -47,12 +52,15 @@ export function createApp(deps: AppDeps): RequestListener {
   const cors = deps.corsOrigins?.length ? [corsPolicy(deps.corsOrigins)] : [];
   // 2-6 run for every request before Express's router (see inFront):
   // 2. request context (request-id, client-request-id echo, the origin the caller used);
-  // 3. durable answers (a request that may change state is answered once the change is on disk);
-  // 4. the request journal (every request, recorded as its answer is sent, secrets redacted);
+  //    readable refusals (an answer sent before the body was read waits until it is, up to a bound);
+  // 3. the request journal (every request, recorded as its answer is sent, secrets redacted);
+  // 4. durable answers (a request that may change state is answered once the change is on disk, and
+  //    with a 507/503 in its surface's format when the disk refused it);
   // 5. CORS, closed unless origins are configured: only Graph, the token endpoint and discovery/keys,
   //    never /_emulator or the pages;
   // 6. Microsoft Graph (/v1.0): token check, throttling and faults, then resources; errors in Graph's format.
-  const front = compose(requestContext, durableAnswers(deps.store), journalMiddleware(deps.journal, deps.clock), ...cors, mountAt("/v1.0", graph));
+  const refuse = storageRefusal(deps.clock);
+  const front = compose(requestContext, readableRefusals(), journalMiddleware(deps.journal, deps.clock), durableAnswers(deps.store, refuse), ...cors, mountAt("/v1.0", graph));
   // 6a. Graph's beta version is refused.
   app.use("/beta", (_req: Request, res: Response) => sendGraphError(res, graphErrors.invalidVersion(), deps.clock.now()));
   // 7. Control plane (/_emulator): health, CA, clock, reset, tenants, users, apps, consent.
@@ -63,9 +71,10 @@ export function createApp(deps: AppDeps): RequestListener {
   app.use((req: Request, res: Response) => {
     res.status(404).json({ error: { code: "NotFound", message: `The emulator serves no ${req.method} ${req.path}.` } });
   });
-  // 10. Last resort: malformed input is a 400; anything else is logged (without secrets) and a 500.
-  app.use(lastResort);
-  return inFront(app, front);
+  // 10. Last resort: malformed input is a 400; a write refused while the disk fails is a 507/503; anything else is logged (without secrets) and a 500.
+  const last = lastResort(refuse);
+  app.use(last);
+  return inFront(app, front, last);
 }
 
 /**
@@ -80,7 +89,7 @@ export function createApp(deps: AppDeps): RequestListener {
  * A request line in absolute form (`GET https://host/v1.0/me`, which HTTP/1.1
  * servers must accept) is taken by its path, so every route sees one form.
  */
-function inFront(app: Express, front: RequestHandler): RequestListener {
+function inFront(app: Express, front: RequestHandler, lastResort: ErrorHandler): RequestListener {
   return (req, res) => {
     const request = req as Request;
     const response = res as Response;
@@ -104,7 +113,17 @@ function originForm(url: string): string {
   return rest.startsWith("/") ? rest : `/${rest}`;
 }
 
-function lastResort(err: unknown, req: Request, res: Response, _next: NextFunction): void {
+type ErrorHandler = (err: unknown, req: Request, res: Response, next: NextFunction) => void;
+
+function lastResort(refuse: (req: Request, res: Response, err: Error) => void): ErrorHandler {
+  // Four parameters: Express tells error handlers by their arity.
+  return (err, req, res, _next) => {
+    if (err instanceof StoreUnavailableError && !res.headersSent) return refuse(req, res, err);
+    answerError(err, req, res);
+  };
+}
+
+function answerError(err: unknown, req: Request, res: Response): void {
   const status = (err as { status?: number }).status;
   if (typeof status === "number" && status >= 400 && status < 500) {
     res.status(status).json({ error: { code: "BadRequest", message: (err as Error).message } });

@@ -13,9 +13,11 @@ import { eventStoreCodec } from "./graph/calendar/event-rows.ts";
 import { buildState, normalizeTenant, readFixtures } from "./tenants/seed.ts";
 import { loadOrCreateTls } from "./tls/certificates.ts";
 import type { TenantSummary } from "./store/types.ts";
+import type { StoreFs } from "./store/store-fs.ts";
 import { RequestJournal } from "./journal/journal.ts";
 import { FaultEngine } from "./faults/engine.ts";
 import { AdminClient } from "./admin/admin-client.ts";
+import { loopbackHosts } from "./control/host-check.ts";
 
 export interface RunningEmulator {
   /** e.g. https://localhost:8443 */
@@ -49,8 +51,16 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
+/** Dependencies a test may replace. */
+export interface EmulatorDeps {
+  /** The file operations the store writes through (a test passes one that fails on demand). */
+  storeFs?: StoreFs;
+  /** Where the store reports repairs and write failures (default: stderr). */
+  storeReport?: (message: string) => void;
+}
+
 /** Starts the emulator over HTTPS and resolves once it is listening. */
-export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+export async function startEmulator(options: EmulatorOptions = {}, deps: EmulatorDeps = {}): Promise<RunningEmulator> {
   const config = emulatorOptions.parse(options);
   // In memory with no data dir named: keys and certificates in memory too, nothing on disk.
   const dir = config.dataDir === undefined ? (config.inMemory ? null : DEFAULTS.dataDir) : config.dataDir;
@@ -68,6 +78,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     codecs: { events: eventStoreCodec() },
     onLoadProgress: progress.onProgress,
     audit: /^(1|true|yes|on)$/i.test(process.env.GRAPH_EMULATOR_STORE_AUDIT ?? ""),
+    ...(deps.storeFs ? { fs: deps.storeFs } : {}),
+    ...(deps.storeReport ? { report: deps.storeReport } : {}),
   });
   progress.done();
   const loopback = ["127.0.0.1", "localhost", "::1"].includes(config.host);
@@ -76,7 +88,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const controlToken = config.controlToken ?? (loopback ? undefined : randomBytes(24).toString("base64url"));
   const journal = new RequestJournal();
   const faults = new FaultEngine(clock);
-  const app = createApp({ store, clock, keys, caCert: tls.caCert, journal, faults, controlToken, corsOrigins: config.corsOrigins });
+  // On loopback the control plane answers only to local host names (filled in once the port is known).
+  const allowedHosts = loopback ? new Set<string>() : undefined;
+  const app = createApp({ store, clock, keys, caCert: tls.caCert, journal, faults, controlToken, allowedHosts, corsOrigins: config.corsOrigins });
   // The server asks no client certificate, so it trusts no CA: an empty list spares parsing Node's
   // 140-odd bundled root certificates, which a TLS context otherwise does (about 40 ms of every start).
   const server: Server = createServer({ cert: tls.cert, key: tls.key, ca: [] }, app);
@@ -93,6 +107,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     });
   });
   const port = (server.address() as AddressInfo).port;
+  for (const h of loopbackHosts(config.host, port, config.hostnames)) allowedHosts?.add(h);
   const localName = loopback || config.host === "0.0.0.0" || config.host === "::";
   const baseUrl = `https://${localName ? "localhost" : config.host}:${port}`;
   let closed: Promise<void> | undefined;

@@ -159,7 +159,7 @@ describe("file-backed store", () => {
     expect(b.read(T, (t) => t.events.length)).toBe(200);
   });
 
-  it("ignores a torn last log line (a batch never acknowledged) and refuses a damaged one elsewhere, naming the file and line", async () => {
+  it("cuts off a torn last log line (a batch never acknowledged) and refuses a damaged one elsewhere, naming the file and line", async () => {
     const dir = tempDir();
     const a = await open(dir);
     addEvents(a, [event("kept", "alice")]);

@@ -2,6 +2,7 @@ import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator, type RunningEmulator } from "../../emulator/src/index.ts";
+import type { EmulatorDeps } from "../../emulator/src/server.ts";
 
 export const CONTOSO = {
   id: "6e8c4f2a-1b3d-4c5e-9f7a-0b1c2d3e4f50",
@@ -32,12 +33,12 @@ export interface TestEmulator extends RunningEmulator {
  * Starts an isolated emulator on a free port with in-memory state, reusing the
  * run's CA (trusted through NODE_EXTRA_CA_CERTS by the global setup).
  */
-export async function startTestEmulator(options: { corsOrigins?: string[] } = {}): Promise<TestEmulator> {
+export async function startTestEmulator(options: { inMemory?: boolean; corsOrigins?: string[] } = {}, deps: EmulatorDeps = {}): Promise<TestEmulator> {
   const tlsDir = process.env.GRAPH_EMULATOR_TEST_TLS_DIR;
   if (!tlsDir) throw new Error("test/support/global-setup.ts did not run");
   const dataDir = mkdtempSync(join(tmpdir(), "graph-emulator-test-"));
   for (const f of ["ca.pem", "ca-key.pem", "server.pem", "server-key.pem"]) copyFileSync(join(tlsDir, f), join(dataDir, f));
-  const emulator = await startEmulator({ port: 0, dataDir, inMemory: true, quiet: true, ...options });
+  const emulator = await startEmulator({ port: 0, dataDir, quiet: true, ...options, inMemory: options.inMemory ?? true }, deps);
   const close = emulator.close.bind(emulator);
   return {
     ...emulator,

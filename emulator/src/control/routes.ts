@@ -12,12 +12,22 @@ import { GRAPH_RESOURCE } from "../identity/consent.ts";
 import { randomUUID, timingSafeEqual } from "node:crypto";
 import { testingRouter, type TestingDeps } from "./testing-routes.ts";
 import { dashboardRouter } from "../dashboard/routes.ts";
+import { tooDeepAt } from "../http/json-depth.ts";
+import { hostCheck } from "./host-check.ts";
+
+/** How deep a control-plane body may nest (a snapshot nests about ten levels). */
+export const CONTROL_JSON_DEPTH = 64;
 
 export interface ControlDeps extends TestingDeps {
   clock: Clock;
   caCert: string;
   /** When set (the emulator listens beyond loopback), every control request must present it. */
   controlToken?: string | undefined;
+  /**
+   * When set (the emulator listens on loopback), the Host names (with and without the port) the
+   * control plane and dashboard answer to; other names are refused (DNS rebinding).
+   */
+  allowedHosts?: ReadonlySet<string> | undefined;
 }
 
 function parse<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
@@ -37,7 +47,13 @@ function tenantOf(store: Store, req: Request): string {
 export function controlRouter(deps: ControlDeps): Router {
   const { store, clock } = deps;
   const router = Router();
+  if (deps.allowedHosts) router.use(hostCheck(deps.allowedHosts));
   router.use(express.json({ limit: "1mb" }));
+  router.use((req, _res, next) => {
+    const at = tooDeepAt(req.body, CONTROL_JSON_DEPTH);
+    if (at) throw new AdminError(400, "ValidationError", `${at}: the body nests arrays and objects deeper than ${CONTROL_JSON_DEPTH} levels.`);
+    next();
+  });
   // No other site may drive the control plane from a browser: requests that a browser marks as
   // coming from another origin are refused (the dashboard's own forms come from this origin).
   router.use((req, _res, next) => {
@@ -68,7 +84,12 @@ export function controlRouter(deps: ControlDeps): Router {
     });
   }
 
-  router.get("/health", (_req, res) => void res.json({ status: "ok" }));
+  // "degraded" from a write the disk refused until one succeeds again (writable: false while memory is rolled back).
+  router.get("/health", (_req, res) => {
+    const { writable, failure } = store.health();
+    if (writable && !failure) return void res.json({ status: "ok" });
+    res.json({ status: "degraded", storage: { writable, error: failure?.message, code: failure?.code, since: failure?.since } });
+  });
   router.use("/ui", dashboardRouter(deps));
   router.get("/ca.pem", (_req, res) => void res.type("application/x-pem-file").send(deps.caCert));
 
@@ -220,7 +241,8 @@ export function controlRouter(deps: ControlDeps): Router {
     if (err instanceof AdminError) return void res.status(err.status).json({ error: { code: err.code, message: err.message } });
     const status = (err as { status?: number }).status;
     if (typeof status === "number" && status >= 400 && status < 500) {
-      return void res.status(status).json({ error: { code: "BadRequest", message: (err as Error).message } });
+      const code = (err as { type?: string }).type === "entity.too.large" ? "RequestEntityTooLarge" : "BadRequest";
+      return void res.status(status).json({ error: { code, message: (err as Error).message } });
     }
     next(err);
   });

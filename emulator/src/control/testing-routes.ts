@@ -11,6 +11,8 @@ import { cloneTenant } from "../tenants/clone.ts";
 import { describeIssues } from "../tenants/schemas.ts";
 import { normalizeTenant } from "../tenants/seed.ts";
 import { z as zod } from "zod";
+import { COLLECTION_KEYS, COLLECTIONS } from "../store/changes.ts";
+import { TENANT_ID } from "../store/state-layout.ts";
 
 export interface TestingDeps {
   store: Store;
@@ -28,9 +30,47 @@ const createTenantInput = zod
   .object({ from: zod.string().min(1).optional(), displayName: zod.string().min(1).max(256).optional() })
   .strict();
 
+/** A record of a collection: an object with its key (a non-empty string, or the change number of userChanges). */
+const recordList = (key: string, extra: Record<string, zod.ZodType> = {}) =>
+  zod
+    .array(zod.object({ [key]: key === "seq" ? zod.number().int() : zod.string().min(1), ...extra }).passthrough())
+    .superRefine((records, ctx) => {
+      const seen = new Set<unknown>();
+      records.forEach((r, i) => {
+        const k = r[key];
+        if (seen.has(k)) ctx.addIssue({ code: "custom", path: [i, key], message: `'${String(k)}' appears twice` });
+        seen.add(k);
+      });
+    });
+
+/**
+ * A snapshot as GET /_emulator/snapshot gives it, checked whole before any of
+ * it is applied: tenant ids are GUIDs (they name folders on disk) and appear
+ * once, and every collection is a list of records with distinct keys.
+ */
+const snapshotTenant = zod
+  .object({
+    id: zod.string().regex(TENANT_ID, "must be a GUID"),
+    displayName: zod.string(),
+    defaultDomain: zod.string(),
+    domains: zod.array(zod.string()),
+    ...Object.fromEntries(COLLECTIONS.map((c) => [c, recordList(COLLECTION_KEYS[c]).optional()])),
+    // Events are filed by mailbox: each names its owner.
+    events: recordList("id", { ownerId: zod.string() }).optional(),
+  })
+  .passthrough();
+
 const snapshotInput = zod
-  .object({ version: zod.literal(1), tenants: zod.array(zod.object({ id: zod.string(), displayName: zod.string(), defaultDomain: zod.string(), domains: zod.array(zod.string()) }).passthrough()).min(1) })
-  .strict();
+  .object({ version: zod.literal(1), tenants: zod.array(snapshotTenant).min(1) })
+  .strict()
+  .superRefine((s, ctx) => {
+    const seen = new Set<string>();
+    s.tenants.forEach((t, i) => {
+      const id = t.id.toLowerCase();
+      if (seen.has(id)) ctx.addIssue({ code: "custom", path: ["tenants", i, "id"], message: `tenant '${t.id}' appears twice` });
+      seen.add(id);
+    });
+  });
 
 function tenantId(store: Store, req: Request): string {
   const raw = String(req.params.tenant);
@@ -101,8 +141,9 @@ export function testingRouter(deps: TestingDeps): Router {
 
   router.get("/snapshot", (_req, res) => void res.json(store.exportState()));
   router.post("/snapshot", async (req, res) => {
+    // Checked whole (depth by the router, then shape) before anything is applied: a refused import changes nothing.
     const input = parse(snapshotInput, req.body) as unknown as EmulatorState;
-    await store.importState({ version: 1, tenants: input.tenants.map((t) => normalizeTenant(t)) });
+    await store.importState({ version: 1, tenants: input.tenants.map((t) => normalizeTenant({ ...t, id: t.id.toLowerCase() })) });
     res.json({ status: "loaded", tenants: store.listTenants() });
   });
   return router;

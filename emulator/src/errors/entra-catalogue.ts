@@ -352,6 +352,17 @@ export const entraErrors = {
     }),
 
 
+  /** The emulator could not save the change the request made (its state folder refused the write). */
+  // Source: temporarily_unavailable is the OAuth 2.0 code Entra's error-code reference lists ("the server is temporarily
+  // too busy"); AADSTS90033 is Entra's "a transient error has occurred"; the description is the emulator's own
+  temporarilyUnavailable: (cause: string) =>
+    new EntraError({
+      status: 503,
+      error: "temporarily_unavailable",
+      aadsts: 90033,
+      description: `A transient error has occurred. Please try again. (The emulator could not save the change: ${cause}.)`,
+    }),
+
   /** AADSTS9002313 for a request the endpoint cannot read at all (bad form body, too large). */
   // Source: same wording as malformedGrant; Entra uses it for unreadable requests
   malformedRequest: (status = 400) =>

@@ -119,6 +119,12 @@ export const graphErrors = {
       "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.",
     ),
   bodyTooLarge: () => new GraphError(413, "RequestEntityTooLarge", "The request body is too large."),
+  /** Graph's 507 ("the maximum storage quota has been reached"), for a full disk under the emulator's state folder; emulator wording. */
+  insufficientStorage: (cause: string) =>
+    new GraphError(507, "quotaLimitReached", `The change was not saved: the emulator's state folder is out of space (${cause}). Nothing was changed; free some space and retry.`),
+  /** The state folder refused a write for another reason (EIO, EROFS...); emulator wording. */
+  storageUnavailable: (cause: string) =>
+    new GraphError(503, "serviceNotAvailable", `The change was not saved: the emulator could not write its state folder (${cause}). Nothing was changed; retry later.`, { "Retry-After": "5" }),
   /** Emulator wording for OData's nesting quota (the reader refuses payloads nested deeper than MaxNestingDepth). */
   jsonTooDeep: (limit: number) =>
     new GraphError(400, "BadRequest", `The request payload nests arrays and objects deeper than the limit of ${limit} levels.`),

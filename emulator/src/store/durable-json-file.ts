@@ -1,7 +1,7 @@
-import { open, rename } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { Adapter } from "lowdb";
 import { asciiJson, readText } from "./json-text.ts";
+import { nodeStoreFs, type StoreFs } from "./store-fs.ts";
 
 export class StoreFileError extends Error {}
 
@@ -15,9 +15,11 @@ export class StoreFileError extends Error {}
 export class DurableJsonFile<T> implements Adapter<T> {
   readonly #file: string;
   readonly #temp: string;
+  readonly #fs: StoreFs;
 
-  constructor(file: string) {
+  constructor(file: string, fs: StoreFs = nodeStoreFs) {
     this.#file = file;
+    this.#fs = fs;
     this.#temp = join(dirname(file), `.${basename(file)}.tmp`);
   }
 
@@ -47,13 +49,17 @@ export class DurableJsonFile<T> implements Adapter<T> {
 
   /** Writes text already serialised (so a caller can take it at a chosen instant). */
   async writeText(text: string): Promise<void> {
-    const handle = await open(this.#temp, "w", 0o600);
+    const handle = await this.#fs.open(this.#temp, "w", 0o600);
     try {
       await handle.writeFile(text);
       await handle.sync();
-    } finally {
-      await handle.close();
+    } catch (err) {
+      // A full disk leaves a partial temporary file: take it away (the target is untouched).
+      await handle.close().catch(() => {});
+      await this.#fs.rm(this.#temp, { force: true }).catch(() => {});
+      throw err;
     }
-    await rename(this.#temp, this.#file);
+    await handle.close();
+    await this.#fs.rename(this.#temp, this.#file);
   }
 }

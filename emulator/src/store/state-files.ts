@@ -1,7 +1,10 @@
-import { mkdir, rm } from "node:fs/promises";
-import { COLLECTIONS, collectionOfPartition, encodeRows, partitionOf, partitionsOf, type Change, type Codecs, type CollectionName, type RowsFile } from "./changes.ts";
+import { COLLECTIONS, collectionOfPartition, encodeRows, partitionsOf, type Change, type Codecs, type CollectionName, type RowsFile } from "./changes.ts";
+import { join } from "node:path";
 import {
+  DEFAULT_ROOT,
   FORMAT,
+  nextRoot,
+  tenantRoots,
   manifestPath,
   metaOf,
   metaPath,
@@ -19,29 +22,38 @@ import {
   type PartitionFile,
 } from "./state-layout.ts";
 import type { EmulatorState, TenantState } from "./types.ts";
-import { WriteAheadLog, type WalEntry } from "./wal.ts";
+import { WriteAheadLog } from "./wal.ts";
+import { logEntries, type Pending } from "./log-entries.ts";
 import { DurableJsonFile } from "./durable-json-file.ts";
 import { asciiJson } from "./json-text.ts";
+import { nodeStoreFs, type StoreFs } from "./store-fs.ts";
+import { WriteQueue, type FilesHealth, type Reload } from "./write-queue.ts";
 
-/** A collection replaced as a whole goes into the log when it is this small, else straight to its files. */
-const SMALL_COLLECTION = 2_000;
+export { StoreUnavailableError, type FilesHealth, type Reload } from "./write-queue.ts";
+
 /** By default the log is folded into the partition files once it grows past this. */
 export const COMPACT_AT_BYTES = 64 * 1024 * 1024;
 
-type Pending = { tenant: TenantState; changes: Change[] };
 export interface FileOptions {
   /** Log size (bytes) past which it is folded into the files. */
   compactAt?: number | undefined;
   codecs?: Codecs | undefined;
+  /** The file operations to write through (tests pass one that fails on demand). */
+  fs?: StoreFs | undefined;
+  /** Where repairs and failures are reported (default: stderr). */
+  report?: ((message: string) => void) | undefined;
 }
+
+const defaultReport = (message: string) => console.error(`graph-emulator: ${message}`);
 
 /**
  * Persists the store to a state folder (layout in state-layout.ts). A noted
  * change costs one log append: changes of the same tick share one append and
  * one fdatasync (group commit), and `flush` resolves once they are on disk.
  * Compaction folds the log into the partitions it touched, in the background.
- * Everything that writes goes through one queue, so the order on disk is the
- * order of the writes.
+ * Everything that writes goes through one queue (write-queue.ts, which also
+ * handles a disk that refuses writes), so the order on disk is the order of
+ * the writes. A failed append leaves no bytes in the log (wal.ts).
  */
 export class StateFiles {
   readonly #dir: string;
@@ -49,37 +61,75 @@ export class StateFiles {
   #lsn: number;
   #pending: Pending[] = [];
   #drainQueued = false;
-  #queue: Promise<void> = Promise.resolve();
+  readonly #jobs: WriteQueue;
   #compacting: Promise<void> | undefined;
   /** "tenantId/partition" changed in the log beyond its file. */
-  readonly #dirty: Set<string>;
-  readonly #onDisk: Set<string>;
+  #dirty: Set<string>;
+  #onDisk: Set<string>;
   /** Writes of the same file wait for each other (compaction runs beside the queue). */
   readonly #fileLocks = new Map<string, Promise<void>>();
   #tenantsById = new Map<string, TenantState>();
-  #failure: Error | undefined;
   readonly #compactAt: number;
   readonly #codecs: Codecs;
+  readonly #fs: StoreFs;
+  readonly #report: (message: string) => void;
+  /** The tenants folder in use (see state-layout.ts). */
+  #root: string;
 
-  private constructor(dir: string, loaded: Pick<LoadedState, "lsn" | "dirty" | "onDisk">, options: FileOptions) {
+  private constructor(dir: string, loaded: Pick<LoadedState, "lsn" | "dirty" | "onDisk" | "root">, options: FileOptions) {
     this.#dir = dir;
     this.#compactAt = options.compactAt ?? COMPACT_AT_BYTES;
     this.#codecs = options.codecs ?? {};
-    this.#wal = new WriteAheadLog(walPath(dir));
+    this.#fs = options.fs ?? nodeStoreFs;
+    this.#report = options.report ?? defaultReport;
+    this.#wal = new WriteAheadLog(walPath(dir), this.#fs);
     this.#lsn = loaded.lsn;
     this.#dirty = loaded.dirty;
     this.#onDisk = loaded.onDisk;
+    this.#root = loaded.root;
+    this.#jobs = new WriteQueue({ report: this.#report, dropPending: () => this.#dropPending(), quiesce: async () => void (await this.#compacting) });
   }
 
   /** Opens the folder for writing; `loaded` is what loadStateDir found (null for a new folder: then `state` is written whole). */
   static async open(dir: string, state: EmulatorState, loaded: LoadedState | null, options: FileOptions = {}): Promise<StateFiles> {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    const files = new StateFiles(dir, loaded ?? { lsn: 0, dirty: new Set(), onDisk: new Set() }, options);
-    files.#index(state);
+    const files = new StateFiles(dir, loaded ?? { lsn: 0, dirty: new Set(), onDisk: new Set(), root: DEFAULT_ROOT }, options);
+    await files.#fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    files.index(state);
+    // A first start marks the folder as being written, so that a crash now is not taken for a deleted manifest.
+    if (!loaded) await writeJson(manifestPath(dir), { format: FORMAT, tenants: [], initializing: true } satisfies Manifest, files.#fs);
     await files.#wal.open();
+    const tail = loaded?.walTail;
+    if (tail) {
+      await files.#wal.cut(tail.goodBytes);
+      files.#report(
+        `${walPath(dir)}: cut off its ${tail.kind} last record (line ${tail.line}, ${tail.bytes} bytes: ${tail.reason}). ` +
+          (tail.kind === "torn" ? "A crash or a full disk interrupted its append, so it was never acknowledged." : "It was complete but damaged on disk; the write it held is lost."),
+      );
+    }
+    // Tenants folders the manifest does not name are left over from a reset or import that did not finish.
+    for (const root of await tenantRoots(dir)) if (loaded && root !== files.#root) await files.#fs.rm(join(dir, root), { recursive: true, force: true });
     if (!loaded) await files.#writeAll(state);
     else if (files.#dirty.size > 0 || (await rotatedWals(dir)).length > 0) void files.#compact();
     return files;
+  }
+
+  /** How the store reads tenants back from disk after a failed write. */
+  onFailure(reload: Reload): void {
+    this.#jobs.onFailure(reload);
+  }
+
+  /** Throws while writes are refused (a failure not yet rolled back). */
+  assertWritable(): void {
+    this.#jobs.assertWritable();
+  }
+
+  health(): FilesHealth {
+    return this.#jobs.health();
+  }
+
+  /** A mark to pass to `flush`: failures after it fail that flush. */
+  mark(): number {
+    return this.#jobs.mark();
   }
 
   /** Queues the changes of one write; they reach the log on the next drain. */
@@ -87,52 +137,94 @@ export class StateFiles {
     this.#pending.push({ tenant, changes });
     if (!this.#drainQueued) {
       this.#drainQueued = true;
-      this.#enqueue(() => new Promise<void>((r) => setImmediate(r)).then(() => this.#drain()));
+      void this.#jobs.run(() => new Promise<void>((r) => setImmediate(r)).then(() => this.#drain()), []).catch(() => {});
     }
   }
 
   /** Writes a tenant's files whole (a write that noted nothing, or a new tenant). */
   snapshotTenant(tenant: TenantState, isNew = false): void {
     if (isNew) this.#tenantsById.set(tenant.id, tenant);
-    this.#enqueue(async () => {
-      await this.#drain();
-      await this.#writeTenant(tenant, true);
-      if (isNew) await this.#writeManifest();
-    });
+    void this.#jobs.run(
+      async () => {
+        await this.#drain();
+        await this.#writeTenant(tenant, true);
+        if (isNew) await this.#writeManifest();
+      },
+      isNew ? "all" : [tenant.id],
+    ).catch(() => {});
   }
 
   removeTenant(tenantId: string): void {
     this.#tenantsById.delete(tenantId);
-    this.#enqueue(async () => {
+    void this.#jobs.run(async () => {
       await this.#drain();
       await this.#writeManifest();
-      await rm(tenantDir(this.#dir, tenantId), { recursive: true, force: true });
-    });
+      await this.#fs.rm(tenantDir(this.#dir, tenantId, this.#root), { recursive: true, force: true });
+    }, "all").catch(() => {});
   }
 
-  /** Replaces everything on disk with `state` (reset, snapshot import). */
+  /**
+   * Replaces everything on disk with `state` (reset, snapshot import): written
+   * whole into a fresh tenants folder, then switched to by the manifest, so
+   * that a crash or a failure midway leaves the old state as it was.
+   */
   replaceAll(state: EmulatorState): void {
-    const removed = [...this.#tenantsById.keys()].filter((id) => !state.tenants.some((t) => t.id === id));
-    this.#index(state);
+    this.index(state);
     this.#pending = [];
-    this.#enqueue(async () => {
-      await this.#writeAll(state);
-      for (const id of removed) await rm(tenantDir(this.#dir, id), { recursive: true, force: true });
-    });
+    void this.#jobs.run(async () => {
+      await this.#compacting;
+      const old = { root: this.#root, onDisk: new Set(this.#onDisk), dirty: new Set(this.#dirty) };
+      const next = nextRoot(old.root);
+      await this.#fs.rm(join(this.#dir, next), { recursive: true, force: true });
+      this.#root = next;
+      this.#onDisk.clear();
+      try {
+        for (const t of state.tenants) await this.#writeTenant(t, false);
+        await this.#writeManifest();
+      } catch (err) {
+        this.#root = old.root;
+        this.#onDisk = old.onDisk;
+        this.#dirty = old.dirty;
+        throw err;
+      }
+      // The manifest names the new folder: the logs and the old folder are obsolete.
+      await this.#wal.rotate(rotatedWalPath(this.#dir, this.#lsn));
+      for (const r of await rotatedWals(this.#dir)) await this.#fs.rm(r.file, { force: true });
+      this.#dirty.clear();
+      await this.#fs.rm(join(this.#dir, old.root), { recursive: true, force: true });
+    }, "all").catch(() => {});
   }
 
-  /** Resolves once every change recorded so far is on disk; rejects if the disk refused one. */
-  async flush(): Promise<void> {
-    await this.#queue;
-    if (this.#failure) throw this.#failure;
+  /**
+   * Resolves once every change recorded so far is on disk; rejects if the disk
+   * refused a write since `since` (a `mark()`; default: now), or refuses writes still.
+   */
+  flush(since?: number): Promise<void> {
+    return this.#jobs.flush(since);
   }
 
   /** Flushes, folds the log into the files and closes it. */
   async close(): Promise<void> {
-    await this.flush();
+    // Writes the disk still refuses fail the close; the log is folded into the files only when none does.
+    const failure = await this.#jobs.flush().then(
+      () => undefined,
+      (err: unknown) => err as Error,
+    );
     await this.#compacting;
-    if (this.#wal.size > 0) await this.#compact();
+    if (this.#wal.size > 0 && !failure) await this.#compact();
     await this.#wal.close();
+    if (failure) throw failure;
+  }
+
+  /** Takes in what a roll-back read from disk: the files' lsn, and what the log changed beyond them. */
+  adopt(loaded: Pick<LoadedState, "lsn" | "dirty" | "onDisk">): void {
+    this.#lsn = Math.max(this.#lsn, loaded.lsn);
+    for (const k of loaded.dirty) this.#dirty.add(k);
+    for (const k of loaded.onDisk) this.#onDisk.add(k);
+  }
+
+  index(state: EmulatorState): void {
+    this.#tenantsById = new Map(state.tenants.map((t) => [t.id, t]));
   }
 
   #encode(collection: CollectionName, record: Record<string, unknown>): Record<string, unknown> {
@@ -140,20 +232,12 @@ export class StateFiles {
     return codec ? codec.encode(record) : record;
   }
 
-  #index(state: EmulatorState): void {
-    this.#tenantsById = new Map(state.tenants.map((t) => [t.id, t]));
-  }
-
-  /** Runs a job in the queue and hands back its outcome (a failure also fails the caller). */
-  #inQueue<T>(job: () => Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => this.#enqueue(() => job().then(resolve, (err: unknown) => (reject(err), Promise.reject(err)))));
-  }
-
-  #enqueue(job: () => Promise<void>): void {
-    this.#queue = this.#queue.then(job).catch((err: unknown) => {
-      this.#failure = err as Error;
-      console.error(`graph-emulator: could not persist state: ${(err as Error).message}`);
-    });
+  /** Drops changes not yet logged (their tenants are read back from disk); returns their tenants. */
+  #dropPending(): string[] {
+    const ids = this.#pending.map((p) => p.tenant.id);
+    this.#pending = [];
+    this.#drainQueued = false;
+    return ids;
   }
 
   /** Appends every pending change as one batch and waits for the disk. */
@@ -161,32 +245,21 @@ export class StateFiles {
     this.#drainQueued = false;
     const pending = this.#pending;
     this.#pending = [];
-    const entries: WalEntry[] = [];
-    const direct: { tenant: TenantState; collection: CollectionName }[] = [];
-    for (const { tenant, changes } of pending) {
-      if (!this.#tenantsById.has(tenant.id)) continue;
-      for (const c of changes) {
-        if (c.kind === "put") {
-          const partition = partitionOf(c.collection, c.record);
-          entries.push(["p", tenant.id, partition, this.#encode(c.collection, c.record)]);
-          this.#dirty.add(`${tenant.id}/${partition}`);
-        } else if (c.kind === "remove") {
-          entries.push(["r", tenant.id, c.partition, c.key]);
-          this.#dirty.add(`${tenant.id}/${c.partition}`);
-        } else if (c.kind === "none") {
-          continue;
-        } else if (c.kind === "meta") {
-          entries.push(["m", tenant.id, metaOf(tenant)]);
-          this.#dirty.add(`${tenant.id}/meta`);
-        } else if (tenant[c.collection].length <= SMALL_COLLECTION) {
-          entries.push(["c", tenant.id, c.collection, (tenant[c.collection] as unknown as Record<string, unknown>[]).map((r) => this.#encode(c.collection, r))]);
-          for (const p of partitionsOf(c.collection)) this.#dirty.add(`${tenant.id}/${p}`);
-        } else {
-          direct.push({ tenant, collection: c.collection });
-        }
-      }
+    try {
+      await this.#log(pending);
+    } catch (err) {
+      this.#jobs.suspect(pending.map((p) => p.tenant.id));
+      throw err;
     }
-    if (entries.length > 0) await this.#wal.append([{ lsn: ++this.#lsn, entries }]);
+  }
+
+  async #log(pending: Pending[]): Promise<void> {
+    const { entries, direct } = logEntries(pending, { known: (id) => this.#tenantsById.has(id), encode: (c, r) => this.#encode(c, r), dirty: this.#dirty });
+    if (entries.length > 0) {
+      await this.#wal.append([{ lsn: this.#lsn + 1, entries }]);
+      this.#lsn++;
+      this.#jobs.succeeded();
+    }
     for (const d of direct) await this.#writePartitions(d.tenant, [d.collection], true);
     if (this.#wal.size > this.#compactAt && !this.#compacting) void this.#compact();
   }
@@ -194,23 +267,30 @@ export class StateFiles {
   /** Rotates the log, writes every partition it changed, then drops the rotated logs. */
   #compact(): Promise<void> {
     this.#compacting ??= (async () => {
-      const { rotated, dirty } = await this.#inQueue(async () => {
+      const { rotated, dirty } = await this.#jobs.result(async () => {
         await this.#drain();
         if (this.#wal.size > 0) await this.#wal.rotate(rotatedWalPath(this.#dir, this.#lsn));
         const taken = [...this.#dirty];
         this.#dirty.clear();
         return { rotated: await rotatedWals(this.#dir), dirty: taken };
-      });
-      for (const key of dirty) {
-        const slash = key.indexOf("/");
-        const tenant = this.#tenantsById.get(key.slice(0, slash));
-        if (tenant) await this.#writePartition(tenant, key.slice(slash + 1));
+      }, []);
+      // A failed compaction loses nothing: the rotated logs stay until every partition they changed is written.
+      try {
+        for (const key of dirty) {
+          if (this.#jobs.broken) throw new Error("a write failed meanwhile");
+          const slash = key.indexOf("/");
+          const tenant = this.#tenantsById.get(key.slice(0, slash));
+          if (tenant) await this.#writePartition(tenant, key.slice(slash + 1));
+        }
+        for (const r of rotated) await this.#fs.rm(r.file, { force: true });
+      } catch (err) {
+        for (const k of dirty) this.#dirty.add(k);
+        throw err;
       }
-      for (const r of rotated) await rm(r.file, { force: true });
     })()
       .catch((err: unknown) => {
-        this.#failure = err as Error;
-        console.error(`graph-emulator: could not compact the state log: ${(err as Error).message}`);
+        this.#jobs.noteFailure(err as Error);
+        this.#report(`could not fold the log into the state files: ${(err as Error).message}. Nothing is lost (the logs stay); it is tried again later.`);
       })
       .finally(() => {
         this.#compacting = undefined;
@@ -223,13 +303,13 @@ export class StateFiles {
     await this.#writeManifest();
     // Every file now holds the state: the logs are obsolete.
     await this.#wal.rotate(rotatedWalPath(this.#dir, this.#lsn));
-    for (const r of await rotatedWals(this.#dir)) await rm(r.file, { force: true });
+    for (const r of await rotatedWals(this.#dir)) await this.#fs.rm(r.file, { force: true });
     this.#dirty.clear();
   }
 
   /** Writes a tenant's meta and every partition; `coverLog` also empties partitions the log or disk knows. */
   async #writeTenant(t: TenantState, coverLog: boolean): Promise<void> {
-    await mkdir(tenantDir(this.#dir, t.id), { recursive: true, mode: 0o700 });
+    await this.#fs.mkdir(tenantDir(this.#dir, t.id, this.#root), { recursive: true, mode: 0o700 });
     await this.#writePartition(t, "meta");
     await this.#writePartitions(t, COLLECTIONS, coverLog);
   }
@@ -251,7 +331,8 @@ export class StateFiles {
    * logged change up to it (and perhaps newer ones, which replay again harmlessly).
    */
   async #writePartition(t: TenantState, partition: string): Promise<void> {
-    const file = partition === "meta" ? metaPath(this.#dir, t.id) : partitionPath(this.#dir, t.id, partition);
+    const root = this.#root;
+    const file = partition === "meta" ? metaPath(this.#dir, t.id, root) : partitionPath(this.#dir, t.id, partition, root);
     const lsn = this.#lsn;
     let body: MetaFile | PartitionFile | (RowsFile & { lsn: number });
     if (partition === "meta") body = { lsn, data: metaOf(t) };
@@ -265,13 +346,14 @@ export class StateFiles {
     const text = asciiJson(body);
     this.#dirty.delete(`${t.id}/${partition}`);
     const previous = this.#fileLocks.get(file) ?? Promise.resolve();
-    const mine = previous.then(() => mkdir(tenantDir(this.#dir, t.id), { recursive: true, mode: 0o700 })).then(() => new DurableJsonFile(file).writeText(text));
+    const mine = previous.then(() => this.#fs.mkdir(tenantDir(this.#dir, t.id, root), { recursive: true, mode: 0o700 })).then(() => new DurableJsonFile(file, this.#fs).writeText(text));
     this.#fileLocks.set(file, mine.catch(() => {}));
     await mine;
+    this.#jobs.succeeded();
   }
 
   async #writeManifest(): Promise<void> {
-    const manifest: Manifest = { format: FORMAT, tenants: [...this.#tenantsById.keys()] };
-    await writeJson(manifestPath(this.#dir), manifest);
+    const manifest: Manifest = { format: FORMAT, tenants: [...this.#tenantsById.keys()], ...(this.#root === DEFAULT_ROOT ? {} : { root: this.#root }) };
+    await writeJson(manifestPath(this.#dir), manifest, this.#fs);
   }
 }

@@ -1,26 +1,62 @@
-import { readdir } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { Low } from "lowdb";
 import { COLLECTIONS, COLLECTION_KEYS, collectionOfPartition, partitionOf, type Codecs, type CollectionName, type RecordCodec, type RowsFile } from "./changes.ts";
 import { DurableJsonFile, StoreFileError } from "./durable-json-file.ts";
 import type { EmulatorState, TenantState } from "./types.ts";
-import { readWal, type WalBatch } from "./wal.ts";
+import { nodeStoreFs, type StoreFs } from "./store-fs.ts";
+import { readWal, type WalBatch, type WalTail } from "./wal.ts";
 
 /**
  * The state folder on disk:
- *   manifest.json                   { format, tenants: [ids in order] }
+ *   manifest.json                   { format, tenants: [ids in order], root? }
  *   tenants/<id>/meta.json          { lsn, data: the tenant's own fields }
  *   tenants/<id>/<partition>.json   { lsn, records: [...] } — one per collection; events in 64 by mailbox,
  *                                   or { lsn, format, rows, tables } for a collection whose codec writes rows
  *   wal.jsonl, wal-<lsn>.jsonl      the write-ahead log and logs rotated out by a compaction
  * Each file says up to which log sequence number (lsn) it holds the state, so
  * loading replays only the newer log entries onto it.
+ *
+ * Every tenant folder holds meta.json and one file per collection (events: only
+ * the partitions that have events); a folder that has state but lacks the
+ * manifest, a tenant folder or one of these files is damaged, and is refused
+ * rather than started afresh. A first start writes a manifest marked
+ * `initializing` before anything else, so a crash during it is told apart
+ * from a deleted manifest (the folder is then seeded again).
+ *
+ * A reset or snapshot import writes the whole new state beside the old one,
+ * in a fresh tenants folder (`tenants-1`, `tenants-2`...), and the manifest's
+ * `root` then switches to it in one atomic rename: a crash or a full disk
+ * midway leaves the old state whole. Tenants folders the manifest does not
+ * name are left-overs of such a switch, removed when the folder is opened.
  */
 
 export const FORMAT = 2;
 export interface Manifest {
   format: number;
   tenants: string[];
+  /** Set while a first start writes the folder: nothing in it was acknowledged yet. */
+  initializing?: true;
+  /** The tenants folder in use, when it is not `tenants`. */
+  root?: string;
+}
+
+/** Names of tenants folders: `tenants`, then `tenants-<generation>` after each reset or import. */
+export const ROOT_NAME = /^tenants(?:-(\d{1,12}))?$/;
+export const DEFAULT_ROOT = "tenants";
+
+/** The tenants folder a reset or import writes next. */
+export function nextRoot(root: string): string {
+  return `tenants-${Number(ROOT_NAME.exec(root)?.[1] ?? 0) + 1}`;
+}
+
+/** A tenant's id as it names its folder: a GUID. */
+export const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Throws unless `id` is a tenant id (a GUID): the last guard before an id becomes part of a path. */
+export function assertTenantId(id: string): string {
+  if (!TENANT_ID.test(id)) throw new StoreFileError(`'${id.slice(0, 80)}' is not a tenant id (a GUID); it is not used as a folder name.`);
+  return id;
 }
 export interface PartitionFile {
   lsn: number;
@@ -32,9 +68,15 @@ export interface MetaFile {
 }
 
 export const manifestPath = (dir: string) => join(dir, "manifest.json");
-export const tenantDir = (dir: string, tenantId: string) => join(dir, "tenants", tenantId);
-export const partitionPath = (dir: string, tenantId: string, partition: string) => join(tenantDir(dir, tenantId), `${partition}.json`);
-export const metaPath = (dir: string, tenantId: string) => join(tenantDir(dir, tenantId), "meta.json");
+export const tenantDir = (dir: string, tenantId: string, root = DEFAULT_ROOT) => join(dir, root, assertTenantId(tenantId));
+export const partitionPath = (dir: string, tenantId: string, partition: string, root = DEFAULT_ROOT) => join(tenantDir(dir, tenantId, root), `${partition}.json`);
+export const metaPath = (dir: string, tenantId: string, root = DEFAULT_ROOT) => join(tenantDir(dir, tenantId, root), "meta.json");
+
+/** The tenants folders in `dir` (the one in use and any left over from an interrupted switch). */
+export async function tenantRoots(dir: string): Promise<string[]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  return names.filter((n) => ROOT_NAME.test(n));
+}
 export const walPath = (dir: string) => join(dir, "wal.jsonl");
 export const rotatedWalPath = (dir: string, lsn: number) => join(dir, `wal-${String(lsn).padStart(12, "0")}.jsonl`);
 
@@ -46,8 +88,8 @@ export async function readJson<T>(file: string): Promise<T | null> {
 }
 
 /** Writes one JSON file durably (temporary file, fsync, rename, mode 0600) through lowdb. */
-export async function writeJson<T>(file: string, data: T): Promise<void> {
-  const db = new Low<T>(new DurableJsonFile<T>(file), data);
+export async function writeJson<T>(file: string, data: T, fs: StoreFs = nodeStoreFs): Promise<void> {
+  const db = new Low<T>(new DurableJsonFile<T>(file, fs), data);
   await db.write();
 }
 
@@ -97,6 +139,10 @@ export async function rotatedWals(dir: string): Promise<{ lsn: number; file: str
 
 export interface LoadedState {
   state: EmulatorState;
+  /** The current log's torn or damaged last record, to cut off when the folder is opened for writing. */
+  walTail?: WalTail | undefined;
+  /** The tenants folder the manifest names. */
+  root: string;
   lsn: number;
   /** "tenantId/partition" of every partition the log changed beyond its file. */
   dirty: Set<string>;
@@ -106,34 +152,72 @@ export interface LoadedState {
 
 export type LoadProgress = (done: number, total: number) => void;
 
-/** Loads the state folder: the manifest, every tenant's files, then the log entries newer than each file. */
-export async function loadStateDir(dir: string, onProgress: LoadProgress = () => {}, codecs: Codecs = {}): Promise<LoadedState | null> {
+/** Files every tenant folder holds besides event partitions. */
+const REQUIRED_FILES = ["meta", ...COLLECTIONS.filter((c) => c !== "events")];
+
+/**
+ * Loads the state folder: the manifest, every tenant's files, then the log
+ * entries newer than each file. Null for a folder with no state yet (absent,
+ * empty, or a first start that did not finish). `only` loads just those
+ * tenants (to roll memory back to the disk after a failed write).
+ */
+export async function loadStateDir(
+  dir: string,
+  onProgress: LoadProgress = () => {},
+  codecs: Codecs = {},
+  options: { only?: ReadonlySet<string>; report?: (message: string) => void } = {},
+): Promise<LoadedState | null> {
   const manifest = await readJson<Manifest>(manifestPath(dir));
-  if (!manifest) return null;
+  if (!manifest) {
+    const found = await stateWithoutManifest(dir);
+    if (found) {
+      throw new StoreFileError(
+        `${manifestPath(dir)} is missing, but the folder holds state (${found}). The emulator does not start afresh over it: restore manifest.json from a backup, or move ${dir} away to start again from the fixtures.`,
+      );
+    }
+    return null;
+  }
   if (manifest.format !== FORMAT || !Array.isArray(manifest.tenants)) {
     throw new StoreFileError(`${manifestPath(dir)} is not a state manifest of format ${FORMAT}. Move the folder away to start again from the fixtures.`);
   }
+  if (manifest.initializing) return null;
+  const root = manifest.root ?? DEFAULT_ROOT;
+  if (typeof root !== "string" || !ROOT_NAME.test(root)) {
+    throw new StoreFileError(`${manifestPath(dir)} names '${String(root).slice(0, 80)}' as its tenants folder, which is not one the emulator writes. Repair the manifest, or move the state folder away to start again from the fixtures.`);
+  }
+  for (const id of manifest.tenants) {
+    if (typeof id !== "string" || !TENANT_ID.test(id) || manifest.tenants.indexOf(id) !== manifest.tenants.lastIndexOf(id)) {
+      throw new StoreFileError(`${manifestPath(dir)} lists '${String(id).slice(0, 80)}', which is not a tenant id (a GUID, listed once). Repair the manifest, or move the state folder away to start again from the fixtures.`);
+    }
+  }
+  const ids = options.only ? manifest.tenants.filter((id) => options.only?.has(id)) : manifest.tenants;
   const files: { tenantId: string; name: string }[] = [];
-  for (const tenantId of manifest.tenants) {
-    const names = await readdir(tenantDir(dir, tenantId)).catch(() => {
-      throw new StoreFileError(`${tenantDir(dir, tenantId)} is missing but ${manifestPath(dir)} lists it. Restore it, or move the state folder away to start again from the fixtures.`);
+  for (const tenantId of ids) {
+    const names = await readdir(tenantDir(dir, tenantId, root)).catch(() => {
+      throw new StoreFileError(`${tenantDir(dir, tenantId, root)} is missing but ${manifestPath(dir)} lists it. Restore it, or move the state folder away to start again from the fixtures.`);
     });
+    const missing = REQUIRED_FILES.filter((f) => !names.includes(`${f}.json`));
+    if (missing.length > 0) {
+      throw new StoreFileError(
+        `${tenantDir(dir, tenantId, root)} lacks ${missing.map((f) => `${f}.json`).join(", ")}: the tenant's state is incomplete. Restore the missing files, or move the state folder away to start again from the fixtures.`,
+      );
+    }
     for (const name of names) if (name.endsWith(".json")) files.push({ tenantId, name: name.slice(0, -5) });
   }
   const tenants = new Map<string, Record<string, unknown>>();
   const lsnOf = new Map<string, number>();
   const onDisk = new Set<string>();
-  for (const id of manifest.tenants) tenants.set(id, Object.fromEntries(COLLECTIONS.map((c) => [c, []])));
+  for (const id of ids) tenants.set(id, Object.fromEntries(COLLECTIONS.map((c) => [c, []])));
   let done = 0;
   for (const { tenantId, name } of files) {
     const tenant = tenants.get(tenantId) as Record<string, unknown>;
     if (name === "meta") {
-      const meta = await readJson<MetaFile>(metaPath(dir, tenantId));
+      const meta = await readJson<MetaFile>(metaPath(dir, tenantId, root));
       Object.assign(tenant, meta?.data);
       lsnOf.set(`${tenantId}/meta`, meta?.lsn ?? 0);
     } else {
       const collection = collectionOfPartition(name);
-      const path = partitionPath(dir, tenantId, name);
+      const path = partitionPath(dir, tenantId, name, root);
       const file = collection ? await readJson<PartitionFile | (RowsFile & { lsn: number })>(path) : null;
       if (collection && file) {
         const list = tenant[collection] as unknown[];
@@ -144,13 +228,36 @@ export async function loadStateDir(dir: string, onProgress: LoadProgress = () =>
     }
     onProgress(++done, files.length);
   }
-  const logs = [...(await rotatedWals(dir)).map((r) => r.file), walPath(dir)];
+  const current = walPath(dir);
+  const logs = [...(await rotatedWals(dir)).map((r) => r.file), current];
   const batches: WalBatch[] = [];
-  for (const file of logs) batches.push(...(await readWal(file)));
+  let walTail: WalTail | undefined;
+  for (const file of logs) {
+    const read = await readWal(file);
+    for (const b of read.batches) batches.push(b);
+    if (read.tail && file === current) walTail = read.tail;
+    else if (read.tail) options.report?.(`${file}: ignored its ${read.tail.kind} last record (line ${read.tail.line}, ${read.tail.bytes} bytes: ${read.tail.reason}); it was never acknowledged.`);
+  }
   const { lsn, dirty } = replay(tenants, lsnOf, batches, codecs);
   for (const codec of Object.values(codecs)) codec.done?.();
-  const state: EmulatorState = { version: 1, tenants: manifest.tenants.map((id) => tenants.get(id) as unknown as TenantState) };
-  return { state, lsn, dirty, onDisk };
+  const state: EmulatorState = { version: 1, tenants: ids.map((id) => tenants.get(id) as unknown as TenantState) };
+  return { state, lsn, dirty, onDisk, walTail, root };
+}
+
+/** What a folder without a manifest holds that only a started emulator writes (tenant folders, a non-empty log), or undefined. */
+async function stateWithoutManifest(dir: string): Promise<string | undefined> {
+  for (const root of await tenantRoots(dir)) {
+    const tenants = await readdir(join(dir, root)).catch(() => [] as string[]);
+    if (tenants.length > 0) return `tenant folders in ${join(dir, root)}`;
+  }
+  for (const file of [...(await rotatedWals(dir)).map((r) => r.file), walPath(dir)]) {
+    const size = await stat(file).then(
+      (s) => s.size,
+      () => 0,
+    );
+    if (size > 0) return `a write-ahead log, ${file}`;
+  }
+  return undefined;
 }
 
 /** The records of a partition file, in either layout: `{ records }` (one object each) or `{ format, rows, tables }`. */

@@ -3,12 +3,14 @@ import { dirname, join } from "node:path";
 import { StoreAudit } from "./audit.ts";
 import { beginChanges, endChanges, type Codecs } from "./changes.ts";
 import { DurableJsonFile, StoreFileError } from "./durable-json-file.ts";
-import { loadStateDir, type LoadProgress } from "./state-layout.ts";
-import { StateFiles } from "./state-files.ts";
+import { assertTenantId, loadStateDir, type LoadProgress } from "./state-layout.ts";
+import { StateFiles, StoreUnavailableError, type FilesHealth } from "./state-files.ts";
+import type { StoreFs } from "./store-fs.ts";
 import type { EmulatorState, TenantState, TenantSummary } from "./types.ts";
 import { exists } from "./wal.ts";
 
 export { StoreFileError } from "./durable-json-file.ts";
+export { StoreUnavailableError, type FilesHealth } from "./state-files.ts";
 
 /** Deeply read-only view, so that reads cannot change state behind the store's back. */
 export type DeepReadonly<T> = T extends (infer E)[]
@@ -39,8 +41,12 @@ export interface Store {
   exportState(): EmulatorState;
   /** Replaces the whole state (a snapshot); written through like any change. */
   importState(state: EmulatorState): Promise<void>;
-  /** Waits until every change so far is on disk. */
-  flush(): Promise<void>;
+  /** A mark to give `flush`: a write the disk refuses after it fails that flush. */
+  mark(): number;
+  /** Waits until every change so far is on disk; rejects if the disk refused a write since `since` (a `mark()`). */
+  flush(since?: number): Promise<void>;
+  /** Whether writes are accepted, and the last failure to write the state folder. */
+  health(): FilesHealth;
   /** Flushes and folds the write-ahead log into the state files (on shutdown). */
   close(): Promise<void>;
 }
@@ -60,6 +66,10 @@ export interface StoreOptions {
   audit?: boolean;
   /** Log size (bytes) past which it is folded into the state files; default 64 MiB. */
   compactAtBytes?: number;
+  /** The file operations writes go through (tests pass one that fails on demand); default node:fs. */
+  fs?: StoreFs;
+  /** Where repairs and write failures are reported; default stderr. */
+  report?: (message: string) => void;
 }
 
 /**
@@ -69,7 +79,7 @@ export interface StoreOptions {
  */
 export async function openStore(options: StoreOptions): Promise<Store> {
   if (!options.dir) return new StateStore(options.seed(), options, undefined);
-  let loaded = await loadStateDir(options.dir, options.onLoadProgress, options.codecs);
+  let loaded = await loadStateDir(options.dir, options.onLoadProgress, options.codecs, { report: options.report });
   let state = loaded?.state;
   const legacy = join(dirname(options.dir), "state.json");
   if (!loaded && (await exists(legacy))) {
@@ -79,7 +89,12 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   if (state && state.tenants.length === 0) state = undefined;
   if (state && options.normalize) state.tenants = state.tenants.map(options.normalize);
   const initial = state ?? options.seed();
-  const files = await StateFiles.open(options.dir, initial, state && loaded ? loaded : null, { compactAt: options.compactAtBytes, codecs: options.codecs });
+  const files = await StateFiles.open(options.dir, initial, state && loaded ? loaded : null, {
+    compactAt: options.compactAtBytes,
+    codecs: options.codecs,
+    fs: options.fs,
+    report: options.report,
+  });
   if (state && !loaded) await rename(legacy, `${legacy}.migrated`);
   return new StateStore(initial, options, files);
 }
@@ -106,6 +121,26 @@ class StateStore implements Store {
     this.#files = files;
     this.#audit = options.audit ? new StoreAudit() : undefined;
     this.#reindex();
+    const dir = options.dir;
+    if (files && dir) files.onFailure((only) => this.#reload(dir, options, only));
+  }
+
+  /**
+   * After the disk refused a write: reads the tenants concerned back from the
+   * folder, so memory holds exactly what the disk does (the refused changes go).
+   */
+  async #reload(dir: string, options: StoreOptions, only: ReadonlySet<string> | "all"): Promise<void> {
+    const loaded = await loadStateDir(dir, undefined, options.codecs, { only: only === "all" ? undefined : only, report: options.report });
+    if (!loaded) throw new StoreFileError(`${dir} no longer holds a state manifest`);
+    const tenants = options.normalize ? loaded.state.tenants.map(options.normalize) : loaded.state.tenants;
+    if (only === "all") this.#state = { version: 1, tenants };
+    else {
+      const byId = new Map(tenants.map((t) => [t.id, t]));
+      this.#state.tenants = this.#state.tenants.map((t) => byId.get(t.id) ?? t);
+    }
+    this.#reindex();
+    this.#files?.index(this.#state);
+    this.#files?.adopt(loaded);
   }
 
   listTenants(): TenantSummary[] {
@@ -122,6 +157,7 @@ class StateStore implements Store {
 
   write<T>(tenantId: string, fn: (tenant: TenantState) => T): T {
     const tenant = this.#get(tenantId);
+    this.#files?.assertWritable();
     const before = this.#audit?.before(tenant);
     const set = beginChanges(tenant);
     let result: T;
@@ -146,6 +182,8 @@ class StateStore implements Store {
 
   addTenant(tenant: TenantState): void {
     if (this.#byId.has(tenant.id.toLowerCase())) throw new Error(`Tenant ${tenant.id} already exists`);
+    assertTenantId(tenant.id);
+    this.#files?.assertWritable();
     this.#state.tenants.push(tenant);
     this.#reindex();
     this.#files?.snapshotTenant(tenant, true);
@@ -154,6 +192,7 @@ class StateStore implements Store {
   removeTenant(tenantId: string): boolean {
     const tenant = this.#byId.get(tenantId.toLowerCase());
     if (!tenant) return false;
+    this.#files?.assertWritable();
     this.#state.tenants = this.#state.tenants.filter((t) => t !== tenant);
     this.#reindex();
     this.#files?.removeTenant(tenant.id);
@@ -169,14 +208,29 @@ class StateStore implements Store {
   }
 
   async importState(state: EmulatorState): Promise<void> {
-    this.#state = structuredClone(state);
+    for (const t of state.tenants) assertTenantId(t.id);
+    this.#files?.assertWritable();
+    const mark = this.mark();
+    const copy = structuredClone(state);
+    this.#state = copy;
     this.#reindex();
     this.#files?.replaceAll(this.#state);
-    await this.flush();
+    // A refusal is reported as the store's own error (answered 507/503), the disk's error as its cause.
+    await this.flush(mark).catch((err: unknown) => {
+      throw err instanceof StoreUnavailableError ? err : new StoreUnavailableError(err as Error);
+    });
   }
 
-  async flush(): Promise<void> {
-    await this.#files?.flush();
+  mark(): number {
+    return this.#files?.mark() ?? 0;
+  }
+
+  async flush(since?: number): Promise<void> {
+    await this.#files?.flush(since);
+  }
+
+  health(): FilesHealth {
+    return this.#files?.health() ?? { writable: true };
   }
 
   async close(): Promise<void> {
