@@ -6,7 +6,7 @@ export interface WireResponse {
   body: Record<string, unknown>;
 }
 
-async function toWire(res: Response): Promise<WireResponse> {
+export async function toWire(res: Response): Promise<WireResponse> {
   const text = await res.text();
   let body: Record<string, unknown> = {};
   try {

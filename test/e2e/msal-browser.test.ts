@@ -11,8 +11,9 @@ import { CONTOSO, freePort } from "./support/stack.ts";
 /**
  * An unmodified @azure/msal-browser single-page app in Chromium against the emulator
  * (docs/clients.md): `knownAuthorities` names the emulator, the emulator lists the app's origin
- * in `corsOrigins` (--cors-origin), and the app is a public client (no secret). MSAL.js signs in
- * with a redirect, redeems the code with a cross-origin fetch, and the page calls Graph's /me.
+ * in `corsOrigins` (--cors-origin), and the app's redirect URI is of the SPA platform
+ * (`spaRedirectUris`). MSAL.js signs in with a redirect, redeems the code with a cross-origin fetch
+ * and no secret, and the page calls Graph's /me.
  */
 const MSAL_JS = readFileSync(join(process.cwd(), "node_modules", "@azure", "msal-browser", "lib", "msal-browser.min.js"), "utf8");
 
@@ -76,19 +77,18 @@ beforeAll(async () => {
     quiet: true,
     corsOrigins: [`http://localhost:${allowedPort}`, `http://localhost:${confidentialPort}`],
   });
-  const register = async (port: number, clientSecret: string | null) =>
+  const register = async (port: number, platform: "spa" | "web") =>
     (
       await emu.admin.createApplication(CONTOSO.id, {
         displayName: "Contoso SPA",
-        clientSecret,
-        redirectUris: [`http://localhost:${port}/redirect`],
+        ...(platform === "spa" ? { clientSecret: null, spaRedirectUris: [`http://localhost:${port}/redirect`] } : { redirectUris: [`http://localhost:${port}/redirect`] }),
         delegatedPermissions: ["User.Read"],
         adminConsent: true,
       })
     ).appId;
-  const publicApp = await register(allowedPort, null);
+  const publicApp = await register(allowedPort, "spa");
   allowedSpa = await startSpa(allowedPort, publicApp);
-  confidentialSpa = await startSpa(confidentialPort, await register(confidentialPort, "a-secret-no-browser-can-keep"));
+  confidentialSpa = await startSpa(confidentialPort, await register(confidentialPort, "web"));
   // Another SPA, on an origin the emulator does not list, shows what CORS is for.
   otherSpa = await startSpa(await freePort(), publicApp);
   browser = await launchChromium();
@@ -127,7 +127,7 @@ describe("@azure/msal-browser in Chromium", () => {
     expect(out.requestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it("an app registered with a secret cannot redeem the code from the browser: AADSTS7000218", async () => {
+  it("a code issued to a web (not SPA) redirect URI cannot be redeemed from the browser: AADSTS9002326", async () => {
     const confidential = await newContext(browser);
     try {
       const page = await confidential.newPage();
@@ -135,8 +135,8 @@ describe("@azure/msal-browser in Chromium", () => {
       await page.waitForURL((u) => u.origin === confidentialSpa);
       await expect.poll(() => page.locator("#out").textContent(), { timeout: 30_000 }).not.toBe("");
       const out = JSON.parse((await page.locator("#out").textContent()) as string) as Record<string, string>;
-      expect(out.error).toBe("invalid_client");
-      expect(out.message).toContain("AADSTS7000218");
+      expect(out.error).toBe("invalid_request");
+      expect(out.message).toContain("AADSTS9002326");
     } finally {
       await confidential.close();
     }

@@ -3,10 +3,11 @@
  * - startEmulator (re-exported), whose `emu.fetch` trusts the emulator's CA;
  * - trustingDispatcher / trustCaGlobally: trust the emulator's CA in this process or thread without
  *   NODE_EXTRA_CA_CERTS (for MSAL and the Graph SDKs, which use the global fetch);
- * - FormBrowser and signInWithCode: drive the sign-in and consent pages headlessly.
+ * - FormBrowser, signInWithCode and signInWithDeviceCode: drive the sign-in, consent and device
+ *   code pages headlessly.
  */
 export { startEmulator, type RunningEmulator } from "../server.ts";
 export { AdminClient, type CreatedTenant } from "../admin/admin-client.ts";
 export { trustCaGlobally, trustingDispatcher } from "../tls/trust.ts";
 export { FormBrowser, parseForms, redirectParams, type HtmlForm, type Step } from "./form-browser.ts";
-export { signInWithCode, type SignInOptions } from "./sign-in.ts";
+export { signInWithCode, signInWithDeviceCode, type DeviceCodeSignInOptions, type SignInOptions } from "./sign-in.ts";

@@ -1,4 +1,4 @@
-import { FormBrowser, redirectParams, type Step } from "./form-browser.ts";
+import { FormBrowser, parseForms, redirectParams, type Step } from "./form-browser.ts";
 
 export interface SignInOptions {
   /** The authorization URL your app (or MSAL's getAuthCodeUrl) sends the browser to. */
@@ -32,13 +32,51 @@ export async function signInWithCode(options: SignInOptions): Promise<{ redirect
     for (const m of step.html.matchAll(/<input[^>]+name="([^"]+)"[^>]+value="([^"]*)"/gi)) params.set(decodeHtml(m[1] as string), decodeHtml(m[2] as string));
     return { redirectUrl: decodeHtml(action), params };
   }
-  if (step.status === 200) throw new Error(`Sign-in did not reach the app; the page says:\n${textOf(step.html)}`);
+  if (step.status < 300 || step.status >= 400) throw new Error(`Sign-in did not reach the app (${step.status}); the page says:\n${textOf(step.html)}`);
   const params = redirectParams(step);
   const location = step.location as string;
   // response_mode=fragment puts the answer after '#'.
   return { redirectUrl: location, params: params.size > 0 ? params : new URLSearchParams(new URL(location).hash.slice(1)) };
 }
 
+export interface DeviceCodeSignInOptions {
+  /** `verification_uri` from the device code answer (MSAL's deviceCodeCallback gets it). */
+  verificationUri: string;
+  /** `user_code` from the same answer. */
+  userCode: string;
+  username: string;
+  password: string;
+  /** What to do on the consent page if one is shown (default "accept"). */
+  consent?: "accept" | "accept-for-organization" | "decline";
+  /** The fetch to send with; default the global one, which must trust the emulator's CA. */
+  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+}
+
+/**
+ * Plays the person in the device code flow, headlessly: opens the verification page, types the
+ * code, signs in and answers the consent page if one appears. Resolves with the final page's
+ * title ("You're signed in" or "Sign-in declined"); the polling client then gets its tokens (or
+ * `authorization_declined`). Throws, with the page's text, when a page is not what the flow expects.
+ */
+export async function signInWithDeviceCode(options: DeviceCodeSignInOptions): Promise<{ title: string }> {
+  const browser = new FormBrowser(new URL(options.verificationUri).origin, options.fetch);
+  const page = await browser.get(options.verificationUri);
+  const codeForm = parseForms(page.html).find((f) => "otc" in f.fields);
+  if (page.status !== 200 || !codeForm) throw new Error(`No code form at ${options.verificationUri}:\n${textOf(page.html)}`);
+  const signInPage = await browser.submit(page, codeForm, { otc: options.userCode });
+  if (signInPage.status !== 200) throw new Error(`The code was refused:\n${textOf(signInPage.html)}`);
+  let step = await browser.signIn(signInPage, options.username, options.password);
+  if (step.status === 200 && /name="consent"/.test(step.html)) {
+    const choice = options.consent ?? "accept";
+    step = await browser.consent(step, choice !== "decline", choice === "accept-for-organization");
+  }
+  const title = /<h1[^>]*>([^<]*)<\/h1>/i.exec(step.html)?.[1]?.trim() ?? "";
+  if (step.status !== 200 || !/signed in|declined/i.test(title)) throw new Error(`Sign-in did not complete:\n${textOf(step.html)}`);
+  return { title: decodeHtml(title) };
+}
+
 const isFormPost = (step: Step) => step.status === 200 && /<form[^>]+name="hiddenform"/i.test(step.html);
 const decodeHtml = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
-const textOf = (html: string) => html.replace(/<style[\s\S]*?<\/style>/gi, "").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim().slice(0, 400);
+/** What a page says: its Entra error (AADSTSnnnn: ...) when it shows one, else the start of its text. */
+const textOf = (html: string) =>
+  decodeHtml(/AADSTS\d+:[^<]*/.exec(html)?.[0] ?? html.replace(/<style[\s\S]*?<\/style>/gi, "").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim().slice(0, 400));

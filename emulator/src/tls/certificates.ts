@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { X509Certificate } from "node:crypto";
+import { randomBytes, X509Certificate } from "node:crypto";
 
 /**
  * The certificate generator, loaded only when a certificate has to be made:
@@ -46,7 +46,10 @@ export async function loadOrCreateTls(dir: string | undefined, extraHosts: strin
     await writePrivate(dir, FILES.key, server.key);
     return { caCert, ...server, caFile: join(dir, FILES.caCert) };
   }
-  const ca = await (await generator()).generate([{ name: "commonName", value: "Graph Emulator Local CA" }], {
+  // Each CA has a name of its own: TLS clients find an issuer by name, and one that trusts two
+  // emulators' CAs of the same name (NODE_EXTRA_CA_CERTS for one, a dispatcher for another) would
+  // check a certificate against the wrong key.
+  const ca = await (await generator()).generate([{ name: "commonName", value: `Graph Emulator Local CA ${randomBytes(4).toString("hex")}` }], {
     keySize: 2048,
     algorithm: "sha256",
     notAfterDate: new Date(Date.now() + 10 * YEAR_MS),
