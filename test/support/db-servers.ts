@@ -98,6 +98,32 @@ async function waitUntil(ready: () => Promise<boolean>, child: ChildProcess, wha
   }
 }
 
+/**
+ * A started server once `ready` says it answers: stopped with `stopSignal` and its folder removed
+ * by stop(), or at once (killed, folder removed) when it never becomes ready.
+ */
+async function served(
+  server: { child: ChildProcess; dir: string; port: number; url: string; name: string; log: string[]; stopSignal: NodeJS.Signals },
+  ready: () => Promise<boolean>,
+): Promise<ThrowawayServer> {
+  const { child, dir } = server;
+  try {
+    await waitUntil(ready, child, server.name, server.log);
+  } catch (err) {
+    await stopChild(child, "SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  return {
+    url: server.url,
+    port: server.port,
+    async stop() {
+      await stopChild(child, server.stopSignal);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 /** initdb + postgres on a free port (trust authentication on loopback only, no fsync: test data). */
 export async function startPostgres(): Promise<ThrowawayServer> {
   const bin = postgresBinDir();
@@ -119,36 +145,17 @@ export async function startPostgres(): Promise<ThrowawayServer> {
   track(child, "postgres", log);
   const url = `postgres://test@127.0.0.1:${port}/postgres`;
   const pg = (await import("pg")).default;
-  try {
-    await waitUntil(
-      async () => {
-        const c = new pg.Client({ connectionString: url });
-        c.on("error", () => undefined);
-        try {
-          await c.connect();
-          await c.query("SELECT 1");
-          return true;
-        } finally {
-          await c.end().catch(() => undefined);
-        }
-      },
-      child,
-      "postgres",
-      log,
-    );
-  } catch (err) {
-    await stopChild(child, "SIGKILL");
-    rmSync(dir, { recursive: true, force: true });
-    throw err;
-  }
-  return {
-    url,
-    port,
-    async stop() {
-      await stopChild(child, "SIGINT");
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return served({ child, dir, port, url, name: "postgres", log, stopSignal: "SIGINT" }, async () => {
+    const c = new pg.Client({ connectionString: url });
+    c.on("error", () => undefined);
+    try {
+      await c.connect();
+      await c.query("SELECT 1");
+      return true;
+    } finally {
+      await c.end().catch(() => undefined);
+    }
+  });
 }
 
 /** redis-server on a free port, no persistence. */
@@ -164,33 +171,14 @@ export async function startRedis(): Promise<ThrowawayServer> {
   track(child, "redis-server", log);
   const url = `redis://127.0.0.1:${port}`;
   const { Redis } = await import("ioredis");
-  try {
-    await waitUntil(
-      async () => {
-        const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-        r.on("error", () => undefined);
-        try {
-          await r.connect();
-          return (await r.ping()) === "PONG";
-        } finally {
-          r.disconnect();
-        }
-      },
-      child,
-      "redis-server",
-      log,
-    );
-  } catch (err) {
-    await stopChild(child, "SIGKILL");
-    rmSync(dir, { recursive: true, force: true });
-    throw err;
-  }
-  return {
-    url,
-    port,
-    async stop() {
-      await stopChild(child, "SIGTERM");
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return served({ child, dir, port, url, name: "redis-server", log, stopSignal: "SIGTERM" }, async () => {
+    const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    r.on("error", () => undefined);
+    try {
+      await r.connect();
+      return (await r.ping()) === "PONG";
+    } finally {
+      r.disconnect();
+    }
+  });
 }
