@@ -30,7 +30,7 @@ server and a bare Express 5 app, same certificate), each in a worker thread
 of its own, drives each in turn with autocannon from another worker thread,
 then times cold starts and the big-data scenarios in child processes. Prints
 a table and the goals; writes bench/results/bench-<time>.json and
-bench/results/latest.json. README.md ("Benchmark") explains what is measured.
+bench/results/latest.json. docs/benchmarks.md explains what is measured and shows the latest run.
 
 Options:
   --rounds N          alternating rounds per scenario (default 5)
@@ -52,7 +52,7 @@ Options:
   --big-restarts N    restarts timed on big data (default 3)
                       (big data also runs once with the same users and no events,
                       for the users goals' memory figure)
-  --update-readme     put this run's tables and goals into README.md (between its bench:latest markers)
+  --update-docs       put this run's tables and goals into docs/benchmarks.md (between its bench:latest markers)
   -h, --help          this text`;
 
 const SCENARIOS = ["me", "users", "filter", "token", "events", "calendarview", "coldstart", "big", "tokenstores"] as const;
@@ -74,6 +74,8 @@ const { values } = parseArgs({
     "big-events": { type: "string" },
     "big-seed": { type: "string" },
     "big-restarts": { type: "string" },
+    "update-docs": { type: "boolean", default: false },
+    /** The old name of --update-docs. */
     "update-readme": { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   },
@@ -386,20 +388,20 @@ async function main(): Promise<void> {
   show(`\nGoals:\n${goalsText(results.goals)}`);
   const file = writeResults(join(import.meta.dirname, "results"), results);
   log(`\nWrote ${file} and bench/results/latest.json`);
-  if (values["update-readme"]) {
-    const args = process.argv.slice(2).filter((a) => a !== "--update-readme");
+  if (values["update-docs"] || values["update-readme"]) {
+    const args = process.argv.slice(2).filter((a) => a !== "--update-docs" && a !== "--update-readme");
     const command = args.length ? `npm run bench -- ${args.join(" ")}` : "npm run bench";
     const header = [
       `Latest run: ${results.startedAt.slice(0, 16).replace("T", " ")} UTC, \`${command}\`, ${String(results.machine.cpus)} CPUs (${String(results.machine.cpu)}), Node ${process.version},`,
       `load average ${(results.machine.loadavgAtStart as number[]).map((x) => x.toFixed(1)).join(" ")} at the start (other work shared the machine; see the CPU column). Full results: \`bench/results/latest.json\`.`,
     ].join("\n");
-    updateReadme(join(import.meta.dirname, "..", "README.md"), `${header}\n\n\`\`\`\n${out.join("\n").trim()}\n\`\`\``);
-    log("Updated README.md");
+    updateLatestRun(join(import.meta.dirname, "..", "docs", "benchmarks.md"), `${header}\n\n\`\`\`\n${out.join("\n").trim()}\n\`\`\``);
+    log("Updated docs/benchmarks.md");
   }
 }
 
-/** Replaces the text between README.md's bench:latest markers. */
-function updateReadme(file: string, block: string): void {
+/** Replaces the text between docs/benchmarks.md's bench:latest markers. */
+function updateLatestRun(file: string, block: string): void {
   const text = readFileSync(file, "utf8");
   const start = text.indexOf("<!-- bench:latest -->");
   const end = text.indexOf("<!-- /bench:latest -->");

@@ -23,7 +23,8 @@ Options (each also an environment variable):
   -h, --help        show this help
 
 Flags win over environment variables. The control plane lives at /_emulator
-(health, ca.pem, clock, reset, tenants); see README.md and docs/.`;
+(health, ca.pem, clock, reset, tenants, faults, requests, snapshots): docs/control-plane.md;
+these flags in full: docs/command-line.md.`;
 
 export type CliResult = { help: true } | { help: false; options: EmulatorOptions };
 
