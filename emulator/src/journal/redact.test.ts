@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { redactAuthorization } from "./redact.ts";
+import { redactAuthorization, redactUrl } from "./redact.ts";
 
 describe("redactAuthorization", () => {
   it("keeps the scheme only", () => {
@@ -18,5 +18,13 @@ describe("redactAuthorization", () => {
     const token = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJ4In0.c2lnbmF0dXJl";
     expect(redactAuthorization(token)).toBe("[redacted]");
     expect(redactAuthorization(`${token} trailing`)).toBe("[redacted]");
+  });
+});
+
+describe("redactUrl", () => {
+  it("hides the secrets of every grant, the device code and client assertions included", () => {
+    const url = redactUrl("/t/oauth2/v2.0/token?grant_type=x&device_code=DC&client_assertion=A&assertion=B&code=C&user_code=U");
+    for (const secret of ["DC", "=A&", "=B&", "=C&"]) expect(url).not.toContain(secret);
+    expect(url).toContain("user_code=U");
   });
 });

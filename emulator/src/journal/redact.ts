@@ -9,6 +9,7 @@ const SECRET_PARAMS = new Set([
   "password",
   "code_verifier",
   "assertion",
+  "device_code",
   "request",
   "$skiptoken",
 ]);
