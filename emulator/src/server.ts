@@ -6,12 +6,12 @@ import { join, resolve } from "node:path";
 import { Clock } from "./clock.ts";
 import { createApp } from "./app.ts";
 import { DEFAULTS, emulatorOptions, type EmulatorOptions } from "./config.ts";
-import { loadOrCreateSigningKeys } from "./identity/keys.ts";
+import { loadOrCreateSigningKeys, type SigningKeys } from "./identity/keys.ts";
 import { openStore, type Store } from "./store/store.ts";
 import { loadReporter } from "./store/load-reporter.ts";
 import { eventStoreCodec } from "./graph/calendar/event-rows.ts";
 import { buildState, normalizeTenant, readFixtures } from "./tenants/seed.ts";
-import { loadOrCreateTls } from "./tls/certificates.ts";
+import { loadOrCreateTls, type TlsMaterial } from "./tls/certificates.ts";
 import type { TenantSummary } from "./store/types.ts";
 import type { StoreFs } from "./store/store-fs.ts";
 import { RequestJournal } from "./journal/journal.ts";
@@ -59,6 +59,25 @@ export interface EmulatorDeps {
   storeReport?: (message: string) => void;
 }
 
+/**
+ * Certificates and signing keys of emulators with no data dir, made once per process (and per set of
+ * host names): generating them is most of a first start (about half a second), and a test suite
+ * starts many. Emulators of one process then share a CA, which one trustCaGlobally covers, and a
+ * signing key, as Entra's tenants share Microsoft's keys.
+ */
+const inMemory = new Map<string, Promise<[TlsMaterial, SigningKeys]>>();
+function inMemoryMaterial(hosts: string[]): Promise<[TlsMaterial, SigningKeys]> {
+  const key = hosts.join(",");
+  let made = inMemory.get(key);
+  if (!made) {
+    made = Promise.all([loadOrCreateTls(undefined, hosts), loadOrCreateSigningKeys(undefined)]);
+    // A failure is not kept: the next start tries again.
+    made.catch(() => inMemory.delete(key));
+    inMemory.set(key, made);
+  }
+  return made;
+}
+
 /** Starts the emulator over HTTPS and resolves once it is listening. */
 export async function startEmulator(options: EmulatorOptions = {}, deps: EmulatorDeps = {}): Promise<RunningEmulator> {
   const config = emulatorOptions.parse(options);
@@ -67,7 +86,8 @@ export async function startEmulator(options: EmulatorOptions = {}, deps: Emulato
   const dataDir = dir === null ? undefined : resolve(dir);
   if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const fixtures = readFixtures(resolve(config.fixtures));
-  const [tls, keys] = await Promise.all([loadOrCreateTls(dataDir, [config.host, ...config.hostnames]), loadOrCreateSigningKeys(dataDir)]);
+  const hosts = [config.host, ...config.hostnames];
+  const [tls, keys] = dataDir ? await Promise.all([loadOrCreateTls(dataDir, hosts), loadOrCreateSigningKeys(dataDir)]) : await inMemoryMaterial(hosts);
   const clock = new Clock();
   const progress = loadReporter(!config.quiet);
   const store = await openStore({

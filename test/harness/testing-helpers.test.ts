@@ -30,6 +30,21 @@ describe("an in-memory emulator", () => {
   });
 });
 
+describe("in-memory emulators of one process", () => {
+  it("share one CA and signing key, made once (so later starts generate no keys), and one trustCaGlobally covers them", async () => {
+    const second = await startEmulator({ port: 0, inMemory: true, quiet: true });
+    try {
+      expect(second.caCert).toBe(emu.caCert);
+      const kids = async (e: RunningEmulator) => ((await (await e.fetch(`/${CONTOSO.id}/discovery/v2.0/keys`)).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
+      expect(await kids(second)).toEqual(await kids(emu));
+      trustCaGlobally(emu.caCert);
+      expect((await fetch(`${second.adminUrl}/health`)).status).toBe(200);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
 describe("signInWithCode", () => {
   it("plays the user in MSAL's authorization-code flow: sign-in, consent, the code back to the app", async () => {
     trustCaGlobally(emu.caCert);
