@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -58,6 +58,24 @@ async function durableWrite(store: Store, id: string): Promise<void> {
 }
 
 /** Waits until the store has rolled back (the roll-back runs in the write queue). */
+/**
+ * Copies a state folder as a crash would leave it. A compaction runs beside the write queue and may
+ * rename or remove a file between the copy's listing and its read (ENOENT): the copy is then taken
+ * again, once the files are still.
+ */
+async function copyWhileStill(from: string, to: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      cpSync(from, to, { recursive: true });
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT" || attempt >= 50) throw err;
+      rmSync(to, { recursive: true, force: true });
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
 async function settled(store: Store): Promise<void> {
   await store.flush().catch(() => {});
 }
@@ -169,8 +187,7 @@ describe("a disk that refuses writes", () => {
     await durableWrite(store, "after");
     const crashed = join(dir, "crash");
     // What a crash now leaves behind loads cleanly, with every acknowledged write.
-    const { cpSync } = await import("node:fs");
-    cpSync(join(dir, "state"), join(crashed, "state"), { recursive: true });
+    await copyWhileStill(join(dir, "state"), join(crashed, "state"));
     expect(users(await reopen(crashed))).toEqual(["kept", "after"]);
   });
 
@@ -186,9 +203,9 @@ describe("a disk that refuses writes", () => {
     fs.clear();
     const expected = users(store);
     expect(expected).toHaveLength(40);
+    await settled(store);
     const crashed = join(dir, "crash");
-    const { cpSync } = await import("node:fs");
-    cpSync(join(dir, "state"), join(crashed, "state"), { recursive: true });
+    await copyWhileStill(join(dir, "state"), join(crashed, "state"));
     expect(users(await reopen(crashed))).toEqual(expected);
     await store.close();
     expect(users(await reopen(dir))).toEqual(expected);
@@ -203,8 +220,7 @@ describe("a disk that refuses writes", () => {
     await settled(store);
     expect(users(store)).toEqual(["acknowledged"]);
     // What the failure left on disk is what a crash at that moment leaves: it opens to the old state.
-    const { cpSync } = await import("node:fs");
-    cpSync(join(dir, "state"), join(dir, "crash", "state"), { recursive: true });
+    await copyWhileStill(join(dir, "state"), join(dir, "crash", "state"));
     expect(existsSync(join(dir, "crash", "state", "tenants-1"))).toBe(true);
     const crashed = await reopen(join(dir, "crash"));
     expect(users(crashed)).toEqual(["acknowledged"]);
