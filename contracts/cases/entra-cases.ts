@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { deviceCodePost, get, tokenPost, tokenPostFrom, userAccessToken } from "../http.ts";
 import { SPA_ORIGIN, spaCode } from "./spa.ts";
 import type { ErrorCase } from "./types.ts";
+import { afterClockMoves } from "./clock.ts";
 import type { ContractTarget } from "../target.ts";
 import { assertionCredentials, certificateApp, signedAssertion, strayKey } from "./assertions.ts";
 
@@ -146,12 +147,7 @@ export const ENTRA_CASES: ErrorCase[] = [
     needsControlPlane: true,
     run: async (t) => {
       const rt = await t.userRefreshToken();
-      await t.admin!.advanceClock("P91D");
-      try {
-        return await tokenPost(t, t.tenantId, { grant_type: "refresh_token", client_id: t.app.clientId, client_secret: t.app.clientSecret, refresh_token: rt, scope: "User.Read" });
-      } finally {
-        await t.admin!.setClock(new Date());
-      }
+      return afterClockMoves(t, "P91D", () => tokenPost(t, t.tenantId, { grant_type: "refresh_token", client_id: t.app.clientId, client_secret: t.app.clientSecret, refresh_token: rt, scope: "User.Read" }));
     },
   },
   {
@@ -211,12 +207,7 @@ export const ENTRA_CASES: ErrorCase[] = [
     needsControlPlane: true,
     run: async (t) => {
       const dc = await deviceCode(t);
-      await t.admin!.advanceClock("PT15M");
-      try {
-        return await pollDeviceCode(t, dc.device_code);
-      } finally {
-        await t.admin!.setClock(new Date());
-      }
+      return afterClockMoves(t, "PT15M", () => pollDeviceCode(t, dc.device_code));
     },
   },
   {
@@ -264,12 +255,7 @@ export const ENTRA_CASES: ErrorCase[] = [
     needsControlPlane: true,
     run: async (t) => {
       const { accessToken } = await userAccessToken(t);
-      await t.admin!.advanceClock("PT2H");
-      try {
-        return await obo(t, accessToken);
-      } finally {
-        await t.admin!.setClock(new Date());
-      }
+      return afterClockMoves(t, "PT2H", () => obo(t, accessToken));
     },
   },
   {
@@ -316,12 +302,7 @@ export const ENTRA_CASES: ErrorCase[] = [
     run: async (t) => {
       const c = await spaCode(t);
       const first = await tokenPostFrom(t, SPA_ORIGIN, { grant_type: "authorization_code", client_id: c.clientId, code: c.code, code_verifier: c.verifier, redirect_uri: c.redirectUri });
-      await t.admin!.advanceClock("PT25H");
-      try {
-        return await tokenPostFrom(t, SPA_ORIGIN, { grant_type: "refresh_token", client_id: c.clientId, refresh_token: String(first.body.refresh_token), scope: "User.Read" });
-      } finally {
-        await t.admin!.setClock(new Date());
-      }
+      return afterClockMoves(t, "PT25H", () => tokenPostFrom(t, SPA_ORIGIN, { grant_type: "refresh_token", client_id: c.clientId, refresh_token: String(first.body.refresh_token), scope: "User.Read" }));
     },
   },
   {

@@ -3,6 +3,7 @@ import { get, testUser, tokenPost, type WireResponse } from "../http.ts";
 import { authorizationCode, pkce, REDIRECT } from "../sign-in.ts";
 import type { ContractTarget } from "../target.ts";
 import type { ErrorCase } from "./types.ts";
+import { afterClockMoves } from "./clock.ts";
 
 const SCRIPTED = "needs an authorization code, which only a scripted sign-in on the emulator's pages gives";
 
@@ -79,12 +80,7 @@ export const ENTRA_GRANT_CASES: ErrorCase[] = [
     needsControlPlane: true,
     run: async (t) => {
       const code = await authorizationCode(t);
-      await t.admin!.advanceClock("PT11M");
-      try {
-        return await redeem(t, code);
-      } finally {
-        await t.admin!.setClock(new Date());
-      }
+      return afterClockMoves(t, "PT11M", () => redeem(t, code));
     },
   },
   {
