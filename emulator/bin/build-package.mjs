@@ -9,7 +9,8 @@
 import { createHash } from "node:crypto";
 import { chmodSync, copyFileSync, cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { execFileSync } from "node:child_process";
 import { bundle, ROOT } from "./build.mjs";
 
@@ -42,7 +43,7 @@ export async function buildPackage() {
   for (const f of ["graph-emulator.cjs", "healthcheck.cjs"]) chmodSync(join(BIN, f), 0o755);
 }
 
-if (process.argv[1] && join(process.argv[1]) === join(dirname(new URL(import.meta.url).pathname), "build-package.mjs")) {
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const t0 = performance.now();
   await buildPackage();
   process.stderr.write(`built ${relative(process.cwd(), DIST) || "dist"} in ${(performance.now() - t0).toFixed(0)} ms\n`);

@@ -9,7 +9,8 @@ export interface HtmlForm {
   buttons: { name: string; value: string }[];
 }
 
-const decodeEntities = (s: string) =>
+/** The HTML entities the emulator's pages escape, decoded. */
+export const decodeEntities = (s: string) =>
   s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&#x27;/g, "'").replace(/&#96;/g, "`").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 const attr = (tag: string, name: string) => {
   const m = new RegExp(`\\s${name}="([^"]*)"`, "i").exec(tag);

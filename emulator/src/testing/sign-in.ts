@@ -1,4 +1,4 @@
-import { FormBrowser, parseForms, redirectParams, type Step } from "./form-browser.ts";
+import { decodeEntities, FormBrowser, parseForms, redirectParams, type HtmlForm, type Step } from "./form-browser.ts";
 
 export interface SignInOptions {
   /** The authorization URL your app (or MSAL's getAuthCodeUrl) sends the browser to. */
@@ -27,10 +27,8 @@ export async function signInWithCode(options: SignInOptions): Promise<{ redirect
   }
   if (isFormPost(step)) {
     // response_mode=form_post: an auto-submitting form to the redirect URI.
-    const action = /<form[^>]+action="([^"]+)"/i.exec(step.html)?.[1] ?? "";
-    const params = new URLSearchParams();
-    for (const m of step.html.matchAll(/<input[^>]+name="([^"]+)"[^>]+value="([^"]*)"/gi)) params.set(decodeHtml(m[1] as string), decodeHtml(m[2] as string));
-    return { redirectUrl: decodeHtml(action), params };
+    const form = parseForms(step.html)[0] as HtmlForm;
+    return { redirectUrl: form.action, params: new URLSearchParams(form.fields) };
   }
   if (step.status < 300 || step.status >= 400) throw new Error(`Sign-in did not reach the app (${step.status}); the page says:\n${textOf(step.html)}`);
   const params = redirectParams(step);
@@ -72,11 +70,10 @@ export async function signInWithDeviceCode(options: DeviceCodeSignInOptions): Pr
   }
   const title = /<h1[^>]*>([^<]*)<\/h1>/i.exec(step.html)?.[1]?.trim() ?? "";
   if (step.status !== 200 || !/signed in|declined/i.test(title)) throw new Error(`Sign-in did not complete:\n${textOf(step.html)}`);
-  return { title: decodeHtml(title) };
+  return { title: decodeEntities(title) };
 }
 
 const isFormPost = (step: Step) => step.status === 200 && /<form[^>]+name="hiddenform"/i.test(step.html);
-const decodeHtml = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 /** What a page says: its Entra error (AADSTSnnnn: ...) when it shows one, else the start of its text. */
 const textOf = (html: string) =>
-  decodeHtml(/AADSTS\d+:[^<]*/.exec(html)?.[0] ?? html.replace(/<style[\s\S]*?<\/style>/gi, "").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim().slice(0, 400));
+  decodeEntities(/AADSTS\d+:[^<]*/.exec(html)?.[0] ?? html.replace(/<style[\s\S]*?<\/style>/gi, "").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim().slice(0, 400));

@@ -9,7 +9,7 @@ import { Agent, setGlobalDispatcher, type Dispatcher } from "undici";
  * NODE_EXTRA_CA_CERTS counts only if set before Node starts: a dispatcher is the one way in.
  */
 export function trustingDispatcher(caCert: string): Dispatcher {
-  return new Agent({ connect: { ca: [...rootCertificates, ...extraCaCerts(), caCert] } });
+  return new Agent({ connect: { ca: trusted(caCert) } });
 }
 
 /**
@@ -18,12 +18,16 @@ export function trustingDispatcher(caCert: string): Dispatcher {
  * set before Node started. For test processes and worker threads; every call replaces the last.
  */
 export function trustCaGlobally(caCert: string): void {
-  const ca = [...rootCertificates, ...extraCaCerts(), caCert];
+  const ca = trusted(caCert);
   setGlobalDispatcher(new Agent({ connect: { ca } }));
   globalAgent.options.ca = ca;
 }
 
-/** The certificates of NODE_EXTRA_CA_CERTS, which a CA list given explicitly would otherwise leave out. */
+/** Node's roots, NODE_EXTRA_CA_CERTS (which a CA list given explicitly would otherwise leave out) and `caCert`. */
+function trusted(caCert: string): string[] {
+  return [...rootCertificates, ...extraCaCerts(), caCert];
+}
+
 function extraCaCerts(): string[] {
   const file = process.env.NODE_EXTRA_CA_CERTS;
   if (!file) return [];
