@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from "express";
 import type { Clock } from "../clock.ts";
-import type { Principal } from "../graph/auth.ts";
+import type { Principal } from "../http/principal.ts";
 import { entraErrors } from "../errors/entra-catalogue.ts";
 import type { EntraError } from "../errors/entra-error.ts";
 import { graphErrors, sendGraphError, type GraphError } from "../errors/graph-error.ts";

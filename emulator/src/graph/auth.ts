@@ -5,13 +5,10 @@ import type { Store } from "../store/store.ts";
 import type { SigningKeys } from "../identity/keys.ts";
 import { graphErrors } from "../errors/graph-error.ts";
 import { ctxOf } from "../http/request-context.ts";
+import type { Principal } from "../http/principal.ts";
 import { GRAPH_APP_ID, GRAPH_URI } from "../identity/graph-resource.ts";
 import { accessTokenIssuer } from "../identity/tokens.ts";
 
-/** Who is calling Graph, from a verified access token. */
-export type Principal =
-  | { kind: "user"; tenantId: string; userId: string; appId: string; scopes: string[]; roles: string[] }
-  | { kind: "app"; tenantId: string; servicePrincipalId: string; appId: string; scopes: string[]; roles: string[] };
 
 const AUDIENCES = [GRAPH_URI, `${GRAPH_URI}/`, GRAPH_APP_ID];
 /** Graph tolerates a little clock skew between the token issuer and itself. */
@@ -182,6 +179,3 @@ class VerifiedTokens {
   }
 }
 
-export function principalOf(res: Response): Principal {
-  return res.locals.principal as Principal;
-}

@@ -1,6 +1,6 @@
 import type { Store } from "../store/store.ts";
 import { graphErrors, type GraphError } from "../errors/graph-error.ts";
-import type { Principal } from "./auth.ts";
+import type { Principal } from "../http/principal.ts";
 import { findUser } from "./users/model.ts";
 
 /** Which permissions allow one Graph operation. */

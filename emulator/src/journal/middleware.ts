@@ -1,7 +1,7 @@
 import { ServerResponse } from "node:http";
 import type { NextFunction, Request, Response } from "express";
 import type { Clock } from "../clock.ts";
-import type { Principal } from "../graph/auth.ts";
+import type { Principal } from "../http/principal.ts";
 import { KeptHeaders, type Area, type RequestJournal } from "./journal.ts";
 import { redactAuthorization, redactUrl } from "./redact.ts";
 

@@ -1,6 +1,6 @@
 import type { Request, Response } from "express";
 import { graphErrors } from "../../errors/graph-error.ts";
-import { principalOf, type Principal } from "../auth.ts";
+import { principalOf, type Principal } from "../../http/principal.ts";
 import type { GraphDeps } from "../context.ts";
 import { authorize, hasAnyPermission, ruleFor } from "../permissions.ts";
 import { seedTenantCalendars, type readCalendarFixtures } from "./fixtures.ts";

@@ -1,7 +1,7 @@
 import type { Response } from "express";
 import type { Store } from "../../store/store.ts";
 import { graphErrors } from "../../errors/graph-error.ts";
-import { principalOf, type Principal } from "../auth.ts";
+import { principalOf, type Principal } from "../../http/principal.ts";
 import { authorize, ruleFor, type PermissionEntry } from "../permissions.ts";
 import { findUser } from "./model.ts";
 

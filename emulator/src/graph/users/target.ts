@@ -1,6 +1,6 @@
 import type { Request, Response } from "express";
 import { graphErrors } from "../../errors/graph-error.ts";
-import { principalOf, type Principal } from "../auth.ts";
+import { principalOf, type Principal } from "../../http/principal.ts";
 
 /** The user a request addresses: `/me` (the signed-in user) or `/users/{id | userPrincipalName}`. */
 export interface Target {
