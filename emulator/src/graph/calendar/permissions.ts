@@ -4,7 +4,7 @@ import type { PermissionEntry, PermissionRule } from "../permissions.ts";
  * Which permissions allow each calendar operation, least privileged first,
  * for /me and /users/{id}. The first entry of each list is Microsoft's least
  * privileged permission (checked against Microsoft's permissions map by
- * test/graph/calendar-permissions-table.test.ts); rows that knowingly differ
+ * test/graph/calendar/permissions-table.test.ts); rows that knowingly differ
  * say why.
  */
 

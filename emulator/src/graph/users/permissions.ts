@@ -8,7 +8,7 @@ import { findUser } from "./model.ts";
 /**
  * Which permissions allow each users operation: least privileged first, then
  * the higher ones that also allow it, delegated (`scp`) and application
- * (`roles`) separately. test/graph/permissions-table.test.ts checks every row
+ * (`roles`) separately. test/graph/users/permissions-table.test.ts checks every row
  * against Microsoft's permissions map (microsoft-graph-devx-content
  * permissions.json).
  */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appToken, graphClient } from "../support/graph.ts";
-import { CONTOSO, startTestEmulator, type TestEmulator } from "../support/emulator.ts";
-import { delegatedToken, EVENTUAL, expectError, http, MSG, U, type Http } from "./users-support.ts";
+import { appToken, graphClient } from "../../support/graph.ts";
+import { CONTOSO, startTestEmulator, type TestEmulator } from "../../support/emulator.ts";
+import { delegatedToken, EVENTUAL, expectError, http, MSG, U, type Http } from "./support.ts";
 
 /**
  * A user's relationships: manager (GET, PUT and DELETE $ref), directReports

@@ -2,12 +2,12 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { startEmulator, type RunningEmulator } from "../../emulator/src/index.ts";
-import { parseSeedArgs, writeSyntheticTenant } from "../../emulator/src/cli/seed.ts";
-import { SYNTHETIC_DEFAULTS, syntheticTenant } from "../../emulator/src/tenants/synthetic.ts";
-import { tenantFixture } from "../../emulator/src/tenants/schemas.ts";
-import { buildState } from "../../emulator/src/tenants/seed.ts";
-import { graphClient } from "../support/graph.ts";
+import { startEmulator, type RunningEmulator } from "../../../emulator/src/index.ts";
+import { parseSeedArgs, writeSyntheticTenant } from "../../../emulator/src/cli/seed.ts";
+import { SYNTHETIC_DEFAULTS, syntheticTenant } from "../../../emulator/src/tenants/synthetic.ts";
+import { tenantFixture } from "../../../emulator/src/tenants/schemas.ts";
+import { buildState } from "../../../emulator/src/tenants/seed.ts";
+import { graphClient } from "../../support/graph.ts";
 
 /**
  * `npm run seed`: a synthetic tenant of N users with a management tree,

@@ -1,6 +1,6 @@
 import request from "supertest";
 import { expect } from "vitest";
-import type { RunningEmulator } from "../../emulator/src/index.ts";
+import type { RunningEmulator } from "../../../emulator/src/index.ts";
 
 /** Helpers shared by the calendar tests (test/graph/calendar*.test.ts). */
 

@@ -2,14 +2,14 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { parseSeedArgs, writeSyntheticDataDir } from "../../emulator/src/cli/seed.ts";
-import { encodeEvent, eventCodec } from "../../emulator/src/graph/calendar/event-codec.ts";
-import { parseEventInput } from "../../emulator/src/graph/calendar/event-input.ts";
-import { createEvent } from "../../emulator/src/graph/calendar/events-model.ts";
-import { startEmulator, type RunningEmulator } from "../../emulator/src/server.ts";
-import type { CalendarEvent } from "../../emulator/src/store/types.ts";
-import { emptyTenant } from "../../emulator/src/tenants/seed.ts";
-import { graphHttp } from "./calendar-support.ts";
+import { parseSeedArgs, writeSyntheticDataDir } from "../../../emulator/src/cli/seed.ts";
+import { encodeEvent, eventCodec } from "../../../emulator/src/graph/calendar/event-codec.ts";
+import { parseEventInput } from "../../../emulator/src/graph/calendar/event-input.ts";
+import { createEvent } from "../../../emulator/src/graph/calendar/events-model.ts";
+import { startEmulator, type RunningEmulator } from "../../../emulator/src/server.ts";
+import type { CalendarEvent } from "../../../emulator/src/store/types.ts";
+import { emptyTenant } from "../../../emulator/src/tenants/seed.ts";
+import { graphHttp } from "./support.ts";
 
 /**
  * `npm run seed -- --events N --data-dir DIR`: users and calendars written as

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appToken, createApp } from "../support/graph.ts";
-import { CONTOSO, startTestEmulator, type TestEmulator } from "../support/emulator.ts";
-import { USERS_PERMISSIONS } from "../../emulator/src/graph/users/permissions.ts";
-import { findApplicationPermission, findDelegated } from "../../emulator/src/identity/graph-resource.ts";
-import { delegatedToken, expectError, http, MSG, U } from "./users-support.ts";
+import { appToken, createApp } from "../../support/graph.ts";
+import { CONTOSO, startTestEmulator, type TestEmulator } from "../../support/emulator.ts";
+import { USERS_PERMISSIONS } from "../../../emulator/src/graph/users/permissions.ts";
+import { findApplicationPermission, findDelegated } from "../../../emulator/src/identity/graph-resource.ts";
+import { delegatedToken, expectError, http, MSG, U } from "./support.ts";
 
 /**
  * Authorization on the users API: every row of the permission table refuses a

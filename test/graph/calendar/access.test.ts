@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CONTOSO, FABRIKAM, startTestEmulator, type TestEmulator } from "../support/emulator.ts";
-import { appToken, graphClient, userToken } from "../support/graph.ts";
-import { eventBody, expectError, graphHttp, MESSAGES, USERS } from "./calendar-support.ts";
+import { CONTOSO, FABRIKAM, startTestEmulator, type TestEmulator } from "../../support/emulator.ts";
+import { appToken, graphClient, userToken } from "../../support/graph.ts";
+import { eventBody, expectError, graphHttp, MESSAGES, USERS } from "./support.ts";
 
 /**
  * Who may touch which calendar: ReadBasic without bodies, application

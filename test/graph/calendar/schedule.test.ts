@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Client } from "@microsoft/microsoft-graph-client";
-import { CONTOSO, startTestEmulator, type TestEmulator } from "../support/emulator.ts";
-import { appToken, graphClient, userToken } from "../support/graph.ts";
-import { expectError, graphHttp, MESSAGES, USERS } from "./calendar-support.ts";
+import { CONTOSO, startTestEmulator, type TestEmulator } from "../../support/emulator.ts";
+import { appToken, graphClient, userToken } from "../../support/graph.ts";
+import { expectError, graphHttp, MESSAGES, USERS } from "./support.ts";
 
 /**
  * Free/busy from the mailboxes' real calendars: getSchedule and

@@ -1,7 +1,7 @@
 import { expect } from "vitest";
-import type { RunningEmulator } from "../../emulator/src/index.ts";
-import { createApp } from "../support/graph.ts";
-import { CONTOSO } from "../support/emulator.ts";
+import type { RunningEmulator } from "../../../emulator/src/index.ts";
+import { createApp } from "../../support/graph.ts";
+import { CONTOSO } from "../../support/emulator.ts";
 
 /** Helpers shared by the users tests (test/graph/users*.test.ts). */
 

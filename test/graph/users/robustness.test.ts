@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { appToken } from "../support/graph.ts";
-import { CONTOSO, startTestEmulator, type TestEmulator } from "../support/emulator.ts";
-import { http, U, type Http } from "./users-support.ts";
+import { appToken } from "../../support/graph.ts";
+import { CONTOSO, startTestEmulator, type TestEmulator } from "../../support/emulator.ts";
+import { http, U, type Http } from "./support.ts";
 
 /**
  * Bad input never gives a 500: random query options, bodies and paths on the

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GraphError } from "@microsoft/microsoft-graph-client";
-import { appToken, graphClient } from "../support/graph.ts";
-import { CONTOSO, startTestEmulator, type TestEmulator } from "../support/emulator.ts";
-import { DEFAULT_KEYS, delegatedToken, expectError, http, MSG, U, type Http } from "./users-support.ts";
+import { appToken, graphClient } from "../../support/graph.ts";
+import { CONTOSO, startTestEmulator, type TestEmulator } from "../../support/emulator.ts";
+import { DEFAULT_KEYS, delegatedToken, expectError, http, MSG, U, type Http } from "./support.ts";
 
 /**
  * Reading users: GET /me and GET /users/{id | userPrincipalName}, their

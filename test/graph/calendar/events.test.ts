@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Client } from "@microsoft/microsoft-graph-client";
-import { CONTOSO, startTestEmulator, type TestEmulator } from "../support/emulator.ts";
-import { appToken, graphClient, userToken } from "../support/graph.ts";
-import { eventBody, expectError, graphHttp, MESSAGES, USERS } from "./calendar-support.ts";
+import { CONTOSO, startTestEmulator, type TestEmulator } from "../../support/emulator.ts";
+import { appToken, graphClient, userToken } from "../../support/graph.ts";
+import { eventBody, expectError, graphHttp, MESSAGES, USERS } from "./support.ts";
 
 /**
  * Events: create, read, update, delete under every container, the full
@@ -27,7 +27,7 @@ afterAll(async () => emu?.close());
 function csdlEventProperties(): Map<string, string> | undefined {
   let xml: string;
   try {
-    xml = readFileSync(new URL("../../../shared/reference/data/graph-v1.0-csdl.xml", import.meta.url), "utf8");
+    xml = readFileSync(new URL("../../../../shared/reference/data/graph-v1.0-csdl.xml", import.meta.url), "utf8");
   } catch {
     return undefined;
   }

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PageIterator, type Client } from "@microsoft/microsoft-graph-client";
-import { CONTOSO, startTestEmulator, type TestEmulator } from "../support/emulator.ts";
-import { graphClient, userToken } from "../support/graph.ts";
-import { eventBody, expectError, graphHttp, MESSAGES, USERS } from "./calendar-support.ts";
+import { CONTOSO, startTestEmulator, type TestEmulator } from "../../support/emulator.ts";
+import { graphClient, userToken } from "../../support/graph.ts";
+import { eventBody, expectError, graphHttp, MESSAGES, USERS } from "./support.ts";
 
 /** calendarView windows, and the query options and paging of event collections. */
 let emu: TestEmulator;

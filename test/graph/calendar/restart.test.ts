@@ -2,10 +2,10 @@ import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { startEmulator, type RunningEmulator } from "../../emulator/src/server.ts";
-import { CONTOSO } from "../support/emulator.ts";
-import { userToken } from "../support/graph.ts";
-import { graphHttp, USERS } from "./calendar-support.ts";
+import { startEmulator, type RunningEmulator } from "../../../emulator/src/server.ts";
+import { CONTOSO } from "../../support/emulator.ts";
+import { userToken } from "../../support/graph.ts";
+import { graphHttp, USERS } from "./support.ts";
 
 /**
  * Calendars on the file-backed store: meetings, series, exceptions, answers

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CALENDAR_PERMISSIONS } from "../../emulator/src/graph/calendar/permissions.ts";
+import { CALENDAR_PERMISSIONS } from "../../../emulator/src/graph/calendar/permissions.ts";
 
 /**
  * The calendar permission table (emulator/src/graph/calendar/permissions.ts)

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CONTOSO, startTestEmulator, type TestEmulator } from "../support/emulator.ts";
-import { userToken } from "../support/graph.ts";
-import { parseEventInput } from "../../emulator/src/graph/calendar/event-input.ts";
-import { createEvent } from "../../emulator/src/graph/calendar/events-model.ts";
-import { addEvent } from "../../emulator/src/graph/calendar/event-index.ts";
-import { newId } from "../../emulator/src/graph/calendar/ids.ts";
-import { ensureDefaultCalendar } from "../../emulator/src/graph/calendar/mailbox.ts";
-import { graphHttp, USERS } from "./calendar-support.ts";
+import { CONTOSO, startTestEmulator, type TestEmulator } from "../../support/emulator.ts";
+import { userToken } from "../../support/graph.ts";
+import { parseEventInput } from "../../../emulator/src/graph/calendar/event-input.ts";
+import { createEvent } from "../../../emulator/src/graph/calendar/events-model.ts";
+import { addEvent } from "../../../emulator/src/graph/calendar/event-index.ts";
+import { newId } from "../../../emulator/src/graph/calendar/ids.ts";
+import { ensureDefaultCalendar } from "../../../emulator/src/graph/calendar/mailbox.ts";
+import { graphHttp, USERS } from "./support.ts";
 
 /**
  * Indexed per-mailbox lookups (the goals of issue 8, checked loosely here so

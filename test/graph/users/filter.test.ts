@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appToken, graphClient } from "../support/graph.ts";
-import { CONTOSO, startTestEmulator, type TestEmulator } from "../support/emulator.ts";
-import { EVENTUAL, expectError, http, MSG, U, type Http } from "./users-support.ts";
+import { appToken, graphClient } from "../../support/graph.ts";
+import { CONTOSO, startTestEmulator, type TestEmulator } from "../../support/emulator.ts";
+import { EVENTUAL, expectError, http, MSG, U, type Http } from "./support.ts";
 
 /**
  * $filter on GET /users: every operator Graph supports on users, which ones

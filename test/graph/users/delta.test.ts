@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PageIterator, type PageCollection } from "@microsoft/microsoft-graph-client";
-import { appToken, graphClient } from "../support/graph.ts";
-import { CONTOSO, startTestEmulator, type TestEmulator } from "../support/emulator.ts";
-import { expectError, http, U, type Http } from "./users-support.ts";
+import { appToken, graphClient } from "../../support/graph.ts";
+import { CONTOSO, startTestEmulator, type TestEmulator } from "../../support/emulator.ts";
+import { expectError, http, U, type Http } from "./support.ts";
 
 /**
  * GET /users/delta: a full first round ending in @odata.deltaLink, then only

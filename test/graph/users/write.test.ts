@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appToken, createApp, graphClient } from "../support/graph.ts";
-import { CONTOSO, startTestEmulator, type TestEmulator } from "../support/emulator.ts";
-import { delegatedToken, expectError, http, MSG, U, type Http } from "./users-support.ts";
+import { appToken, createApp, graphClient } from "../../support/graph.ts";
+import { CONTOSO, startTestEmulator, type TestEmulator } from "../../support/emulator.ts";
+import { delegatedToken, expectError, http, MSG, U, type Http } from "./support.ts";
 
 /**
  * Writing users: POST /users (required properties, conflicts, validation),

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PageIterator, type PageCollection } from "@microsoft/microsoft-graph-client";
-import { appToken, graphClient } from "../support/graph.ts";
-import { CONTOSO, startTestEmulator, type TestEmulator } from "../support/emulator.ts";
-import { addUser } from "../../emulator/src/tenants/admin.ts";
-import { EVENTUAL, expectError, http, MSG, U, type Http } from "./users-support.ts";
+import { appToken, graphClient } from "../../support/graph.ts";
+import { CONTOSO, startTestEmulator, type TestEmulator } from "../../support/emulator.ts";
+import { addUser } from "../../../emulator/src/tenants/admin.ts";
+import { EVENTUAL, expectError, http, MSG, U, type Http } from "./support.ts";
 
 /**
  * GET /users with OData: paging ($top, $skiptoken nextLinks on the caller's
  * origin), $select, $orderby, $count, $search, /users/$count, and the
- * advanced-query rules. $filter operators are in users-filter.test.ts.
+ * advanced-query rules. $filter operators are in filter.test.ts.
  */
 let emu: TestEmulator;
 let g: Http;

@@ -3,17 +3,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { encodeEvent } from "../../emulator/src/graph/calendar/event-codec.ts";
-import { parseEventInput } from "../../emulator/src/graph/calendar/event-input.ts";
-import { EVENT_ROWS_FORMAT, eventStoreCodec } from "../../emulator/src/graph/calendar/event-rows.ts";
-import { createEvent } from "../../emulator/src/graph/calendar/events-model.ts";
-import { encodeRows, notePut, partitionOf, type RowsFile } from "../../emulator/src/store/changes.ts";
-import { partitionPath } from "../../emulator/src/store/state-layout.ts";
-import { openStore, StoreFileError } from "../../emulator/src/store/store.ts";
-import type { CalendarEvent, EmulatorState } from "../../emulator/src/store/types.ts";
-import { emptyTenant } from "../../emulator/src/tenants/seed.ts";
-import { mailboxCalendar } from "../../emulator/src/tenants/synthetic-calendar.ts";
-import { seededRandom } from "../../emulator/src/util/seeded-random.ts";
+import { encodeEvent } from "./event-codec.ts";
+import { parseEventInput } from "./event-input.ts";
+import { EVENT_ROWS_FORMAT, eventStoreCodec } from "./event-rows.ts";
+import { createEvent } from "./events-model.ts";
+import { encodeRows, notePut, partitionOf, type RowsFile } from "../../store/changes.ts";
+import { partitionPath } from "../../store/state-layout.ts";
+import { openStore, StoreFileError } from "../../store/store.ts";
+import type { CalendarEvent, EmulatorState } from "../../store/types.ts";
+import { emptyTenant } from "../../tenants/seed.ts";
+import { mailboxCalendar } from "../../tenants/synthetic-calendar.ts";
+import { seededRandom } from "../../util/seeded-random.ts";
 
 /**
  * Event partition files in rows (usual fields by position, repeated values in

@@ -1,15 +1,15 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { allUserProperties, DEFAULT_USER_PROPERTIES } from "../../emulator/src/graph/users/properties.ts";
-import { groupAsDirectoryObject, roleAsDirectoryObject } from "../../emulator/src/graph/users/views.ts";
+import { allUserProperties, DEFAULT_USER_PROPERTIES } from "../../../emulator/src/graph/users/properties.ts";
+import { groupAsDirectoryObject, roleAsDirectoryObject } from "../../../emulator/src/graph/users/views.ts";
 
 /**
  * The users API's property names and types agree with Microsoft's v1.0 CSDL
  * (msgraph-metadata clean_v10_metadata), read at run time from
  * ../shared/reference/data; nothing of it is copied here.
  */
-const FILE = fileURLToPath(new URL("../../../shared/reference/data/graph-v1.0-csdl.xml", import.meta.url));
+const FILE = fileURLToPath(new URL("../../../../shared/reference/data/graph-v1.0-csdl.xml", import.meta.url));
 const exists = existsSync(FILE);
 const skipped = exists ? "" : " (skipped: ../shared/reference/data not present)";
 const csdl = exists ? readFileSync(FILE, "utf8") : "";

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { CONTOSO, startTestEmulator, type TestEmulator } from "../support/emulator.ts";
-import { userToken } from "../support/graph.ts";
-import { eventBody, graphHttp, USERS } from "./calendar-support.ts";
+import { CONTOSO, startTestEmulator, type TestEmulator } from "../../support/emulator.ts";
+import { userToken } from "../../support/graph.ts";
+import { eventBody, graphHttp, USERS } from "./support.ts";
 
 /** Bad input never gives a 500: random bodies, ids and query options against every calendar endpoint. */
 let emu: TestEmulator;

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { USERS_PERMISSIONS } from "../../emulator/src/graph/users/permissions.ts";
-import type { PermissionEntry } from "../../emulator/src/graph/permissions.ts";
+import { USERS_PERMISSIONS } from "../../../emulator/src/graph/users/permissions.ts";
+import type { PermissionEntry } from "../../../emulator/src/graph/permissions.ts";
 
 /**
  * Checks the emulator's permission tables against Microsoft's permissions map
@@ -15,7 +15,7 @@ import type { PermissionEntry } from "../../emulator/src/graph/permissions.ts";
  * reference/perm_lookup.py does); and every permission we accept must be one
  * the map lists. Rows marked `differsFromMicrosoft` say why instead.
  */
-const FILE = fileURLToPath(new URL("../../../shared/reference/data/permissions.json", import.meta.url));
+const FILE = fileURLToPath(new URL("../../../../shared/reference/data/permissions.json", import.meta.url));
 const exists = existsSync(FILE);
 const skipped = exists ? "" : " (skipped: ../shared/reference/data not present)";
 

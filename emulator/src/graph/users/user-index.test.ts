@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { emptyTenant } from "../../emulator/src/tenants/seed.ts";
-import type { TenantState, User } from "../../emulator/src/store/types.ts";
-import { findUser, insertUser, removeUser, updateUser } from "../../emulator/src/graph/users/model.ts";
-import { userIndex } from "../../emulator/src/graph/users/user-index.ts";
-import { planFilter } from "../../emulator/src/graph/users/filter-plan.ts";
-import { runUserQuery } from "../../emulator/src/graph/users/list.ts";
-import { checkUserFilter } from "../../emulator/src/graph/users/filter-rules.ts";
-import { evaluateFilter, parseFilter } from "../../emulator/src/graph/odata/index.ts";
-import type { UserListQuery } from "../../emulator/src/graph/users/query.ts";
+import { emptyTenant } from "../../tenants/seed.ts";
+import type { TenantState, User } from "../../store/types.ts";
+import { findUser, insertUser, removeUser, updateUser } from "./model.ts";
+import { userIndex } from "./user-index.ts";
+import { planFilter } from "./filter-plan.ts";
+import { runUserQuery } from "./list.ts";
+import { checkUserFilter } from "./filter-rules.ts";
+import { evaluateFilter, parseFilter } from "../odata/index.ts";
+import type { UserListQuery } from "./query.ts";
 
 /**
  * The in-memory users indexes: lookups by id and UPN and indexed $filter
