@@ -4,8 +4,11 @@ import { GraphError, graphErrors, sendGraphError } from "../errors/graph-error.t
 import { graphAuth } from "./auth.ts";
 import { compose } from "../http/compose.ts";
 import type { GraphDeps } from "./context.ts";
-import { calendarRouter } from "./calendar/routes.ts";
-import { userDispatch } from "./users/routes.ts";
+import { OperationMatcher } from "./matcher.ts";
+import type { Method, Operation } from "./operation.ts";
+import { graphOperations } from "./operations.ts";
+import { authorizeOperation } from "./authorize.ts";
+import { rewriteKeyForm } from "./users/key-forms.ts";
 import type { FaultEngine } from "../faults/engine.ts";
 import { graphFaults } from "../faults/middleware.ts";
 
@@ -46,56 +49,88 @@ function nestingDepthOver(value: unknown, limit: number): boolean {
 }
 
 /**
- * The graph.microsoft.com surface, to mount at /v1.0: every route needs a
- * verified token; errors are answered in Graph's format (anything else goes on
- * to the app's last resort). A plain handler rather than an Express router: it
- * runs inside the app's first layer (see http/mount.ts), so the users routes,
- * most of Graph's traffic, pass through no router at all.
+ * Graph's stages, in the order a request under /v1.0 meets them (the app's
+ * pipeline lists them): the declared size, the token, throttling and faults,
+ * the JSON body (not read for GET), the operation table's row, its
+ * permission rule, then the row's handler. Errors are answered in Graph's
+ * format (anything else goes on to the app's last resort).
  */
-export function graphApi(deps: GraphDeps, faults: FaultEngine): RequestHandler {
+export function graphStages(deps: GraphDeps, faults: FaultEngine) {
   const json = express.json({ limit: JSON_LIMIT });
-  // Token check, then throttling and faults, then the JSON body (not read for GET), as one layer.
-  const readJson = (req: Request, res: Response, next: NextFunction) =>
-    json(req, res, (err?: unknown) => next(err ?? (nestingDepthOver(req.body, MAX_JSON_DEPTH) ? graphErrors.jsonTooDeep(MAX_JSON_DEPTH) : undefined)));
-  // Then the users routes, matched without an Express route per path; anything else goes on to
-  // calendar, which has its own router, and then to Graph's "segment not found".
-  const usersFirst = compose(
-    refuseDeclaredOversize,
-    graphAuth(deps),
-    graphFaults(faults, deps.clock),
-    (req, res, next) => (req.method === "GET" ? next() : readJson(req, res, next)),
-    userDispatch(deps),
-  );
-  // Built on the first request that reaches it: its hundred-odd routes take about 10 ms to compile,
-  // which a start (to the first answer, typically a health check or a token) need not wait for.
-  let calendar: RequestHandler | undefined;
-  const errors = graphErrorHandler(deps.clock);
-  return (req, res, next) => {
-    const fail = (err: unknown) => errors(err, req, res, next);
-    usersFirst(req, res, (err?: unknown) => {
-      if (!passes(err)) return fail(err);
-      calendar ??= calendarRouter(deps);
-      calendar(req, res, (err2?: unknown) => {
-        if (!passes(err2)) return fail(err2);
-        fail(segmentNotFound(req.path));
-      });
-    });
+  const matcher = new OperationMatcher(graphOperations(deps));
+  return {
+    declaredSize: refuseDeclaredOversize,
+    token: graphAuth(deps),
+    faults: graphFaults(faults, deps.clock),
+    body: (req: Request, res: Response, next: NextFunction) =>
+      req.method === "GET" || req.method === "HEAD"
+        ? next()
+        : json(req, res, (err?: unknown) => next(err ?? (nestingDepthOver(req.body, MAX_JSON_DEPTH) ? graphErrors.jsonTooDeep(MAX_JSON_DEPTH) : undefined))),
+    operation: matchOperation(matcher),
+    authorize: authorizeOperation(deps.store),
+    handler: runOperation,
+    errors: graphErrorHandler(deps.clock),
   };
 }
 
-/** A middleware's "go on": no error, or Express's "route" and "router" signals. */
-const passes = (err: unknown) => err === undefined || err === null || err === "route" || err === "router";
+/** The graph.microsoft.com surface as one handler, to mount at /v1.0: its stages in order, then its error format. */
+export function graphApi(deps: GraphDeps, faults: FaultEngine): RequestHandler {
+  const g = graphStages(deps, faults);
+  const stages = compose(g.declaredSize, g.token, g.faults, g.body, g.operation, g.authorize, g.handler);
+  return (req, res, next) => stages(req, res, (err?: unknown) => g.errors(err ?? segmentNotFound(req.path), req, res, next));
+}
 
-/** Graph's answer to a path no route serves: its first segment, percent-decoded where valid. */
-function segmentNotFound(path: string) {
-  const segment = path.split("/").filter(Boolean)[0] ?? "";
-  let decoded = segment;
+/**
+ * Finds the request's row in the operation table (the users key forms
+ * `/users('…')` first rewritten to `/users/…`) and its parameters; no row is
+ * Graph's "segment not found".
+ */
+function matchOperation(matcher: OperationMatcher) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const rewritten = rewriteKeyForm(req.url);
+    if (rewritten !== undefined) req.url = rewritten;
+    const q = req.url.indexOf("?");
+    const method = (req.method === "HEAD" ? "GET" : req.method) as Method;
+    const found = matcher.match(method, q < 0 ? req.url : req.url.slice(0, q), rewritten === undefined ? -1 : 2);
+    if (!found) return next(segmentNotFound(req.path));
+    if (found.systemSegment !== undefined) return next(graphErrors.segmentNotFound(decoded(found.systemSegment)));
+    for (const name in found.params) found.params[name] = decodeParam(found.params[name] as string);
+    req.params = found.params;
+    res.locals.operation = found.operation;
+    next();
+  };
+}
+
+/** Runs the matched row's handler. */
+function runOperation(req: Request, res: Response, next: NextFunction): void | Promise<void> {
+  return (res.locals.operation as Operation).handler(req, res, next);
+}
+
+/** Express's refusal of a path parameter that is not valid percent-encoding (router's decodeParam). */
+function decodeParam(value: string): string {
   try {
-    decoded = decodeURIComponent(segment);
-  } catch {
-    // Keep the raw text when it is not valid percent-encoding.
+    return decodeURIComponent(value);
+  } catch (err) {
+    if (err instanceof URIError) {
+      err.message = `Failed to decode param '${value}'`;
+      (err as URIError & { status: number }).status = 400;
+    }
+    throw err;
   }
-  return graphErrors.segmentNotFound(decoded);
+}
+
+/** Percent-decoded where valid; the raw text otherwise. */
+function decoded(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/** Graph's answer to a path no row serves: its first segment, percent-decoded where valid. */
+function segmentNotFound(path: string) {
+  return graphErrors.segmentNotFound(decoded(path.split("/").filter(Boolean)[0] ?? ""));
 }
 
 /** Graph errors in Graph's format; body-parser's refusals as Graph words them; anything else passed on. */

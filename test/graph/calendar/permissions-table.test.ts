@@ -1,10 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CALENDAR_PERMISSIONS } from "../../../emulator/src/graph/calendar/permissions.ts";
+import { permissionRows } from "../operation-rows.ts";
+
+const CALENDAR_PERMISSIONS = permissionRows("outlook");
 
 /**
- * The calendar permission table (emulator/src/graph/calendar/permissions.ts)
+ * The calendar permission table (emulator/src/graph/calendar/operations.ts)
  * against Microsoft's permissions map, read from the shared reference folder
  * (a copy of microsoft-graph-devx-content permissions/new/permissions.json).
  * Nothing from the map is copied into the project: when the folder is absent

@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { USERS_PERMISSIONS } from "../../../emulator/src/graph/users/permissions.ts";
-import type { PermissionEntry } from "../../../emulator/src/graph/permissions.ts";
+import { permissionRows, type PermissionRow } from "../operation-rows.ts";
+
+const USERS_PERMISSIONS = permissionRows("directory");
 
 /**
  * Checks the emulator's permission tables against Microsoft's permissions map
@@ -58,7 +59,7 @@ function leastOf(entries: MapEntry[]): string[] {
 }
 
 /** The map lists a reference ($ref) under its navigation path. */
-const mapPath = (row: PermissionEntry) => row.path.replace(/\/\$ref$/, "");
+const mapPath = (row: PermissionRow) => row.path.replace(/\/\$ref$/, "");
 
 const map: Record<string, { pathSets?: PathSet[] }> = exists
   ? (JSON.parse(readFileSync(FILE, "utf8")) as { permissions: Record<string, { pathSets?: PathSet[] }> }).permissions

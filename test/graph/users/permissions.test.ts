@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appToken, createApp } from "../../support/graph.ts";
 import { CONTOSO, startTestEmulator, type TestEmulator } from "../../support/emulator.ts";
-import { USERS_PERMISSIONS } from "../../../emulator/src/graph/users/permissions.ts";
+import { permissionRows } from "../operation-rows.ts";
 import { findApplicationPermission, findDelegated } from "../../../emulator/src/identity/graph-resource.ts";
 import { delegatedToken, expectError, http, MSG, U } from "./support.ts";
 
@@ -30,7 +30,7 @@ function requestFor(method: string, path: string): [string, string, unknown] {
 }
 
 describe("the permission table, row by row", () => {
-  for (const row of USERS_PERMISSIONS) {
+  for (const row of permissionRows("directory")) {
     const [method, path, body] = requestFor(row.method, row.path);
     const isMe = row.path.startsWith("/me");
 

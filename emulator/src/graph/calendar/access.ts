@@ -2,11 +2,11 @@ import type { Request, Response } from "express";
 import { graphErrors } from "../../errors/graph-error.ts";
 import { principalOf, type Principal } from "../../http/principal.ts";
 import type { GraphDeps } from "../context.ts";
-import { authorize, hasAnyPermission, ruleFor } from "../permissions.ts";
+import { hasAnyPermission } from "../authorize.ts";
 import { seedTenantCalendars, type readCalendarFixtures } from "./fixtures.ts";
 import { addressOf, calendarsOf, ensureMailbox, findUser } from "./mailbox.ts";
 import type { Owner } from "./events-model.ts";
-import { CALENDAR_PERMISSIONS, FULL_READ, SHARED_READ, SHARED_WRITE } from "./permissions.ts";
+import { FULL_READ, SHARED_READ, SHARED_WRITE } from "./scopes.ts";
 import { preferencesOf, type Preferences } from "./prefer.ts";
 
 export interface CalendarDeps extends GraphDeps {
@@ -28,21 +28,14 @@ export interface MailboxCall {
 
 
 /**
- * Opens the mailbox a calendar route names (/me or /users/{id | UPN}):
- * /me needs a delegated token; the permission table row must allow the call
- * (Outlook answers 403 ErrorAccessDenied, not the directory's
- * Authorization_RequestDenied); an unknown user is 404 ErrorInvalidUser; a
- * delegated caller reaches another user's mailbox only through calendars
- * shared with them and a .Shared scope.
+ * Opens the mailbox a calendar route names (/me or /users/{user}), once the
+ * operation table's row has authorized the call: an unknown user is 404
+ * ErrorInvalidUser; a delegated caller reaches another user's mailbox only
+ * through calendars shared with them and a .Shared scope.
  */
-export function openMailbox(deps: CalendarDeps, req: Request, res: Response, template: string, mode: "read" | "write"): MailboxCall {
+export function openMailbox(deps: CalendarDeps, req: Request, res: Response, mode: "read" | "write"): MailboxCall {
   const principal = principalOf(res);
   const userParam = typeof req.params.user === "string" ? req.params.user : undefined;
-  if (userParam === undefined && principal.kind !== "user") throw graphErrors.meNeedsDelegated();
-  const path = `${userParam === undefined ? "/me" : "/users/{id}"}${template}`;
-  const method = (req.method === "HEAD" ? "GET" : req.method) as "GET";
-  const rule = ruleFor(CALENDAR_PERMISSIONS, method, path);
-  authorize(deps.store, principal, rule, graphErrors.calendarAccessDenied);
   const prefs = preferencesOf(req);
   const tenantId = principal.tenantId;
   seedTenantCalendars(deps.store, deps.fixtures, tenantId, deps.clock.nowMs());

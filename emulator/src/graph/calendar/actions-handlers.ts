@@ -44,10 +44,10 @@ function proposedTime(raw: unknown): TimeSlot | null {
 }
 
 /** accept, decline, tentativelyAccept (attendees) and cancel (organizer): 202 with no body. */
-export function actionHandler(deps: CalendarDeps, template: string, container: Container, action: Action) {
+export function actionHandler(deps: CalendarDeps, container: Container, action: Action) {
   const { store, clock } = deps;
   return (req: Request, res: Response) => {
-    const call = openMailbox(deps, req, res, template, "write");
+    const call = openMailbox(deps, req, res, "write");
     const body = actionBody(req, action);
     store.write(call.tenantId, (t) => {
       const ref = routeEvent(t, call, req, container);

@@ -73,16 +73,16 @@ function readCalendarBody(req: Request, creating: boolean): { name?: string; col
 export function calendarHandlers(deps: CalendarDeps) {
   const { store } = deps;
   return {
-    get(template: string) {
+    get() {
       return (req: Request, res: Response) => {
-        const call = openMailbox(deps, req, res, template, "read");
+        const call = openMailbox(deps, req, res, "read");
         const json = store.read(call.tenantId, (t) => calendarJson(namedCalendar(t, call, req), call));
         res.json({ "@odata.context": contextUrl(res, call, "calendars", undefined, true), ...json });
       };
     },
-    list(template: string) {
+    list() {
       return (req: Request, res: Response) => {
-        const call = openMailbox(deps, req, res, template, "read");
+        const call = openMailbox(deps, req, res, "read");
         const value = store.read(call.tenantId, (t) =>
           calendarsOf(t, call.owner.id)
             .filter((c) => call.calendars === null || call.calendars.has(c.id))
@@ -91,9 +91,9 @@ export function calendarHandlers(deps: CalendarDeps) {
         res.json({ "@odata.context": contextUrl(res, call, "calendars", undefined), value });
       };
     },
-    create(template: string) {
+    create() {
       return (req: Request, res: Response) => {
-        const call = openMailbox(deps, req, res, template, "write");
+        const call = openMailbox(deps, req, res, "write");
         const input = readCalendarBody(req, true);
         const json = store.write(call.tenantId, (t) => {
           const mine = calendarsOf(t, call.owner.id);
@@ -107,9 +107,9 @@ export function calendarHandlers(deps: CalendarDeps) {
         res.status(201).json({ "@odata.context": contextUrl(res, call, "calendars", undefined, true), ...json });
       };
     },
-    update(template: string) {
+    update() {
       return (req: Request, res: Response) => {
-        const call = openMailbox(deps, req, res, template, "write");
+        const call = openMailbox(deps, req, res, "write");
         const input = readCalendarBody(req, false);
         const json = store.write(call.tenantId, (t) => {
           const c = namedCalendar(t, call, req);
@@ -128,9 +128,9 @@ export function calendarHandlers(deps: CalendarDeps) {
         res.json({ "@odata.context": contextUrl(res, call, "calendars", undefined, true), ...json });
       };
     },
-    remove(template: string) {
+    remove() {
       return (req: Request, res: Response) => {
-        const call = openMailbox(deps, req, res, template, "write");
+        const call = openMailbox(deps, req, res, "write");
         store.write(call.tenantId, (t) => {
           const c = namedCalendar(t, call, req);
           if (c.isDefault) throw graphErrors.deleteDefaultCalendar();

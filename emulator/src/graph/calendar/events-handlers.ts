@@ -19,20 +19,20 @@ function isMeeting(ref: EventRef): boolean {
   return e.isOrganizer && e.attendees.length > 0;
 }
 
-/** Handlers for events, calendarView and instances; `template` is the route after /me or /users/{id}. */
+/** Handlers for events, calendarView and instances; `container` is where the route finds its events. */
 export function eventHandlers(deps: CalendarDeps) {
   const { store, clock } = deps;
   return {
-    list(template: string, container: Container) {
+    list(container: Container) {
       return (req: Request, res: Response) => {
-        const call = openMailbox(deps, req, res, template, "read");
+        const call = openMailbox(deps, req, res, "read");
         const items = store.read(call.tenantId, (t) => eventItems(t, call.owner.id, routeCalendars(t, call, req, container)));
         sendEvents(req, res, call, items, "events");
       };
     },
-    create(template: string, container: Container) {
+    create(container: Container) {
       return (req: Request, res: Response) => {
-        const call = openMailbox(deps, req, res, template, "write");
+        const call = openMailbox(deps, req, res, "write");
         const input = parseEventInput(req.body, true);
         const select = selectOf(req);
         const json = store.write(call.tenantId, (t) => {
@@ -47,18 +47,18 @@ export function eventHandlers(deps: CalendarDeps) {
         res.status(201).json({ "@odata.context": contextUrl(res, call, "events", select, true), ...json });
       };
     },
-    get(template: string, container: Container) {
+    get(container: Container) {
       return (req: Request, res: Response) => {
-        const call = openMailbox(deps, req, res, template, "read");
+        const call = openMailbox(deps, req, res, "read");
         const select = selectOf(req);
         const json = store.read(call.tenantId, (t) => renderItem(itemOf(routeEvent(t, call, req, container)), call, select));
         applyPreferences(res, call.prefs, ["timezone", "body"]);
         res.json({ "@odata.context": contextUrl(res, call, "events", select, true), ...json });
       };
     },
-    update(template: string, container: Container) {
+    update(container: Container) {
       return (req: Request, res: Response) => {
-        const call = openMailbox(deps, req, res, template, "write");
+        const call = openMailbox(deps, req, res, "write");
         const input = parseEventInput(req.body, false);
         const json = store.write(call.tenantId, (t) => {
           const now = clock.nowMs();
@@ -71,9 +71,9 @@ export function eventHandlers(deps: CalendarDeps) {
         res.json({ "@odata.context": contextUrl(res, call, "events", undefined, true), ...json });
       };
     },
-    remove(template: string, container: Container) {
+    remove(container: Container) {
       return (req: Request, res: Response) => {
-        const call = openMailbox(deps, req, res, template, "write");
+        const call = openMailbox(deps, req, res, "write");
         store.write(call.tenantId, (t) => {
           const ref = routeEvent(t, call, req, container);
           // The organizer deleting a meeting sends a cancellation to its attendees (api/event-delete.md).
@@ -83,17 +83,17 @@ export function eventHandlers(deps: CalendarDeps) {
         res.status(204).end();
       };
     },
-    calendarView(template: string, container: Container) {
+    calendarView(container: Container) {
       return (req: Request, res: Response) => {
-        const call = openMailbox(deps, req, res, template, "read");
+        const call = openMailbox(deps, req, res, "read");
         const { fromMs, toMs } = windowOf(req);
         const items = store.read(call.tenantId, (t) => calendarViewItems(t, call.owner.id, routeCalendars(t, call, req, container), fromMs, toMs));
         sendEvents(req, res, call, items, "calendarView");
       };
     },
-    instances(template: string, container: Container) {
+    instances(container: Container) {
       return (req: Request, res: Response) => {
-        const call = openMailbox(deps, req, res, template, "read");
+        const call = openMailbox(deps, req, res, "read");
         const { fromMs, toMs } = windowOf(req);
         const items = store.read(call.tenantId, (t) => {
           const ref = routeEvent(t, call, req, container);

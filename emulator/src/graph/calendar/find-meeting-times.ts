@@ -45,9 +45,9 @@ function parseAttendees(raw: unknown): AttendeeIn[] {
 
 const dtz = (utcMs: number, zone: Zone) => ({ dateTime: formatLocal(utcToLocal(utcMs, zone.iana)), timeZone: zone.name });
 
-export function findMeetingTimesHandler(deps: CalendarDeps, template: string) {
+export function findMeetingTimesHandler(deps: CalendarDeps) {
   return (req: Request, res: Response) => {
-    const call = openMailbox(deps, req, res, template, "read");
+    const call = openMailbox(deps, req, res, "read");
     const body = req.body === undefined ? {} : req.body;
     if (!isObject(body)) throw graphErrors.requestBodyRead("The request body must be a JSON object with the parameters of 'findMeetingTimes'.");
     const attendees = parseAttendees(prop(body, "attendees"));

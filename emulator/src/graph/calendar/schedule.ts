@@ -17,9 +17,9 @@ export const MAX_SCHEDULE_DAYS = 42;
 const dtz = (utcMs: number, zone: Zone) => ({ dateTime: formatLocal(utcToLocal(utcMs, zone.iana)), timeZone: zone.name });
 
 /** POST /calendar/getSchedule: free/busy of up to 20 mailboxes (availabilityView, scheduleItems, workingHours). */
-export function getScheduleHandler(deps: CalendarDeps, template: string) {
+export function getScheduleHandler(deps: CalendarDeps) {
   return (req: Request, res: Response) => {
-    const call = openMailbox(deps, req, res, template, "read");
+    const call = openMailbox(deps, req, res, "read");
     if (req.body === undefined) throw graphErrors.emptyPayload();
     if (!isObject(req.body)) throw graphErrors.requestBodyRead("The request body must be a JSON object with the parameters of 'getSchedule'.");
     const body = req.body;

@@ -6,9 +6,9 @@ import { checkPasswordComplexity, readUserBody } from "./body.ts";
 import { parseExpand, withManager } from "./expand.ts";
 import { contextUrl } from "./links.ts";
 import { findUser, removeUser, updateUser } from "./model.ts";
-import { callerRoles, checkManageable, checkUsersPermission, USER_ADMIN_ROLES } from "./permissions.ts";
+import { callerRoles, checkManageable, USER_ADMIN_ROLES } from "./manageable.ts";
 import { parseUserSelect, readOptions } from "./query.ts";
-import { tablePath, targetOf } from "./target.ts";
+import { addressedUser, targetOf } from "./target.ts";
 import { userView } from "./views.ts";
 import { sendJson } from "../../http/send-json.ts";
 
@@ -37,7 +37,6 @@ export function getUser(store: Store) {
     const expand = parseExpand(options);
     const body = store.read(target.tenantId, (t) => {
       const user = findUser(t, target.key);
-      checkUsersPermission(store, res, "GET", tablePath(target), user?.id ?? target.key);
       if (!user) throw graphErrors.resourceNotFound(target.key);
       const head = { "@odata.context": contextUrl(res, "users", select?.context ?? null, true) };
       return withManager(t, user, userView(user, select?.properties ?? null, head), expand);
@@ -49,11 +48,7 @@ export function getUser(store: Store) {
 /** PATCH /me and PATCH /users/{id}: 204, unsent properties keep their values. */
 export function patchUser(store: Store) {
   return (req: Request, res: Response): void => {
-    const target = targetOf(req, res);
-    readOptions(req, []);
-    const found = store.read(target.tenantId, (t) => findUser(t, target.key));
-    const principal = checkUsersPermission(store, res, "PATCH", tablePath(target), found?.id ?? target.key);
-    if (!found) throw graphErrors.resourceNotFound(target.key);
+    const { target, user: found, principal } = addressedUser(store, req, res);
     const props = readUserBody(req.body, found.id);
     const self = principal.kind === "user" && principal.userId.toLowerCase() === found.id.toLowerCase();
     if (self && !callerRoles(store, principal).some((r) => USER_ADMIN_ROLES.includes(r))) {
@@ -97,11 +92,7 @@ function toChanges(t: TenantState, user: User, props: Record<string, unknown>): 
 /** DELETE /users/{id}: 204; the user can no longer sign in or get tokens. */
 export function deleteUser(store: Store) {
   return (req: Request, res: Response): void => {
-    const target = targetOf(req, res);
-    readOptions(req, []);
-    const found = store.read(target.tenantId, (t) => findUser(t, target.key));
-    const principal = checkUsersPermission(store, res, "DELETE", "/users/{id}", found?.id ?? target.key);
-    if (!found) throw graphErrors.resourceNotFound(target.key);
+    const { target, user: found, principal } = addressedUser(store, req, res);
     checkManageable(store, principal, found);
     store.write(target.tenantId, (t) => {
       const user = findUser(t, found.id);

@@ -3,9 +3,9 @@ import type { Store } from "../../store/store.ts";
 import { graphErrors } from "../../errors/graph-error.ts";
 import { contextUrl } from "./links.ts";
 import { findUser, updateUser } from "./model.ts";
-import { checkManageable, checkUsersPermission } from "./permissions.ts";
+import { checkManageable } from "./manageable.ts";
 import { parseUserSelect, readOptions } from "./query.ts";
-import { tablePath, targetOf } from "./target.ts";
+import { addressedUser, targetOf } from "./target.ts";
 import { userAsDirectoryObject } from "./views.ts";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -17,7 +17,6 @@ export function getManager(store: Store) {
     const select = parseUserSelect(readOptions(req, ["$select"]), false);
     const body = store.read(target.tenantId, (t) => {
       const user = findUser(t, target.key);
-      checkUsersPermission(store, res, "GET", tablePath(target, "/manager"), user?.id ?? target.key);
       if (!user) throw graphErrors.resourceNotFound(target.key);
       const manager = user.managerId ? findUser(t, user.managerId) : undefined;
       if (!manager) throw graphErrors.resourceNotFound("manager");
@@ -48,11 +47,7 @@ function referencedId(body: unknown): string {
 /** PUT /users/{id}/manager/$ref with {"@odata.id": ".../users/{managerId}"}: 204. */
 export function putManager(store: Store) {
   return (req: Request, res: Response): void => {
-    const target = targetOf(req, res);
-    readOptions(req, []);
-    const found = store.read(target.tenantId, (t) => findUser(t, target.key));
-    const principal = checkUsersPermission(store, res, "PUT", "/users/{id}/manager/$ref", found?.id ?? target.key);
-    if (!found) throw graphErrors.resourceNotFound(target.key);
+    const { target, user: found, principal } = addressedUser(store, req, res);
     const managerId = referencedId(req.body);
     checkManageable(store, principal, found);
     store.write(target.tenantId, (t) => {
@@ -69,11 +64,7 @@ export function putManager(store: Store) {
 /** DELETE /users/{id}/manager/$ref: 204, or 404 when the user has no manager. */
 export function deleteManager(store: Store) {
   return (req: Request, res: Response): void => {
-    const target = targetOf(req, res);
-    readOptions(req, []);
-    const found = store.read(target.tenantId, (t) => findUser(t, target.key));
-    const principal = checkUsersPermission(store, res, "DELETE", "/users/{id}/manager/$ref", found?.id ?? target.key);
-    if (!found) throw graphErrors.resourceNotFound(target.key);
+    const { target, user: found, principal } = addressedUser(store, req, res);
     if (!found.managerId) throw graphErrors.resourceNotFound("manager");
     checkManageable(store, principal, found);
     store.write(target.tenantId, (t) => {

@@ -6,27 +6,17 @@ import { graphErrors } from "../../errors/graph-error.ts";
 import { ROLE_TEMPLATE_IDS } from "../../identity/graph-resource.ts";
 import { contextUrl, nextPageLink } from "./links.ts";
 import { page, runUserQuery } from "./list.ts";
-import { directReportsOf, findUser } from "./model.ts";
-import { checkUsersPermission } from "./permissions.ts";
+import { directReportsOf } from "./model.ts";
 import { parseSelect } from "../odata/index.ts";
-import { isEventual, LIST_OPTIONS, parsed, parseUserListQuery, readOptions } from "./query.ts";
-import { tablePath, targetOf, type Target } from "./target.ts";
+import { isEventual, LIST_OPTIONS, parsed, parseUserListQuery } from "./query.ts";
+import { addressedUser } from "./target.ts";
 import { groupAsDirectoryObject, roleAsDirectoryObject, userAsDirectoryObject } from "./views.ts";
-
-/** Looks up the target after checking the permission row, so a missing scope is a 403 even for unknown users. */
-function resolve(store: Store, res: Response, target: Target, suffix: string): DeepReadonly<User> {
-  const user = store.read(target.tenantId, (t) => findUser(t, target.key));
-  checkUsersPermission(store, res, "GET", tablePath(target, suffix), user?.id ?? target.key);
-  if (!user) throw graphErrors.resourceNotFound(target.key);
-  return user;
-}
 
 /** GET /me/directReports and /users/{id}/directReports: users, as directoryObjects, with the users query options. */
 export function listDirectReports(store: Store) {
   return (req: Request, res: Response): void => {
-    const target = targetOf(req, res);
-    const user = resolve(store, res, target, "/directreports");
-    const q = parseUserListQuery(readOptions(req, LIST_OPTIONS), isEventual(req));
+    const { target, user, query } = addressedUser(store, req, res, LIST_OPTIONS);
+    const q = parseUserListQuery(query, isEventual(req));
     const select = q.select?.properties ?? null;
     const result = store.read(target.tenantId, (t) => runUserQuery(t, q, directReportsOf(t, user.id)));
     res.json({
@@ -60,9 +50,7 @@ function memberships(t: DeepReadonly<TenantState>, user: DeepReadonly<User>, sel
  */
 export function listMemberOf(store: Store) {
   return (req: Request, res: Response): void => {
-    const target = targetOf(req, res);
-    const user = resolve(store, res, target, "/memberof");
-    const options = readOptions(req, LIST_OPTIONS);
+    const { target, user, query: options } = addressedUser(store, req, res, LIST_OPTIONS);
     if (options.has("$filter") || options.has("$orderby") || options.has("$search")) throw graphErrors.unsupportedQuery();
     const q = parseUserListQuery(new Map([...options].filter(([k]) => k !== "$select")), isEventual(req));
     const selectText = options.get("$select");

@@ -1,8 +1,12 @@
 import type { Request, Response } from "express";
+import type { DeepReadonly, Store } from "../../store/store.ts";
+import type { User } from "../../store/types.ts";
 import { graphErrors } from "../../errors/graph-error.ts";
 import { principalOf, type Principal } from "../../http/principal.ts";
+import { findUser } from "./model.ts";
+import { readOptions } from "./query.ts";
 
-/** The user a request addresses: `/me` (the signed-in user) or `/users/{id | userPrincipalName}`. */
+/** The user a request addresses: `/me` (the signed-in user) or `/users/{user}` (id or userPrincipalName). */
 export interface Target {
   principal: Principal;
   tenantId: string;
@@ -12,28 +16,29 @@ export interface Target {
 }
 
 /**
- * Reads the addressed user from the route. `/me` needs a delegated token; a
- * key that starts with `$` is a system segment Graph does not know in that
- * place (such UPNs use the `/users('$x@y.com')` form).
+ * Reads the addressed user from the route. The operation table has already
+ * refused `/me` without a delegated token and `$`-segments in `{user}`.
  */
 export function targetOf(req: Request, res: Response): Target {
   const principal = principalOf(res);
-  const raw = req.params.key;
+  const raw = req.params.user;
   if (raw === undefined) {
     if (principal.kind !== "user") throw graphErrors.meNeedsDelegated();
     return { principal, tenantId: principal.tenantId, key: principal.userId, viaMe: true };
   }
-  const key = String(raw);
-  if (key.startsWith("$") && !res.locals.quotedKey) throw graphErrors.segmentNotFound(key);
-  return { principal, tenantId: principal.tenantId, key, viaMe: false };
+  return { principal, tenantId: principal.tenantId, key: String(raw), viaMe: false };
 }
 
-/** The permission-table path for a target: `/me...` or `/users/{id}...`. */
-export function tablePath(target: Target, suffix = ""): string {
-  return `${target.viaMe ? "/me" : "/users/{id}"}${suffix}`;
+/**
+ * The preamble of the operations on one existing user: the target, the query
+ * options it allows (others are a 400), and the stored user (404 when there
+ * is none).
+ */
+export function addressedUser(store: Store, req: Request, res: Response, options: readonly string[] = []) {
+  const target = targetOf(req, res);
+  const query = readOptions(req, options);
+  const user: DeepReadonly<User> | undefined = store.read(target.tenantId, (t) => findUser(t, target.key));
+  if (!user) throw graphErrors.resourceNotFound(target.key);
+  return { target, query, user, principal: target.principal };
 }
 
-/** The signed-in user's object id, when the caller is a user. */
-export function signedInUserId(principal: Principal): string | undefined {
-  return principal.kind === "user" ? principal.userId : undefined;
-}
