@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from "express";
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from "express";
 import type { Clock } from "./clock.ts";
 import type { Store } from "./store/store.ts";
 import type { SigningKeys } from "./identity/keys.ts";
@@ -7,15 +7,16 @@ import { TokenMinter } from "./identity/tokens.ts";
 import { requestContext } from "./http/request-context.ts";
 import { durableAnswers } from "./http/durable-answers.ts";
 import { readableRefusals } from "./http/readable-refusals.ts";
-import { compose } from "./http/compose.ts";
+import { installAnswerPath } from "./http/answer-path.ts";
+import { compose, withErrors } from "./http/compose.ts";
 import { corsPolicy } from "./http/cors.ts";
-import { controlRouter } from "./control/routes.ts";
-import { identityRouter } from "./identity/routes.ts";
-import { graphApi } from "./graph/routes.ts";
-import { graphErrors, sendGraphError } from "./errors/graph-error.ts";
 import { mountAt } from "./http/mount.ts";
+import { controlRouter } from "./control/routes.ts";
+import { identityStages } from "./identity/routes.ts";
+import { graphStages } from "./graph/routes.ts";
+import { graphErrors, sendGraphError } from "./errors/graph-error.ts";
 import type { RequestJournal } from "./journal/journal.ts";
-import { journalMiddleware } from "./journal/middleware.ts";
+import { requestJournal } from "./journal/middleware.ts";
 import type { FaultEngine } from "./faults/engine.ts";
 import { storageRefusal } from "./errors/storage-failure.ts";
 import { StoreUnavailableError } from "./store/store.ts";
@@ -38,58 +39,64 @@ export interface AppDeps {
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**
- * The whole request pipeline, in order. Each stage is one line here; the
- * stages live in their feature folders.
+ * The whole request pipeline: every stage, in the order a request meets it,
+ * then every stage of the answer's way out. The stages live in their feature
+ * folders; their order lives here.
  */
 export function createApp(deps: AppDeps): RequestListener {
+  // Express gives the requests and responses their methods (res.json, req.query...); its settings:
+  // no X-Powered-By or ETag work; no proxy trust (callers connect directly).
   const app = express();
-  const identity = { ...deps, minter: new TokenMinter(deps) };
-
-  // 1. Express settings: no X-Powered-By or ETag work; no proxy trust (callers connect directly).
   app.disable("x-powered-by");
   app.set("etag", false);
-  const graph = graphApi(deps, deps.faults);
-  const cors = deps.corsOrigins?.length ? [corsPolicy(deps.corsOrigins)] : [];
-  // 2-6 run for every request before Express's router (see inFront):
-  // 2. request context (request-id, client-request-id echo, the origin the caller used);
-  //    readable refusals (an answer sent before the body was read waits until it is, up to a bound);
-  // 3. the request journal (every request, recorded as its answer is sent, secrets redacted);
-  // 4. durable answers (a request that may change state is answered once the change is on disk, and
-  //    with a 507/503 in its surface's format when the disk refused it);
-  // 5. CORS, closed unless origins are configured: only Graph, the token endpoint and discovery/keys,
-  //    never /_emulator or the pages;
-  // 6. Microsoft Graph (/v1.0): token check, throttling and faults, then resources; errors in Graph's format.
   const refuse = storageRefusal(deps.clock);
-  const front = compose(requestContext, readableRefusals(), journalMiddleware(deps.journal, deps.clock), durableAnswers(deps.store, refuse), ...cors, mountAt("/v1.0", graph));
-  // 6a. Graph's beta version is refused.
-  app.use("/beta", (_req: Request, res: Response) => sendGraphError(res, graphErrors.invalidVersion(), deps.clock.now()));
-  // 7. Control plane (/_emulator): health, CA, clock, reset, tenants, users, apps, consent.
-  app.use("/_emulator", controlRouter(deps));
-  // 8. Identity platform (login.microsoftonline.com): form body, faults, then /{tenant}/v2.0/..., /{tenant}/oauth2/v2.0/...
-  app.use(identityRouter(identity, deps.faults));
-  // 9. Anything else: a JSON 404 naming the path.
-  app.use((req: Request, res: Response) => {
-    res.status(404).json({ error: { code: "NotFound", message: `The emulator serves no ${req.method} ${req.path}.` } });
-  });
+  const journal = requestJournal(deps.journal, deps.clock);
+  const durable = durableAnswers(deps.store, refuse);
+  const graph = graphStages(deps, deps.faults);
+  const identity = identityStages({ ...deps, minter: new TokenMinter(deps) }, deps.faults);
+  const notFound = (req: Request, res: Response) => res.status(404).json({ error: { code: "NotFound", message: `The emulator serves no ${req.method} ${req.path}.` } });
+
+  const pipeline = compose(
+    // 1. Request context: request-id, the client-request-id echo, the origin the caller used.
+    requestContext,
+    // 2. The request journal notes the request (recorded as its answer goes out, secrets redacted).
+    journal.start,
+    // 3. Durable answers mark the store: a request that may change state is answered once its change is on disk.
+    durable.start,
+    // 4. CORS, closed unless origins are configured: only Graph, the token endpoint and discovery/keys.
+    ...(deps.corsOrigins?.length ? [corsPolicy(deps.corsOrigins)] : []),
+    // 5. Microsoft Graph (/v1.0): declared size, token, throttling and faults, JSON body, the operation
+    //    table's row, its permission rule, its handler; errors in Graph's format.
+    mountAt("/v1.0", withErrors(compose(graph.declaredSize, graph.token, graph.faults, graph.body, graph.operation, graph.authorize, graph.handler, graph.notFound), graph.errors)),
+    // 6. Graph's beta version is refused.
+    mountAt("/beta", (_req, res) => sendGraphError(res, graphErrors.invalidVersion(), deps.clock.now())),
+    // 7. Control plane (/_emulator): host check, token, then health, CA, clock, tenants, faults, journal, snapshots, dashboard.
+    mountAt("/_emulator", controlRouter(deps)),
+    // 8. Identity platform (login.microsoftonline.com): security headers, form body, faults, then
+    //    /{tenant}/v2.0/..., /{tenant}/oauth2/v2.0/...; unreadable forms in Entra's format.
+    withErrors(compose(identity.headers, identity.form, identity.faults, identity.routes), identity.errors),
+    // 9. Anything else: a JSON 404 naming the path.
+    notFound,
+  );
+  // The answer's way out, for every answer sent: held until the request's writes are durable (a 507/503 in
+  // the surface's format when the disk refused one), recorded in the journal, then, when the request body
+  // was not read, sent once it is (readable refusals).
+  installAnswerPath(app.response, [durable.answer, journal.answer, readableRefusals()]);
   // 10. Last resort: malformed input is a 400; a write refused while the disk fails is a 507/503; anything else is logged (without secrets) and a 500.
-  const last = lastResort(refuse);
-  app.use(last);
-  return inFront(app, front, last);
+  return listener(app, pipeline, lastResort(refuse));
 }
 
+type ErrorHandler = (err: unknown, req: Request, res: Response, next: NextFunction) => void;
+
 /**
- * Runs `front` on every request before the app's router, which gets the
- * requests it passes on; an error it passes goes to the last resort. The
- * request and response are first given what Express's `app.handle` gives
- * them (express/lib/application.js: each other, the app's prototypes, empty
- * locals), so `front` sees what a first middleware would. Graph's requests
- * are answered inside `front` and so skip the router's walk over the app's
- * layers: they are most of the traffic, and that walk was a measurable share
- * of a small request's cost.
- * A request line in absolute form (`GET https://host/v1.0/me`, which HTTP/1.1
- * servers must accept) is taken by its path, so every route sees one form.
+ * Gives each request and response what Express's `app.handle` gives them
+ * (express/lib/application.js: each other, the app's prototypes, empty
+ * locals), then runs the pipeline; an error it passes on goes to the last
+ * resort. A request line in absolute form (`GET https://host/v1.0/me`, which
+ * HTTP/1.1 servers must accept) is taken by its path, so every stage sees one
+ * form.
  */
-function inFront(app: Express, front: RequestHandler, lastResort: ErrorHandler): RequestListener {
+function listener(app: express.Express, pipeline: RequestHandler, last: ErrorHandler): RequestListener {
   return (req, res) => {
     const request = req as Request;
     const response = res as Response;
@@ -101,7 +108,7 @@ function inFront(app: Express, front: RequestHandler, lastResort: ErrorHandler):
     if ((req.url as string).charCodeAt(0) !== 47 /* / */) req.url = originForm(req.url as string);
     request.originalUrl = req.url as string;
     request.baseUrl = "";
-    front(request, response, (err?: unknown) => (err ? lastResort(err, request, response, () => {}) : app(request, response)));
+    pipeline(request, response, (err?: unknown) => last(err ?? new Error("The pipeline passed a request on"), request, response, () => {}));
   };
 }
 
@@ -113,11 +120,8 @@ function originForm(url: string): string {
   return rest.startsWith("/") ? rest : `/${rest}`;
 }
 
-type ErrorHandler = (err: unknown, req: Request, res: Response, next: NextFunction) => void;
-
 function lastResort(refuse: (req: Request, res: Response, err: Error) => void): ErrorHandler {
-  // Four parameters: Express tells error handlers by their arity.
-  return (err, req, res, _next) => {
+  return (err, req, res) => {
     if (err instanceof StoreUnavailableError && !res.headersSent) return refuse(req, res, err);
     answerError(err, req, res);
   };

@@ -36,7 +36,7 @@ function entraFault(rule: FaultRule, req: Request, now: Date): EntraError | unde
   const clientId = typeof body.client_id === "string" ? body.client_id : "00000000-0000-0000-0000-000000000000";
   switch (rule.fault) {
     case "tenant_not_found":
-      return entraErrors.tenantNotFound(String(req.params.tenant ?? req.path.split("/")[1] ?? ""));
+      return entraErrors.tenantNotFound(req.path.split("/")[1] ?? "");
     case "consent_required":
       return entraErrors.consentRequired(clientId, "the application");
     case "refresh_token_expired":

@@ -1,8 +1,7 @@
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from "express";
+import express, { type NextFunction, type Request, type Response } from "express";
 import type { Clock } from "../clock.ts";
 import { GraphError, graphErrors, sendGraphError } from "../errors/graph-error.ts";
 import { graphAuth } from "./auth.ts";
-import { compose } from "../http/compose.ts";
 import type { GraphDeps } from "./context.ts";
 import { OperationMatcher } from "./matcher.ts";
 import type { Method, Operation } from "./operation.ts";
@@ -69,15 +68,10 @@ export function graphStages(deps: GraphDeps, faults: FaultEngine) {
     operation: matchOperation(matcher),
     authorize: authorizeOperation(deps.store),
     handler: runOperation,
+    /** A row's handler that passes the request on, as a path no row serves: Graph's "segment not found". */
+    notFound: (req: Request, _res: Response, next: NextFunction) => next(segmentNotFound(req.path)),
     errors: graphErrorHandler(deps.clock),
   };
-}
-
-/** The graph.microsoft.com surface as one handler, to mount at /v1.0: its stages in order, then its error format. */
-export function graphApi(deps: GraphDeps, faults: FaultEngine): RequestHandler {
-  const g = graphStages(deps, faults);
-  const stages = compose(g.declaredSize, g.token, g.faults, g.body, g.operation, g.authorize, g.handler);
-  return (req, res, next) => stages(req, res, (err?: unknown) => g.errors(err ?? segmentNotFound(req.path), req, res, next));
 }
 
 /**

@@ -23,3 +23,13 @@ export function compose(...handlers: RequestHandler[]): RequestHandler {
     step();
   };
 }
+
+/**
+ * Runs `handler`, sending an error it passes on to `onError` (a surface's
+ * error format), which may answer or pass it on in turn.
+ */
+export function withErrors(handler: RequestHandler, onError: (err: unknown, req: Request, res: Response, next: NextFunction) => void): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    handler(req, res, (err?: unknown) => (err === undefined || err === null || err === "route" || err === "router" ? next() : onError(err, req, res, next)));
+  };
+}

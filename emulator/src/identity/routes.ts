@@ -15,8 +15,13 @@ import { sendEntraError, tokenHandler } from "./token-endpoint.ts";
 import { deviceCodeHandler, VERIFICATION_PATH } from "./device/device-codes.ts";
 import { deviceLoginPage, deviceLoginSubmit } from "./device/device-page.ts";
 
-/** The login.microsoftonline.com surface: discovery, keys, authorize, token, logout. */
-export function identityRouter(deps: IdentityDeps, faults: FaultEngine): Router {
+/**
+ * The login.microsoftonline.com surface's stages, in the order a request
+ * meets them (the app's pipeline lists them): security headers, the form
+ * body, faults, then the routes (discovery, keys, authorize, token, device
+ * code, logout) and the answer to a body the form parser refused.
+ */
+export function identityStages(deps: IdentityDeps, faults: FaultEngine) {
   const router = Router({ caseSensitive: false });
   const formLimit = 64 * 1024;
   const form = express.urlencoded({ extended: false, limit: formLimit, parameterLimit: 100 });
@@ -41,7 +46,7 @@ export function identityRouter(deps: IdentityDeps, faults: FaultEngine): Router 
   };
 
   // Security headers on every identity answer; pages carry inline styles only and may not be framed.
-  router.use((_req, res, next) => {
+  const headers = (_req: Request, res: Response, next: NextFunction) => {
     res.set({
       "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'",
       "X-Frame-Options": "DENY",
@@ -50,18 +55,17 @@ export function identityRouter(deps: IdentityDeps, faults: FaultEngine): Router 
       "Cache-Control": "no-store",
     });
     next();
-  });
+  };
   // Form bodies are read first so fault rules can match the client id. One declared (Content-Length) over the
   // limit is refused at once, connection closed, instead of being read to the end before the answer.
-  router.use((req, res, next) => {
+  const formBody = (req: Request, res: Response, next: NextFunction) => {
     if (req.method !== "POST") return next();
     if (Number(req.headers["content-length"]) > formLimit) {
       res.set("Connection", "close");
       return sendEntraError(deps, res, entraErrors.malformedRequest(413));
     }
     form(req, res, next);
-  });
-  router.use(identityFaults(faults, deps));
+  };
   router.get("/common/discovery/instance", instanceDiscovery);
   router.get("/:tenant/v2.0/.well-known/openid-configuration", discovery(true));
   router.get("/:tenant/.well-known/openid-configuration", discovery(false));
@@ -85,12 +89,12 @@ export function identityRouter(deps: IdentityDeps, faults: FaultEngine): Router 
     res.type("html").send(renderInfoPage("Signed out", "You have signed out of the emulator. You can close this window."));
   });
   // A body the form parser cannot read (malformed, too large) is an Entra error, not a crash.
-  router.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+  const errors = (err: unknown, _req: Request, res: Response, next: NextFunction) => {
     const status = (err as { status?: number }).status;
     if (typeof status === "number" && status >= 400 && status < 500) return sendEntraError(deps, res, entraErrors.malformedRequest(status));
     next(err);
-  });
-  return router;
+  };
+  return { headers, form: formBody, faults: identityFaults(faults, deps), routes: router, errors };
 }
 
 /**

@@ -1,7 +1,7 @@
-import { ServerResponse } from "node:http";
 import type { NextFunction, Request, Response } from "express";
 import type { Clock } from "../clock.ts";
 import type { Principal } from "../http/principal.ts";
+import type { AnswerStage } from "../http/answer-path.ts";
 import { KeptHeaders, type Area, type RequestJournal } from "./journal.ts";
 import { redactAuthorization, redactUrl } from "./redact.ts";
 
@@ -122,36 +122,6 @@ export function recordDropped(res: Response): void {
   (res as WithPending)[PENDING]?.record(false, undefined);
 }
 
-/** Response prototypes whose `end` already records (the app's own, from Express). */
-const hooked = new WeakSet<object>();
-
-/**
- * Records each answer as it is handed over, before the client can read it:
- * `end` of the prototype Express gives the app's responses is wrapped once,
- * rather than every response getting a wrapper (and closures) of its own.
- * Responses on Node's own prototype (no Express app) are wrapped one by one.
- */
-function recordOnEnd(res: WithPending): void {
-  // An earlier middleware that wrapped this response's `end` (durable answers, for writes) took the
-  // prototype's before it was hooked: wrap on top of it, so the answer is recorded when handed over.
-  // So is a response on Node's own prototype (no Express app), which is not to be changed for everyone.
-  const proto = Object.getPrototypeOf(res) as { end: (...args: unknown[]) => unknown };
-  const plain = proto === ServerResponse.prototype;
-  if (plain || Object.prototype.hasOwnProperty.call(res, "end")) res.end = recording(res.end as (...args: unknown[]) => unknown) as Response["end"];
-  if (plain || hooked.has(proto)) return;
-  Object.defineProperty(proto, "end", { value: recording(proto.end), writable: true, configurable: true });
-  hooked.add(proto);
-}
-
-/** `end` that records the request first (once: Pending ignores a second call). */
-function recording(end: (...args: unknown[]) => unknown) {
-  return function (this: WithPending, chunk?: unknown) {
-    this[PENDING]?.record(true, chunk);
-    // eslint-disable-next-line prefer-rest-params
-    return end.apply(this, arguments as unknown as unknown[]);
-  };
-}
-
 /** What makes parseurl (behind req.path) fall back to a full parse: a fragment or white space. */
 const PARSE_NEEDED = /[#\t\n\f\r \u00a0\ufeff]/;
 
@@ -170,16 +140,22 @@ function pathOf(req: Request): string {
 /**
  * Records every request as its answer is sent: who (tenant, client, user from
  * the verified principal or the request), what, the status and error code, and
- * how long it took. The journal's own reads are not recorded. This runs on
- * every request, so it keeps to plain work: no listeners, no closures, no
- * parsing unless the answer is an error no serializer labelled.
+ * how long it took. The journal's own reads are not recorded. `start` is a
+ * request stage (what is known when the request comes in), `answer` an
+ * answer stage (recorded as the answer is handed over, before the client can
+ * read it). This runs on every request, so it keeps to plain work: no
+ * listeners, no closures, no parsing unless the answer is an error no
+ * serializer labelled.
  */
-export function journalMiddleware(journal: RequestJournal, clock: Clock) {
-  return (req: Request, res: Response, next: NextFunction): void => {
+export function requestJournal(journal: RequestJournal, clock: Clock) {
+  const start = (req: Request, res: Response, next: NextFunction): void => {
     const path = pathOf(req);
-    if (path.startsWith("/_emulator/requests")) return next();
-    recordOnEnd(res);
-    (res as WithPending)[PENDING] = new Pending(journal, req, res, path, req.originalUrl, performance.now(), clock.nowMs());
+    if (!path.startsWith("/_emulator/requests")) (res as WithPending)[PENDING] = new Pending(journal, req, res, path, req.originalUrl, performance.now(), clock.nowMs());
     next();
   };
+  const answer: AnswerStage = (_req, res, args, send) => {
+    (res as WithPending)[PENDING]?.record(true, args[0]);
+    send();
+  };
+  return { start, answer };
 }
