@@ -1,5 +1,5 @@
-import type { DeepReadonly } from "../store/store.ts";
-import type { Store } from "../store/store.ts";
+import type { DeepReadonly, Store } from "../store/store.ts";
+import { findUser } from "../directory/users.ts";
 import type { TenantState } from "../store/types.ts";
 import type { JournalEntry } from "../journal/journal.ts";
 import { REFRESH_TOKEN_INACTIVITY_DAYS } from "../identity/tokens.ts";
@@ -19,7 +19,7 @@ export interface TokenView {
 
 /** Refresh tokens that the token endpoint would still accept (not revoked, not idle for 90 days). */
 export function activeRefreshTokens(t: Tenant, userId: string, nowMs: number): TokenView[] {
-  const user = t.users.find((u) => u.id === userId);
+  const user = findUser(t, userId);
   const validFrom = user ? new Date(user.tokensValidFrom).getTime() : Infinity;
   return (t.refreshTokens ?? [])
     .filter(
@@ -44,7 +44,7 @@ export function appName(t: Tenant, appId: string): string {
 
 export function userLabel(t: Tenant, userId: string | null): string {
   if (!userId) return "";
-  const u = t.users.find((x) => x.id === userId);
+  const u = findUser(t, userId);
   return u ? `${u.displayName} (${u.userPrincipalName})` : userId;
 }
 
@@ -160,7 +160,7 @@ export function mailboxes(t: Tenant): MailboxView[] {
   const calendars = list((t as unknown as Record<string, unknown>).calendars).map(obj);
   const events = list((t as unknown as Record<string, unknown>).events).map(obj);
   const calName = new Map(calendars.map((c) => [str(c.id), str(c.name)]));
-  const who = (id: string) => t.users.find((u) => u.id === id)?.userPrincipalName ?? id;
+  const who = (id: string) => findUser(t, id)?.userPrincipalName ?? id;
   return t.users.map((u) => ({
     userId: u.id,
     userName: u.displayName,

@@ -3,7 +3,7 @@ import type { Store } from "../store/store.ts";
 import { graphErrors, type GraphError } from "../errors/graph-error.ts";
 import { principalOf, type Principal } from "../http/principal.ts";
 import type { Operation, OperationPermissions, PermissionRule } from "./operation.ts";
-import { findUser } from "./users/model.ts";
+import { findUser } from "../directory/users.ts";
 
 /** Whether `granted` holds any of `wanted`, ignoring case, as Entra compares permission names. */
 export const hasAnyPermission = (granted: readonly string[], wanted: readonly string[]) =>

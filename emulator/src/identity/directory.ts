@@ -1,7 +1,7 @@
 import type { DeepReadonly, Store } from "../store/store.ts";
 import type { Application, ServicePrincipal, User } from "../store/types.ts";
 import { entraErrors } from "../errors/entra-catalogue.ts";
-import { findUser } from "../graph/users/model.ts";
+import { findUser } from "../directory/users.ts";
 
 export type TenantSegment =
   | { kind: "tenant"; tenantId: string; segment: string }
@@ -95,8 +95,8 @@ export function findUserBySignInName(
   const tenantId =
     segment.kind === "tenant" ? segment.tenantId : store.resolveTenant(name.slice(name.lastIndexOf("@") + 1));
   if (!tenantId) return undefined;
-  // The users index answers by UPN; only a name that is no UPN falls back to a scan by mail.
-  const user = store.read(tenantId, (t) => findUser(t, name) ?? t.users.find((u) => (u.mail ?? "").toLowerCase() === name));
+  // A sign-in name is a UPN or, as Entra also accepts, the mail address.
+  const user = store.read(tenantId, (t) => findUser(t, name, "mailbox"));
   return user ? { user, tenantId } : undefined;
 }
 

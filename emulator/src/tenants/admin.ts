@@ -5,7 +5,7 @@ import { notePut, removeWhere } from "../store/changes.ts";
 import { GRAPH_RESOURCE } from "../identity/consent.ts";
 import { describeCertificate } from "../identity/client-assertion.ts";
 import { apiFields, consentToApis, resolveApiPermissions } from "./api-registration.ts";
-import { findUser, insertUser, updateUser } from "../graph/users/model.ts";
+import { findUser, insertUser, updateUser } from "../directory/users.ts";
 import type { z } from "zod";
 import { applicationInput, groupInput, userInput, type ApplicationInput, type GroupInput, type UserInput } from "./schemas.ts";
 

@@ -1,3 +1,4 @@
+import { findUser } from "../directory/users.ts";
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
 import { notePut } from "../store/changes.ts";
@@ -75,7 +76,8 @@ export function assignAppRole(t: TenantState, spKey: string, input: z.output<typ
   const role = (api?.appRoles ?? []).find((r) => r.value.toLowerCase() === input.appRole.toLowerCase() || r.id === input.appRole);
   if (!role) throw new AdminError(400, "ValidationError", `appRole: '${sp.displayName}' defines no app role '${input.appRole}'.`);
   const pid = input.principalId.toLowerCase();
-  const user = t.users.find((u) => u.id.toLowerCase() === pid);
+  // A principal is named by object id only, never by sign-in name.
+  const user = [findUser(t, pid)].find((u) => u?.id.toLowerCase() === pid);
   const group = user ? undefined : t.groups.find((g) => g.id.toLowerCase() === pid);
   const client = user || group ? undefined : t.servicePrincipals.find((s) => s.id.toLowerCase() === pid);
   if (!user && !group && !client) throw new AdminError(400, "ValidationError", `principalId: '${input.principalId}' is no user, group or service principal of this tenant.`);

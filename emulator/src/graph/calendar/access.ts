@@ -4,7 +4,8 @@ import { principalOf, type Principal } from "../../http/principal.ts";
 import type { GraphDeps } from "../context.ts";
 import { hasAnyPermission } from "../authorize.ts";
 import { seedTenantCalendars, type readCalendarFixtures } from "./fixtures.ts";
-import { addressOf, calendarsOf, ensureMailbox, findUser } from "./mailbox.ts";
+import { addressOf, calendarsOf, ensureMailbox } from "./mailbox.ts";
+import { findUser } from "../../directory/users.ts";
 import type { Owner } from "./events-model.ts";
 import { FULL_READ, SHARED_READ, SHARED_WRITE } from "./scopes.ts";
 import { preferencesOf, type Preferences } from "./prefer.ts";
@@ -41,7 +42,7 @@ export function openMailbox(deps: CalendarDeps, req: Request, res: Response, mod
   seedTenantCalendars(deps.store, deps.fixtures, tenantId, deps.clock.nowMs());
   const key = userParam ?? (principal.kind === "user" ? principal.userId : "");
   const user = deps.store.read(tenantId, (t) => {
-    const u = findUser(t, key);
+    const u = findUser(t, key, "mailbox");
     return u ? { id: u.id, displayName: u.displayName, address: addressOf(u) } : undefined;
   });
   if (!user) throw graphErrors.invalidMailboxUser(key);

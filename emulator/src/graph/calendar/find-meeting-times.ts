@@ -9,7 +9,8 @@ import { arr, bool, enumValue, has, int, isObject, obj, optStr, prop } from "./b
 import { DAY_MS, formatLocal, parseIsoDuration } from "./date-time.ts";
 import { parseTime } from "./event-input.ts";
 import { busyItems, statusOver, withinWorkingHours, type BusyItem } from "./free-busy.ts";
-import { findUser, workingHoursOf } from "./mailbox.ts";
+import { workingHoursOf } from "./mailbox.ts";
+import { findUser } from "../../directory/users.ts";
 import { applyPreferences } from "./prefer.ts";
 import { utcToLocal, type Zone } from "./time-zones.ts";
 
@@ -147,7 +148,7 @@ function suggest(
   const to = Math.max(...slots.map((s) => s.to));
   const organizerItems = busyItems(t, organizerId, from, to);
   const people: (BusyItem[] | undefined)[] = attendees.map((a) => {
-    const user = findUser(t, a.address);
+    const user = findUser(t, a.address, "mailbox");
     return user ? busyItems(t, user.id, from, to) : undefined;
   });
   const wh = workingHoursOf(t, organizerId);

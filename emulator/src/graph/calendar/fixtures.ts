@@ -8,7 +8,8 @@ import type { TenantState } from "../../store/types.ts";
 import { GraphError } from "../../errors/graph-error.ts";
 import { parseEventInput, type EventInput } from "./event-input.ts";
 import { createEvent } from "./events-model.ts";
-import { addressOf, ensureDefaultCalendar, findUser } from "./mailbox.ts";
+import { addressOf, ensureDefaultCalendar } from "./mailbox.ts";
+import { findUser } from "../../directory/users.ts";
 import { syncAttendees } from "./meetings.ts";
 import { DAYS } from "./recurrence.ts";
 import { resolveZone } from "./time-zones.ts";
@@ -84,7 +85,7 @@ const withFraction = (t: string) => (t.length === 5 ? `${t}:00.0000000` : t.leng
 function seed(t: TenantState, mailboxes: SeedMailbox[], nowMs: number): void {
   noteCollection(t, "calendars");
   for (const m of mailboxes) {
-    const user = findUser(t, m.user);
+    const user = findUser(t, m.user, "mailbox");
     if (!user) continue;
     const calendar = ensureDefaultCalendar(t, user.id);
     if (m.workingHours) {
@@ -97,12 +98,12 @@ function seed(t: TenantState, mailboxes: SeedMailbox[], nowMs: number): void {
       };
     }
     calendar.shares = m.shares.flatMap((s) => {
-      const other = findUser(t, s.user);
+      const other = findUser(t, s.user, "mailbox");
       return other ? [{ userId: other.id, role: s.role }] : [];
     });
   }
   for (const m of mailboxes) {
-    const user = findUser(t, m.user);
+    const user = findUser(t, m.user, "mailbox");
     if (!user) continue;
     const calendar = ensureDefaultCalendar(t, user.id);
     const owner = { id: user.id, displayName: user.displayName, address: addressOf(user) };

@@ -22,14 +22,6 @@ export const DEFAULT_WORKING_HOURS: WorkingHours = {
 
 type ReadTenant = DeepReadonly<TenantState> | TenantState;
 
-/** A user by object id, userPrincipalName or mail, case-insensitively. */
-export function findUser<T extends ReadTenant>(t: T, key: string): T["users"][number] | undefined {
-  const k = key.toLowerCase();
-  return t.users.find((u) => u.id.toLowerCase() === k || u.userPrincipalName.toLowerCase() === k || (u.mail ?? "").toLowerCase() === k) as
-    | T["users"][number]
-    | undefined;
-}
-
 /** The SMTP address of a mailbox: mail, else the UPN. */
 export function addressOf(user: DeepReadonly<User> | User): string {
   return user.mail ?? user.userPrincipalName;

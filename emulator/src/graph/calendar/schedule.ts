@@ -6,7 +6,8 @@ import { arr, has, int, isObject, prop, str } from "./body-values.ts";
 import { DAY_MS, formatLocal } from "./date-time.ts";
 import { parseTime } from "./event-input.ts";
 import { busyItems, statusOver, VIEW_DIGIT } from "./free-busy.ts";
-import { findUser, workingHoursOf } from "./mailbox.ts";
+import { workingHoursOf } from "./mailbox.ts";
+import { findUser } from "../../directory/users.ts";
 import { applyPreferences } from "./prefer.ts";
 import { utcToLocal, type Zone } from "./time-zones.ts";
 
@@ -42,7 +43,7 @@ export function getScheduleHandler(deps: CalendarDeps) {
     const zone = call.prefs.zone;
     const value = deps.store.read(call.tenantId, (t) =>
       schedules.map((scheduleId) => {
-        const user = findUser(t, scheduleId);
+        const user = findUser(t, scheduleId, "mailbox");
         if (!user) {
           // What Exchange answers for an address it cannot resolve (microsoft-graph-docs#11225).
           return { scheduleId, error: { message: `Unable to resolve e-mail address ${scheduleId} to an Active Directory object.`, responseCode: "5009" } };

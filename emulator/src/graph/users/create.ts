@@ -6,7 +6,7 @@ import type { User } from "../../store/types.ts";
 import { graphErrors } from "../../errors/graph-error.ts";
 import { checkRequired, readUserBody } from "./body.ts";
 import { contextUrl } from "./links.ts";
-import { findUser, insertUser } from "./model.ts";
+import { findUser, insertUser } from "../../directory/users.ts";
 import { principalOf } from "../../http/principal.ts";
 import { readOptions } from "./query.ts";
 import { defaultUserView } from "./views.ts";

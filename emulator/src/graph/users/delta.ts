@@ -5,7 +5,7 @@ import { graphErrors } from "../../errors/graph-error.ts";
 import { ctxOf } from "../../http/request-context.ts";
 import { decodeSkipToken, encodeSkipToken, parseFilter, type FilterExpr } from "../odata/index.ts";
 import { contextUrl } from "./links.ts";
-import { changeHead, findUser } from "./model.ts";
+import { changeHead, findUser } from "../../directory/users.ts";
 import { principalOf } from "../../http/principal.ts";
 import { parsed, parseUserSelect, readOptions } from "./query.ts";
 import { userView } from "./views.ts";

@@ -2,7 +2,7 @@ import type { DeepReadonly } from "../../store/store.ts";
 import type { TenantState, User } from "../../store/types.ts";
 import { graphErrors } from "../../errors/graph-error.ts";
 import { parseSelect } from "../odata/index.ts";
-import { findUser } from "./model.ts";
+import { findUser } from "../../directory/users.ts";
 import { parsed, type Options } from "./query.ts";
 import { userProperty } from "./properties.ts";
 import { userAsDirectoryObject } from "./views.ts";

@@ -2,7 +2,7 @@ import type { DeepReadonly } from "../../store/store.ts";
 import type { User } from "../../store/types.ts";
 import type { FilterExpr } from "../odata/index.ts";
 import { userProperty } from "./properties.ts";
-import type { IndexRange, UserIndex } from "./user-index.ts";
+import type { IndexRange, UserIndex } from "../../directory/user-index.ts";
 
 type RUser = DeepReadonly<User>;
 

@@ -5,7 +5,7 @@ import { graphErrors } from "../../errors/graph-error.ts";
 import { checkPasswordComplexity, readUserBody } from "./body.ts";
 import { parseExpand, withManager } from "./expand.ts";
 import { contextUrl } from "./links.ts";
-import { findUser, removeUser, updateUser } from "./model.ts";
+import { findUser, removeUser, updateUser } from "../../directory/users.ts";
 import { callerRoles, checkManageable, USER_ADMIN_ROLES } from "./manageable.ts";
 import { parseUserSelect, readOptions } from "./query.ts";
 import { addressedUser, targetOf } from "./target.ts";

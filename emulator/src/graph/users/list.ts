@@ -3,7 +3,7 @@ import type { TenantState, User } from "../../store/types.ts";
 import { compareBy, evaluateFilter, evaluateSearch } from "../odata/index.ts";
 import { planFilter } from "./filter-plan.ts";
 import type { UserListQuery } from "./query.ts";
-import { userIndex, type IndexEntry } from "./user-index.ts";
+import { userIndex, type IndexEntry } from "../../directory/user-index.ts";
 
 type RUser = DeepReadonly<User>;
 type Entity = Record<string, unknown>;

@@ -1,7 +1,7 @@
 import type { Store } from "../../store/store.ts";
 import { graphErrors } from "../../errors/graph-error.ts";
 import type { Principal } from "../../http/principal.ts";
-import { findUser } from "./model.ts";
+import { findUser } from "../../directory/users.ts";
 
 /** Roles that may create, change and delete other users. */
 export const USER_ADMIN_ROLES = ["User Administrator", "Global Administrator"];

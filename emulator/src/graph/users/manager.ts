@@ -2,7 +2,7 @@ import type { Request, Response } from "express";
 import type { Store } from "../../store/store.ts";
 import { graphErrors } from "../../errors/graph-error.ts";
 import { contextUrl } from "./links.ts";
-import { findUser, updateUser } from "./model.ts";
+import { findUser, updateUser } from "../../directory/users.ts";
 import { checkManageable } from "./manageable.ts";
 import { parseUserSelect, readOptions } from "./query.ts";
 import { addressedUser, targetOf } from "./target.ts";

@@ -6,7 +6,7 @@ import { graphErrors } from "../../errors/graph-error.ts";
 import { ROLE_TEMPLATE_IDS } from "../../identity/graph-resource.ts";
 import { contextUrl, nextPageLink } from "./links.ts";
 import { page, runUserQuery } from "./list.ts";
-import { directReportsOf } from "./model.ts";
+import { directReportsOf } from "../../directory/users.ts";
 import { parseSelect } from "../odata/index.ts";
 import { isEventual, LIST_OPTIONS, parsed, parseUserListQuery } from "./query.ts";
 import { addressedUser } from "./target.ts";

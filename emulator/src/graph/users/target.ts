@@ -3,7 +3,7 @@ import type { DeepReadonly, Store } from "../../store/store.ts";
 import type { User } from "../../store/types.ts";
 import { graphErrors } from "../../errors/graph-error.ts";
 import { principalOf, type Principal } from "../../http/principal.ts";
-import { findUser } from "./model.ts";
+import { findUser } from "../../directory/users.ts";
 import { readOptions } from "./query.ts";
 
 /** The user a request addresses: `/me` (the signed-in user) or `/users/{user}` (id or userPrincipalName). */

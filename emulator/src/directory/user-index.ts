@@ -1,5 +1,5 @@
-import type { DeepReadonly } from "../../store/store.ts";
-import type { TenantState, User } from "../../store/types.ts";
+import type { DeepReadonly } from "../store/store.ts";
+import type { TenantState, User } from "../store/types.ts";
 
 type RUser = DeepReadonly<User>;
 

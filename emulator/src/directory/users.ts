@@ -1,13 +1,14 @@
-import type { DeepReadonly } from "../../store/store.ts";
-import type { TenantState, User, UserChange } from "../../store/types.ts";
+import type { DeepReadonly } from "../store/store.ts";
+import type { TenantState, User, UserChange } from "../store/types.ts";
 import { userIndex } from "./user-index.ts";
-import { notePut, noteRemove, noteUnchanged, removeWhere } from "../../store/changes.ts";
+import { notePut, noteRemove, noteUnchanged, removeWhere } from "../store/changes.ts";
 
 /**
- * Every change to a tenant's users goes through these functions (Graph
- * handlers and tenants/admin.ts alike), so the in-memory indexes and the
- * change log that /users/delta reads stay in step with the users array. They
- * run inside `store.read` / `store.write` callbacks.
+ * The directory of users, below identity and Graph: every lookup of a user
+ * (sign-in, token checks, Graph handlers, mailboxes, the control plane) and
+ * every change to a tenant's users goes through these functions, so the
+ * in-memory indexes and the change log that /users/delta reads stay in step
+ * with the users array. They run inside `store.read` / `store.write` callbacks.
  */
 
 type AnyTenant = TenantState | DeepReadonly<TenantState>;
@@ -15,12 +16,24 @@ type UserOf<T extends AnyTenant> = T["users"][number];
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Finds a user by object id or userPrincipalName, case-insensitively, without scanning. */
-export function findUser<T extends AnyTenant>(t: T, key: string): UserOf<T> | undefined {
+/**
+ * Which names find a user: the directory's (`/users/{id | userPrincipalName}`)
+ * or a mailbox's, which also answers to its SMTP address (`mail`), as Outlook's
+ * resources, schedules and attendees do.
+ */
+export type UserKeyForms = "directory" | "mailbox";
+
+/**
+ * Finds a user by object id or userPrincipalName — and, for `mailbox`, by
+ * mail — case-insensitively, from the tenant's indexes without scanning.
+ */
+export function findUser<T extends AnyTenant>(t: T, key: string, forms: UserKeyForms = "directory"): UserOf<T> | undefined {
   const index = userIndex(t);
   const lower = key.toLowerCase();
   const found = GUID.test(key) ? index.byId.get(lower) : (index.byUpn.get(lower) ?? index.byId.get(lower));
-  return found as UserOf<T> | undefined;
+  if (found || forms === "directory") return found as UserOf<T> | undefined;
+  const byMail = index.equal("mail", lower);
+  return (byMail.start < byMail.end ? byMail.entries[byMail.start]?.user : undefined) as UserOf<T> | undefined;
 }
 
 /** The users who report to `managerId`. */
