@@ -52,8 +52,9 @@ export function createApp(deps: AppDeps): RequestListener {
   const refuse = storageRefusal(deps.clock);
   const journal = requestJournal(deps.journal, deps.clock);
   const durable = durableAnswers(deps.store, refuse);
-  const graph = graphStages(deps, deps.faults);
-  const identity = identityStages({ ...deps, minter: new TokenMinter(deps) }, deps.faults);
+  const faults = { engine: deps.faults, dropped: journal.dropped };
+  const graph = graphStages(deps, faults);
+  const identity = identityStages({ ...deps, minter: new TokenMinter(deps) }, faults);
   const notFound = (req: Request, res: Response) => res.status(404).json({ error: { code: "NotFound", message: `The emulator serves no ${req.method} ${req.path}.` } });
 
   const pipeline = compose(

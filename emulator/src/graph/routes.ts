@@ -8,8 +8,8 @@ import type { Method, Operation } from "./operation.ts";
 import { graphOperations } from "./operations.ts";
 import { authorizeOperation } from "./authorize.ts";
 import { rewriteKeyForm } from "./users/key-forms.ts";
-import type { FaultEngine } from "../faults/engine.ts";
-import { graphFaults } from "../faults/middleware.ts";
+import type { FaultPort } from "../faults/apply.ts";
+import { graphFaults } from "./faults.ts";
 
 export type { GraphDeps } from "./context.ts";
 
@@ -54,7 +54,7 @@ function nestingDepthOver(value: unknown, limit: number): boolean {
  * permission rule, then the row's handler. Errors are answered in Graph's
  * format (anything else goes on to the app's last resort).
  */
-export function graphStages(deps: GraphDeps, faults: FaultEngine) {
+export function graphStages(deps: GraphDeps, faults: FaultPort) {
   const json = express.json({ limit: JSON_LIMIT });
   const matcher = new OperationMatcher(graphOperations(deps));
   return {

@@ -9,8 +9,8 @@ import { instanceDiscovery, jwks, openIdConfiguration } from "./discovery.ts";
 import { resolveTenantSegment } from "./directory.ts";
 import { endSession } from "./sessions.ts";
 import { renderInfoPage } from "./pages.ts";
-import type { FaultEngine } from "../faults/engine.ts";
-import { identityFaults } from "../faults/middleware.ts";
+import type { FaultPort } from "../faults/apply.ts";
+import { identityFaults } from "./faults.ts";
 import { sendEntraError, tokenHandler } from "./token-endpoint.ts";
 import { deviceCodeHandler, VERIFICATION_PATH } from "./device/device-codes.ts";
 import { deviceLoginPage, deviceLoginSubmit } from "./device/device-page.ts";
@@ -21,7 +21,7 @@ import { deviceLoginPage, deviceLoginSubmit } from "./device/device-page.ts";
  * body, faults, then the routes (discovery, keys, authorize, token, device
  * code, logout) and the answer to a body the form parser refused.
  */
-export function identityStages(deps: IdentityDeps, faults: FaultEngine) {
+export function identityStages(deps: IdentityDeps, faults: FaultPort) {
   const router = Router({ caseSensitive: false });
   const formLimit = 64 * 1024;
   const form = express.urlencoded({ extended: false, limit: formLimit, parameterLimit: 100 });

@@ -117,8 +117,8 @@ class Pending {
 
 type WithPending = Response & { [PENDING]?: Pending };
 
-/** Lets a handler that drops the connection (a fault) record the request without an answer. */
-export function recordDropped(res: Response): void {
+/** Records a request whose connection was dropped (a fault) without an answer. */
+function recordDropped(res: Response): void {
   (res as WithPending)[PENDING]?.record(false, undefined);
 }
 
@@ -143,7 +143,8 @@ function pathOf(req: Request): string {
  * how long it took. The journal's own reads are not recorded. `start` is a
  * request stage (what is known when the request comes in), `answer` an
  * answer stage (recorded as the answer is handed over, before the client can
- * read it). This runs on every request, so it keeps to plain work: no
+ * read it), `dropped` what a stage calls when it closes the connection
+ * without an answer. This runs on every request, so it keeps to plain work: no
  * listeners, no closures, no parsing unless the answer is an error no
  * serializer labelled.
  */
@@ -157,5 +158,5 @@ export function requestJournal(journal: RequestJournal, clock: Clock) {
     (res as WithPending)[PENDING]?.record(true, args[0]);
     send();
   };
-  return { start, answer };
+  return { start, answer, dropped: recordDropped };
 }
