@@ -1,4 +1,4 @@
-import { parseArgs } from "node:util";
+import { parseFlags } from "./flags.ts";
 import { DEFAULTS, type EmulatorOptions } from "../config.ts";
 import { parseCorsOrigins } from "../http/cors.ts";
 
@@ -32,27 +32,21 @@ export class CliError extends Error {}
 
 /** Turns argv and the environment into emulator options; flags override environment variables. */
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliResult {
-  let values: Record<string, string | boolean | string[] | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        port: { type: "string" },
-        host: { type: "string" },
-        "data-dir": { type: "string" },
-        "in-memory": { type: "boolean" },
-        fixtures: { type: "string" },
-        "cors-origin": { type: "string", multiple: true },
-        hostname: { type: "string", multiple: true },
-        "control-token": { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (err) {
-    throw new CliError(`${(err as Error).message}\nRun with --help to see the options.`);
-  }
+  const values = parseFlags(
+    argv,
+    {
+    port: { type: "string" },
+    host: { type: "string" },
+    "data-dir": { type: "string" },
+    "in-memory": { type: "boolean" },
+    fixtures: { type: "string" },
+    "cors-origin": { type: "string", multiple: true },
+    hostname: { type: "string", multiple: true },
+    "control-token": { type: "string" },
+    help: { type: "boolean", short: "h" },
+    },
+    (message) => new CliError(message),
+  );
   if (values.help) return { help: true };
   const port = (values.port as string | undefined) ?? env.GRAPH_EMULATOR_PORT;
   if (port !== undefined && (!/^\d{1,5}$/.test(port) || Number(port) > 65535)) throw new CliError(`--port must be a number from 0 to 65535, not '${port}'`);

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { parseFlags } from "./flags.ts";
 import cliProgress from "cli-progress";
 import { SYNTHETIC_DEFAULTS, syntheticInfo, syntheticTenant, type SyntheticOptions } from "../tenants/synthetic.ts";
 import { CALENDAR_DEFAULTS } from "../tenants/synthetic-calendar.ts";
@@ -52,29 +52,23 @@ function positiveInt(name: string, text: string | undefined, fallback: number, m
 }
 
 export function parseSeedArgs(argv: string[]): SeedArgs {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        users: { type: "string" },
-        events: { type: "string" },
-        "data-dir": { type: "string" },
-        out: { type: "string" },
-        seed: { type: "string" },
-        "tenant-id": { type: "string" },
-        domain: { type: "string" },
-        password: { type: "string" },
-        fanout: { type: "string" },
-        quiet: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (err) {
-    throw new SeedArgsError(`${(err as Error).message}\nRun with --help to see the options.`);
-  }
+  const values = parseFlags(
+    argv,
+    {
+    users: { type: "string" },
+    events: { type: "string" },
+    "data-dir": { type: "string" },
+    out: { type: "string" },
+    seed: { type: "string" },
+    "tenant-id": { type: "string" },
+    domain: { type: "string" },
+    password: { type: "string" },
+    fanout: { type: "string" },
+    quiet: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+    },
+    (message) => new SeedArgsError(message),
+  );
   const tenantId = values["tenant-id"] as string | undefined;
   if (tenantId !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(tenantId)) {
     throw new SeedArgsError(`--tenant-id must be a GUID, not '${tenantId}'`);

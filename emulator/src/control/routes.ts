@@ -1,19 +1,19 @@
 import { notePut, noteUnchanged, removeWhere } from "../store/changes.ts";
 import express, { Router, type Request, type Response } from "express";
-import type { z } from "zod";
 import type { Clock } from "../clock.ts";
 import { parseDuration } from "../clock.ts";
-import type { Store } from "../store/store.ts";
 import { AdminError, addApplication, addUser, patchUserAdmin, publicUser, revokeSignInSessions } from "../tenants/admin.ts";
 import { assignAppRole, listAppRoleAssignments, removeAppRoleAssignment } from "../tenants/api-registration.ts";
 import type { TenantState } from "../store/types.ts";
-import { appRoleAssignmentInput, applicationInput, clockInput, consentInput, describeIssues, servicePrincipalPatch, userAdminPatch, userInput } from "../tenants/schemas.ts";
+import type { DeepReadonly } from "../store/store.ts";
+import { appRoleAssignmentInput, applicationInput, clockInput, consentInput, servicePrincipalPatch, userAdminPatch, userInput } from "../tenants/schemas.ts";
 import { GRAPH_RESOURCE } from "../identity/consent.ts";
 import { randomUUID, timingSafeEqual } from "node:crypto";
 import { testingRouter, type TestingDeps } from "./testing-routes.ts";
 import { dashboardRouter } from "../dashboard/routes.ts";
 import { tooDeepAt } from "../http/json-depth.ts";
 import { hostCheck } from "./host-check.ts";
+import { parse, tenantOf } from "./request-input.ts";
 
 /** How deep a control-plane body may nest (a snapshot nests about ten levels). */
 export const CONTROL_JSON_DEPTH = 64;
@@ -28,19 +28,6 @@ export interface ControlDeps extends TestingDeps {
    * control plane and dashboard answer to; other names are refused (DNS rebinding).
    */
   allowedHosts?: ReadonlySet<string> | undefined;
-}
-
-function parse<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
-  const result = schema.safeParse(body ?? {});
-  if (!result.success) throw new AdminError(400, "ValidationError", describeIssues(result.error));
-  return result.data;
-}
-
-function tenantOf(store: Store, req: Request): string {
-  const raw = String(req.params.tenant);
-  const id = store.resolveTenant(raw);
-  if (!id) throw new AdminError(404, "TenantNotFound", `Tenant '${raw}' does not exist. GET /_emulator/tenants lists the tenants.`);
-  return id;
 }
 
 /** The control plane under /_emulator: health, CA, clock, reset, and directory administration. */
@@ -158,10 +145,9 @@ export function controlRouter(deps: ControlDeps): Router {
     const { secrets: _secrets, ...application } = created.application;
     res.status(201).json({ ...application, clientSecret: created.clientSecret });
   });
-  router.get("/tenants/:tenant/servicePrincipals", (req, res) => {
-    const id = tenantOf(store, req);
-    res.json(store.read(id, (t) => t.servicePrincipals));
-  });
+  /** A route that answers with one collection of the tenant the path names, as stored. */
+  const collection = (pick: (t: DeepReadonly<TenantState>) => unknown) => (req: Request, res: Response) => void res.json(store.read(tenantOf(store, req), pick));
+  router.get("/tenants/:tenant/servicePrincipals", collection((t) => t.servicePrincipals));
 
   router.patch("/tenants/:tenant/servicePrincipals/:sp", (req, res) => {
     const id = tenantOf(store, req);
@@ -202,10 +188,7 @@ export function controlRouter(deps: ControlDeps): Router {
     res.status(204).end();
   });
 
-  router.get("/tenants/:tenant/consents", (req, res) => {
-    const id = tenantOf(store, req);
-    res.json(store.read(id, (t) => t.consentGrants));
-  });
+  router.get("/tenants/:tenant/consents", collection((t) => t.consentGrants));
   router.post("/tenants/:tenant/consents", (req, res) => {
     const id = tenantOf(store, req);
     const input = parse(consentInput, req.body);

@@ -1,5 +1,4 @@
-import { Router, type Request } from "express";
-import type { z } from "zod";
+import { Router } from "express";
 import type { Store } from "../store/store.ts";
 import type { EmulatorState } from "../store/types.ts";
 import type { RequestJournal } from "../journal/journal.ts";
@@ -8,7 +7,7 @@ import type { FaultEngine } from "../faults/engine.ts";
 import { FAULT_NAMES, faultInput, throttlingInput } from "../faults/schema.ts";
 import { AdminError } from "../tenants/admin.ts";
 import { cloneTenant } from "../tenants/clone.ts";
-import { describeIssues } from "../tenants/schemas.ts";
+import { parse, tenantOf } from "./request-input.ts";
 import { normalizeTenant } from "../tenants/seed.ts";
 import { z as zod } from "zod";
 import { COLLECTION_KEYS, COLLECTIONS } from "../store/changes.ts";
@@ -18,12 +17,6 @@ export interface TestingDeps {
   store: Store;
   journal: RequestJournal;
   faults: FaultEngine;
-}
-
-function parse<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
-  const result = schema.safeParse(body ?? {});
-  if (!result.success) throw new AdminError(400, "ValidationError", describeIssues(result.error));
-  return result.data;
 }
 
 const createTenantInput = zod
@@ -72,13 +65,6 @@ const snapshotInput = zod
     });
   });
 
-function tenantId(store: Store, req: Request): string {
-  const raw = String(req.params.tenant);
-  const id = store.resolveTenant(raw);
-  if (!id) throw new AdminError(404, "TenantNotFound", `Tenant '${raw}' does not exist. GET /_emulator/tenants lists the tenants.`);
-  return id;
-}
-
 /** Control-plane routes for test harnesses: tenants per test file, faults, throttling, journal, snapshots. */
 export function testingRouter(deps: TestingDeps): Router {
   const { store, journal, faults } = deps;
@@ -100,7 +86,7 @@ export function testingRouter(deps: TestingDeps): Router {
     });
   });
   router.delete("/tenants/:tenant", (req, res) => {
-    store.removeTenant(tenantId(store, req));
+    store.removeTenant(tenantOf(store, req));
     res.status(204).end();
   });
 

@@ -59,31 +59,23 @@ function withDetails(err: GraphError, details: { code: string; target: string }[
   return err;
 }
 
+/** A 401 for a bearer token Graph refuses, with the challenge that names the authority. */
+function tokenRefused(origin: string, message: string): GraphError {
+  return new GraphError(401, "InvalidAuthenticationToken", message, { "WWW-Authenticate": graphChallenge(origin) });
+}
+
 /** Graph errors, one factory per case, with Microsoft's status, code and message. */
 export const graphErrors = {
-  tokenEmpty: (origin: string) =>
-    new GraphError(401, "InvalidAuthenticationToken", "Access token is empty.", { "WWW-Authenticate": graphChallenge(origin) }),
+  tokenEmpty: (origin: string) => tokenRefused(origin, "Access token is empty."),
   tokenNotJwt: (origin: string) =>
-    new GraphError(
-      401,
-      "InvalidAuthenticationToken",
+    tokenRefused(
+      origin,
       "IDX14100: JWT is not well formed, there are no dots (.).\nThe token needs to be in JWS or JWE Compact Serialization Format. (JWS): 'EncodedHeader.EndcodedPayload.EncodedSignature'. (JWE): 'EncodedProtectedHeader.EncodedEncryptedKey.EncodedInitializationVector.EncodedCiphertext.EncodedAuthenticationTag'.",
-      { "WWW-Authenticate": graphChallenge(origin) },
     ),
-  tokenInvalid: (origin: string) =>
-    new GraphError(401, "InvalidAuthenticationToken", "Access token validation failure.", { "WWW-Authenticate": graphChallenge(origin) }),
-  tokenBadAudience: (origin: string) =>
-    new GraphError(401, "InvalidAuthenticationToken", "Access token validation failure. Invalid audience.", {
-      "WWW-Authenticate": graphChallenge(origin),
-    }),
-  tokenBadIssuer: (origin: string) =>
-    new GraphError(401, "InvalidAuthenticationToken", "Access token validation failure. Invalid issuer.", {
-      "WWW-Authenticate": graphChallenge(origin),
-    }),
-  tokenExpired: (origin: string) =>
-    new GraphError(401, "InvalidAuthenticationToken", "Access token has expired or is not yet valid.", {
-      "WWW-Authenticate": graphChallenge(origin),
-    }),
+  tokenInvalid: (origin: string) => tokenRefused(origin, "Access token validation failure."),
+  tokenBadAudience: (origin: string) => tokenRefused(origin, "Access token validation failure. Invalid audience."),
+  tokenBadIssuer: (origin: string) => tokenRefused(origin, "Access token validation failure. Invalid issuer."),
+  tokenExpired: (origin: string) => tokenRefused(origin, "Access token has expired or is not yet valid."),
   identityNotFound: () =>
     new GraphError(401, "Authorization_IdentityNotFound", "The identity of the calling application could not be established."),
   meNeedsDelegated: () => new GraphError(400, "BadRequest", "/me request is only valid with delegated authentication flow."),

@@ -13,15 +13,24 @@ export function compose(...handlers: RequestHandler[]): RequestHandler {
       if (err !== undefined && err !== null) return next(err);
       const handler = handlers[i++];
       if (!handler) return next();
-      try {
-        const result = handler(req, res, step) as unknown;
-        if (result && typeof (result as Promise<void>).then === "function") (result as Promise<void>).catch((e: unknown) => next(e ?? new Error("Rejected")));
-      } catch (e) {
-        next(e);
-      }
+      runHandler(handler, req, res, step);
     };
     step();
   };
+}
+
+/**
+ * Calls a middleware as Express 5 does: what it throws, and what its promise
+ * rejects with, goes to `next`. The one runner of every stage the pipeline
+ * calls itself (compose, mountAt); no promise is made for a synchronous stage.
+ */
+export function runHandler(handler: RequestHandler, req: Request, res: Response, next: NextFunction): void {
+  try {
+    const result = handler(req, res, next) as unknown;
+    if (result && typeof (result as Promise<void>).then === "function") (result as Promise<void>).catch((e: unknown) => next(e ?? new Error("Rejected")));
+  } catch (e) {
+    next(e);
+  }
 }
 
 /**

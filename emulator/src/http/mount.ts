@@ -1,4 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
+import { runHandler } from "./compose.ts";
 
 /**
  * Runs `handler` for requests under `prefix` the way `app.use(prefix, handler)`
@@ -26,11 +27,6 @@ export function mountAt(prefix: string, handler: RequestHandler): RequestHandler
       req.baseUrl = baseUrl;
       next(err);
     };
-    try {
-      const result = handler(req, res, restore) as unknown;
-      if (result && typeof (result as Promise<void>).then === "function") (result as Promise<void>).catch((e: unknown) => restore(e ?? new Error("Rejected")));
-    } catch (e) {
-      restore(e);
-    }
+    runHandler(handler, req, res, restore);
   };
 }

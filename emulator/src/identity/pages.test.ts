@@ -1,8 +1,6 @@
 import { describe, it, expect } from "vitest";
+import { escapeHtml, FAVICON, initials } from "./page-layout.ts";
 import {
-  escapeHtml,
-  FAVICON,
-  initials,
   renderSignInPage,
   renderConsentPage,
   renderErrorPage,
@@ -17,10 +15,7 @@ const EVIL_ESCAPED = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39
 
 function expectDocument(html: string): void {
   expect(html.startsWith("<!DOCTYPE html>")).toBe(true);
-  expect(html).toContain('<html lang="en">');
-  expect(html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
-  expect(html).toContain("<style>");
-  expect(html).toContain("Graph Emulator · local test identity provider");
+  for (const text of ['<html lang="en">', '<meta name="viewport" content="width=device-width, initial-scale=1">', "<style>", "Graph Emulator · local test identity provider"]) expect(html).toContain(text);
   expect(html.toLowerCase()).not.toContain("<script");
   expect(html).not.toMatch(/<img\b|\bsrc=/i);
   // The only link is the inline icon: the page loads nothing else.
@@ -157,12 +152,7 @@ describe("renderConsentPage", () => {
   });
 
   it("names the app, app id, user and permissions", () => {
-    expect(html).toContain("Permissions requested");
-    expect(html).toContain(EVIL_ESCAPED);
-    expect(html).toContain(input.appId);
-    expect(html).toContain("adele@contoso.test");
-    expect(html).toContain("<code>User.Read</code>");
-    expect(html).toContain("Sign you in and read your profile");
+    for (const text of ["Permissions requested", EVIL_ESCAPED, input.appId, "adele@contoso.test", "<code>User.Read</code>", "Sign you in and read your profile"]) expect(html).toContain(text);
     expect(html).toMatch(/<code>Directory\.Read\.All<\/code> <span class="tag">Admin consent required<\/span>/);
     expect(countOccurrences(html, "Admin consent required")).toBe(1);
   });
@@ -208,15 +198,7 @@ describe("renderErrorPage", () => {
   });
 
   it("shows the code, title, description, fix and technical details", () => {
-    expect(html).toContain("AADSTS50011");
-    expect(html).toContain("Redirect URI mismatch");
-    expect(html).toContain(`The redirect URI &#39;${EVIL_ESCAPED}&#39; specified`);
-    expect(html).toContain("How to fix");
-    expect(html).toContain("Add the redirect URI to the app registration &amp; retry.");
-    expect(html).toContain("trace-abc");
-    expect(html).toContain("corr-def");
-    expect(html).toContain("2024-01-01 00:00:00Z");
-    expect(html).toContain("The app asked to be sent back to an unregistered address.");
+    for (const text of ["AADSTS50011", "Redirect URI mismatch", `The redirect URI &#39;${EVIL_ESCAPED}&#39; specified`, "How to fix", "Add the redirect URI to the app registration &amp; retry.", "trace-abc", "corr-def", "2024-01-01 00:00:00Z", "The app asked to be sent back to an unregistered address."]) expect(html).toContain(text);
     expect(html.indexOf("How to fix")).toBeLessThan(html.indexOf("What Entra says"));
   });
 

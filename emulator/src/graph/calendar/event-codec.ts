@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import type { CalendarEvent } from "../../store/calendar-types.ts";
 import type { RecordCodec } from "../../store/changes.ts";
+import { eventDefaults } from "./event-defaults.ts";
 
 /**
  * How one event is written to disk and read back (log entries, and partition
@@ -14,7 +15,6 @@ import type { RecordCodec } from "../../store/changes.ts";
  * loudly instead of changing every event at once.
  */
 
-const NO_RESPONSE_TIME = "0001-01-01T00:00:00Z";
 export const deepFreeze = <T>(value: T): T => {
   if (value && typeof value === "object") {
     for (const v of Object.values(value)) deepFreeze(v);
@@ -24,36 +24,7 @@ export const deepFreeze = <T>(value: T): T => {
 };
 
 /** The usual value of each field that has one; every stored event has every key of CalendarEvent. */
-const USUAL: Partial<Record<keyof CalendarEvent, unknown>> = deepFreeze({
-  type: "singleInstance",
-  seriesMasterId: null,
-  originalStartMs: null,
-  seriesEndMs: null,
-  transactionId: null,
-  body: { contentType: "html", content: "" },
-  categories: [],
-  importance: "normal",
-  sensitivity: "normal",
-  showAs: "busy",
-  isAllDay: false,
-  isCancelled: false,
-  isDraft: false,
-  isReminderOn: true,
-  reminderMinutesBeforeStart: 15,
-  responseRequested: true,
-  allowNewTimeProposals: true,
-  hideAttendees: false,
-  location: { displayName: "", locationType: "default", uniqueIdType: "unknown", address: {}, coordinates: {} },
-  locations: [],
-  attendees: [],
-  responseStatus: { response: "organizer", time: NO_RESPONSE_TIME },
-  isOrganizer: true,
-  recurrence: null,
-  deletedOccurrences: [],
-  isOnlineMeeting: false,
-  onlineMeetingProvider: "unknown",
-  onlineMeeting: null,
-});
+const USUAL: Partial<Record<keyof CalendarEvent, unknown>> = deepFreeze(eventDefaults());
 
 /** The decoded fields that must win over a raw copy (usual values filled in, strings shared). */
 const pickShared = (e: Record<string, unknown>): Record<string, unknown> => {

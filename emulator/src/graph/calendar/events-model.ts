@@ -9,9 +9,7 @@ import { decodeId, newChangeKey, newICalUId, newId, occurrenceId } from "./ids.t
 import { seriesBounds, seriesOfEvent } from "./series.ts";
 import { resolveZone, utcToLocal, UTC_ZONE } from "./time-zones.ts";
 import { seriesOf } from "./expand.ts";
-
-/** Outlook's "no response yet" instant. */
-export const NO_RESPONSE_TIME = "0001-01-01T00:00:00Z";
+import { eventDefaults, NO_RESPONSE_TIME } from "./event-defaults.ts";
 
 export interface Owner {
   id: string;
@@ -63,21 +61,20 @@ function setSchedule(e: CalendarEvent, start: TimeInput, end: TimeInput, recurre
   e.originalEndTimeZone = end.zone.name;
 }
 
+/** The properties an input sets on an event as they are. */
+const PLAIN = [
+  "subject", "body", "isAllDay", "showAs", "importance", "sensitivity", "categories", "isReminderOn",
+  "reminderMinutesBeforeStart", "responseRequested", "allowNewTimeProposals", "hideAttendees", "transactionId",
+] as const satisfies readonly (keyof EventInput & keyof CalendarEvent)[];
+
+function copyPlain<K extends (typeof PLAIN)[number]>(e: CalendarEvent, input: EventInput, key: K): void {
+  const value = input[key];
+  if (value !== undefined) e[key] = value as unknown as CalendarEvent[K];
+}
+
 /** Copies the plain (non-schedule) properties of an input onto an event. */
 function applyPlain(e: CalendarEvent, input: EventInput): void {
-  if (input.subject !== undefined) e.subject = input.subject;
-  if (input.body !== undefined) e.body = input.body;
-  if (input.isAllDay !== undefined) e.isAllDay = input.isAllDay;
-  if (input.showAs !== undefined) e.showAs = input.showAs;
-  if (input.importance !== undefined) e.importance = input.importance;
-  if (input.sensitivity !== undefined) e.sensitivity = input.sensitivity;
-  if (input.categories !== undefined) e.categories = input.categories;
-  if (input.isReminderOn !== undefined) e.isReminderOn = input.isReminderOn;
-  if (input.reminderMinutesBeforeStart !== undefined) e.reminderMinutesBeforeStart = input.reminderMinutesBeforeStart;
-  if (input.responseRequested !== undefined) e.responseRequested = input.responseRequested;
-  if (input.allowNewTimeProposals !== undefined) e.allowNewTimeProposals = input.allowNewTimeProposals;
-  if (input.hideAttendees !== undefined) e.hideAttendees = input.hideAttendees;
-  if (input.transactionId !== undefined) e.transactionId = input.transactionId;
+  for (const key of PLAIN) copyPlain(e, input, key);
   if (input.location !== undefined) {
     e.location = input.location;
     if (input.locations === undefined) e.locations = input.location.displayName ? [{ ...input.location, uniqueIdType: "unknown" }] : [];
@@ -124,15 +121,12 @@ function newOnlineMeeting(): CalendarEvent["onlineMeeting"] {
 export function createEvent(t: TenantState, owner: Owner, calendarId: string, input: EventInput, nowMs: number): CalendarEvent {
   const now = formatInstant(nowMs);
   const e: CalendarEvent = {
+    ...eventDefaults(),
     id: newId("event", owner.id),
     calendarId,
     ownerId: owner.id,
-    type: "singleInstance",
-    seriesMasterId: null,
-    originalStartMs: null,
     startMs: 0,
     endMs: 0,
-    seriesEndMs: null,
     start: { dateTime: "", timeZone: "UTC" },
     end: { dateTime: "", timeZone: "UTC" },
     originalStartTimeZone: "UTC",
@@ -141,32 +135,8 @@ export function createEvent(t: TenantState, owner: Owner, calendarId: string, in
     changeKey: newChangeKey(),
     createdDateTime: now,
     lastModifiedDateTime: now,
-    transactionId: null,
     subject: "",
-    body: { contentType: "html", content: "" },
-    categories: [],
-    importance: "normal",
-    sensitivity: "normal",
-    showAs: "busy",
-    isAllDay: false,
-    isCancelled: false,
-    isDraft: false,
-    isReminderOn: true,
-    reminderMinutesBeforeStart: 15,
-    responseRequested: true,
-    allowNewTimeProposals: true,
-    hideAttendees: false,
-    location: emptyLocation(),
-    locations: [],
     organizer: { emailAddress: { name: owner.displayName, address: owner.address } },
-    attendees: [],
-    responseStatus: { response: "organizer", time: NO_RESPONSE_TIME },
-    isOrganizer: true,
-    recurrence: null,
-    deletedOccurrences: [],
-    isOnlineMeeting: false,
-    onlineMeetingProvider: "unknown",
-    onlineMeeting: null,
   };
   applyPlain(e, structuredClone(input));
   const start = input.start as TimeInput;

@@ -3,9 +3,11 @@ import type { CalendarEvent, ResponseType, TimeSlot } from "../../store/calendar
 import type { TenantState } from "../../store/types.ts";
 import { formatInstant } from "./date-time.ts";
 import { addEvent, changedEvent, eventIndex, removeEvent } from "./event-index.ts";
-import { deleteRef, materialize, NO_RESPONSE_TIME, type EventRef } from "./events-model.ts";
+import { deleteRef, materialize, type EventRef } from "./events-model.ts";
+import { NO_RESPONSE_TIME } from "./event-defaults.ts";
 import { newChangeKey, newId, occurrenceId } from "./ids.ts";
-import { ensureDefaultCalendar, findUser } from "./mailbox.ts";
+import { ensureDefaultCalendar } from "./mailbox.ts";
+import { findUser } from "../../directory/users.ts";
 
 /**
  * Meetings across mailboxes of one tenant: the organizer's event is the
@@ -34,7 +36,7 @@ function copyShared(from: CalendarEvent, to: CalendarEvent, keys = SHARED): void
 function invitees(t: TenantState, e: CalendarEvent): Map<string, string> {
   const ids = new Map<string, string>();
   for (const a of e.attendees) {
-    const user = findUser(t, a.emailAddress.address);
+    const user = findUser(t, a.emailAddress.address, "mailbox");
     if (user && user.id !== e.ownerId) ids.set(user.id, a.emailAddress.address.toLowerCase());
   }
   return ids;

@@ -57,19 +57,19 @@ class FilterParser {
   }
 
   private parseOr(): FilterExpr {
-    let left = this.parseAnd();
-    while (this.s.isKeyword("or")) {
-      this.s.next();
-      left = { kind: "or", left, right: this.parseAnd() };
-    }
-    return left;
+    return this.parseChain("or", () => this.parseAnd());
   }
 
   private parseAnd(): FilterExpr {
-    let left = this.parseUnary();
-    while (this.s.isKeyword("and")) {
+    return this.parseChain("and", () => this.parseUnary());
+  }
+
+  /** `operand (keyword operand)*`, grouped from the left. */
+  private parseChain(keyword: "and" | "or", operand: () => FilterExpr): FilterExpr {
+    let left = operand();
+    while (this.s.isKeyword(keyword)) {
       this.s.next();
-      left = { kind: "and", left, right: this.parseUnary() };
+      left = { kind: keyword, left, right: operand() };
     }
     return left;
   }

@@ -1,27 +1,22 @@
 import { notePut, noteUnchanged } from "../../store/changes.ts";
 import { createHash } from "node:crypto";
 import { entraErrors } from "../../errors/entra-catalogue.ts";
-import { authenticateForPlatform, SPA_REFRESH_TOKEN_LIFETIME_MS } from "../spa.ts";
-import { consentFor } from "../consent.ts";
+import { SPA_REFRESH_TOKEN_LIFETIME_MS } from "../spa.ts";
 import { apiLookup } from "../api-resource.ts";
 import { findUserById } from "../directory.ts";
-import { issueUserTokens } from "../issue.ts";
+import { finishUserGrant } from "./user-tokens.ts";
 import { parseScopes } from "../scopes.ts";
-import { sha256 } from "../tokens.ts";
-import { tenantOfGrant } from "./grant-tenant.ts";
+import type { DeepReadonly } from "../../store/store.ts";
+import type { TenantState } from "../../store/types.ts";
+import { openIssuedGrant } from "./issued-grant.ts";
 import type { Grant } from "./types.ts";
 
 /** grant_type=authorization_code: single-use codes, redirect URI and PKCE checks. */
 export const authorizationCodeGrant: Grant = {
   grantType: "authorization_code",
   async handle(deps, req) {
-    const code = req.params.code;
-    if (!code) throw entraErrors.missingParameter("code");
-    const tenantId = tenantOfGrant(deps.store, req.segment, code);
-    const hash = sha256(code);
-    const record = deps.store.read(tenantId, (t) => t.authCodes.find((c) => c.hash === hash));
-    const resolved = await authenticateForPlatform(deps, tenantId, req, record?.spa === true);
-    if (!record || record.clientId.toLowerCase() !== resolved.app.appId.toLowerCase()) throw entraErrors.malformedGrant();
+    const codeOf = (t: DeepReadonly<TenantState>, hash: string) => t.authCodes.find((c) => c.hash === hash);
+    const { tenantId, hash, record, resolved } = await openIssuedGrant(deps, req, "code", codeOf, (r) => r?.spa === true);
     if (record.redeemedAt) throw entraErrors.codeAlreadyRedeemed();
     if (deps.clock.nowMs() > new Date(record.expiresAt).getTime()) throw entraErrors.codeExpired();
     if (!req.params.redirect_uri) throw entraErrors.missingParameter("redirect_uri");
@@ -44,19 +39,15 @@ export const authorizationCodeGrant: Grant = {
     });
     const user = findUserById(deps.store, tenantId, record.userId);
     if (!user) throw entraErrors.malformedGrant();
-    if (!user.accountEnabled) throw entraErrors.userDisabled();
     const requested = parseScopes(record.scopes.join(" "), apiLookup(deps.store, tenantId));
-    const { effective } = consentFor(deps.store, tenantId, resolved.app, user.id, requested);
-    return issueUserTokens(deps, {
-      origin: req.origin,
+    return finishUserGrant(deps, req, {
       tenantId,
       user,
       resolved,
       requested,
-      effective,
+      consent: "given",
       nonce: record.nonce,
-      ipAddress: req.ipAddress,
-      ...(record.spa ? { spaExpiresAt: new Date(deps.clock.nowMs() + SPA_REFRESH_TOKEN_LIFETIME_MS).toISOString() } : {}),
+      spaExpiresAt: record.spa ? new Date(deps.clock.nowMs() + SPA_REFRESH_TOKEN_LIFETIME_MS).toISOString() : undefined,
     });
   },
 };

@@ -1,10 +1,9 @@
 import { notePut, noteUnchanged } from "../../store/changes.ts";
 import { entraErrors } from "../../errors/entra-catalogue.ts";
 import { authenticateClient } from "../client-auth.ts";
-import { consentFor } from "../consent.ts";
 import { apiLookup } from "../api-resource.ts";
 import { findUserById, resolveApp } from "../directory.ts";
-import { issueUserTokens } from "../issue.ts";
+import { finishUserGrant } from "./user-tokens.ts";
 import { parseScopes } from "../scopes.ts";
 import { sha256, tenantOfOpaqueGrant } from "../tokens.ts";
 import type { Grant } from "./types.ts";
@@ -46,17 +45,6 @@ export const deviceCodeGrant: Grant = {
     });
     const app = resolveApp(deps.store, userTenantId, resolved.app.appId);
     const requested = parseScopes(record.scopes.join(" "), apiLookup(deps.store, userTenantId));
-    const { effective, missing } = consentFor(deps.store, userTenantId, app.app, user.id, requested);
-    if (missing.length > 0) throw entraErrors.consentRequired(app.app.appId, app.app.displayName);
-    return issueUserTokens(deps, {
-      origin: req.origin,
-      tenantId: userTenantId,
-      user,
-      resolved: app,
-      requested,
-      effective,
-      nonce: null,
-      ipAddress: req.ipAddress,
-    });
+    return finishUserGrant(deps, req, { tenantId: userTenantId, user, resolved: app, requested, consent: "required" });
   },
 };

@@ -1,11 +1,10 @@
 import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
 import { entraErrors } from "../../errors/entra-catalogue.ts";
 import { authenticateClient } from "../client-auth.ts";
-import { consentFor } from "../consent.ts";
 import { apiLookup } from "../api-resource.ts";
 import type { IdentityDeps } from "../context.ts";
 import { findUserById, isGuid } from "../directory.ts";
-import { issueUserTokens } from "../issue.ts";
+import { finishUserGrant } from "./user-tokens.ts";
 import { parseScopes } from "../scopes.ts";
 import type { Grant } from "./types.ts";
 
@@ -46,9 +45,7 @@ export const onBehalfOfGrant: Grant = {
     if (!user) throw entraErrors.malformedGrant();
     if (!user.accountEnabled) throw entraErrors.userDisabled();
     const requested = parseScopes(req.params.scope, apiLookup(deps.store, tenantId));
-    const { effective, missing } = consentFor(deps.store, tenantId, app, user.id, requested);
-    if (missing.length > 0) throw entraErrors.consentRequired(app.appId, app.displayName);
-    return issueUserTokens(deps, { origin: req.origin, tenantId, user, resolved, requested, effective, nonce: null, ipAddress: req.ipAddress });
+    return finishUserGrant(deps, req, { tenantId, user, resolved, requested, consent: "required" });
   },
 };
 

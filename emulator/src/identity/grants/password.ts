@@ -1,9 +1,8 @@
 import { entraErrors } from "../../errors/entra-catalogue.ts";
 import { authenticateClient } from "../client-auth.ts";
-import { consentFor } from "../consent.ts";
 import { apiLookup } from "../api-resource.ts";
 import { findUserBySignInName } from "../directory.ts";
-import { issueUserTokens } from "../issue.ts";
+import { finishUserGrant } from "./user-tokens.ts";
 import { parseScopes } from "../scopes.ts";
 import type { Grant } from "./types.ts";
 
@@ -26,18 +25,6 @@ export const passwordGrant: Grant = {
     const { user, tenantId } = found;
     const resolved = await authenticateClient(deps, tenantId, req.params, req.authorization, req.origin);
     if (user.password !== password) throw entraErrors.badPassword();
-    if (!user.accountEnabled) throw entraErrors.userDisabled();
-    const { effective, missing } = consentFor(deps.store, tenantId, resolved.app, user.id, requested);
-    if (missing.length > 0) throw entraErrors.consentRequired(resolved.app.appId, resolved.app.displayName);
-    return issueUserTokens(deps, {
-      origin: req.origin,
-      tenantId,
-      user,
-      resolved,
-      requested,
-      effective,
-      nonce: null,
-      ipAddress: req.ipAddress,
-    });
+    return finishUserGrant(deps, req, { tenantId, user, resolved, requested, consent: "required" });
   },
 };

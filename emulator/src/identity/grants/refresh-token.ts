@@ -1,13 +1,13 @@
 import { notePut, noteUnchanged, removeWhere } from "../../store/changes.ts";
 import { entraErrors } from "../../errors/entra-catalogue.ts";
-import { authenticateForPlatform } from "../spa.ts";
-import { consentFor } from "../consent.ts";
 import { apiLookup } from "../api-resource.ts";
 import { findUserById } from "../directory.ts";
-import { issueUserTokens } from "../issue.ts";
+import { finishUserGrant } from "./user-tokens.ts";
 import { parseScopes } from "../scopes.ts";
-import { REFRESH_TOKEN_INACTIVITY_DAYS, sha256 } from "../tokens.ts";
-import { tenantOfGrant } from "./grant-tenant.ts";
+import { REFRESH_TOKEN_INACTIVITY_DAYS } from "../tokens.ts";
+import type { DeepReadonly } from "../../store/store.ts";
+import type { TenantState } from "../../store/types.ts";
+import { openIssuedGrant } from "./issued-grant.ts";
 import type { Grant } from "./types.ts";
 
 const DAY_MS = 86_400_000;
@@ -20,13 +20,8 @@ const DAY_MS = 86_400_000;
 export const refreshTokenGrant: Grant = {
   grantType: "refresh_token",
   async handle(deps, req) {
-    const text = req.params.refresh_token;
-    if (!text) throw entraErrors.missingParameter("refresh_token");
-    const tenantId = tenantOfGrant(deps.store, req.segment, text);
-    const hash = sha256(text);
-    const record = deps.store.read(tenantId, (t) => t.refreshTokens.find((r) => r.hash === hash));
-    const resolved = await authenticateForPlatform(deps, tenantId, req, record?.spaExpiresAt !== undefined);
-    if (!record || record.clientId.toLowerCase() !== resolved.app.appId.toLowerCase()) throw entraErrors.malformedGrant();
+    const tokenOf = (t: DeepReadonly<TenantState>, hash: string) => t.refreshTokens.find((r) => r.hash === hash);
+    const { tenantId, hash, record, resolved } = await openIssuedGrant(deps, req, "refresh_token", tokenOf, (r) => r?.spaExpiresAt !== undefined);
     const user = findUserById(deps.store, tenantId, record.userId);
     const issuedAt = new Date(record.issuedAt);
     if (!user) throw entraErrors.grantRevoked(issuedAt, deps.clock.now());
@@ -36,13 +31,9 @@ export const refreshTokenGrant: Grant = {
     const idle = deps.clock.nowMs() - new Date(record.lastUsedAt).getTime();
     if (record.spaExpiresAt && deps.clock.nowMs() >= new Date(record.spaExpiresAt).getTime()) throw entraErrors.spaRefreshTokenExpired(issuedAt);
     if (idle > REFRESH_TOKEN_INACTIVITY_DAYS * DAY_MS) throw entraErrors.refreshTokenExpired(issuedAt, REFRESH_TOKEN_INACTIVITY_DAYS);
-    if (!user.accountEnabled) throw entraErrors.userDisabled();
-
     const requested = parseScopes(req.params.scope ?? record.scopes.join(" "), apiLookup(deps.store, tenantId));
     if (!requested.oidc.includes("offline_access")) requested.oidc.push("offline_access");
-    const { effective, missing } = consentFor(deps.store, tenantId, resolved.app, user.id, requested);
-    if (missing.length > 0) throw entraErrors.consentRequired(resolved.app.appId, resolved.app.displayName);
-
+    if (!user.accountEnabled) throw entraErrors.userDisabled();
     const now = deps.clock.now().toISOString();
     deps.store.write(tenantId, (t) => {
       const r = t.refreshTokens.find((x) => x.hash === hash);
@@ -54,17 +45,7 @@ export const refreshTokenGrant: Grant = {
       const horizon = deps.clock.nowMs() - 2 * REFRESH_TOKEN_INACTIVITY_DAYS * DAY_MS;
       removeWhere(t, "refreshTokens", (x) => new Date(x.lastUsedAt).getTime() < horizon);
     });
-    return issueUserTokens(deps, {
-      origin: req.origin,
-      tenantId,
-      user,
-      resolved,
-      requested,
-      effective,
-      nonce: null,
-      ipAddress: req.ipAddress,
-      // A SPA's new refresh token keeps the original one's end: the 24 hours do not slide.
-      ...(record.spaExpiresAt ? { spaExpiresAt: record.spaExpiresAt } : {}),
-    });
+    // A SPA's new refresh token keeps the original one's end: the 24 hours do not slide.
+    return finishUserGrant(deps, req, { tenantId, user, resolved, requested, consent: "required", spaExpiresAt: record.spaExpiresAt });
   },
 };
