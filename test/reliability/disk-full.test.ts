@@ -3,7 +3,7 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { loadStateDir } from "../../emulator/src/store/state-layout.ts";
+import { loadStateDir } from "../../emulator/src/store/state-load.ts";
 import { eventStoreCodec } from "../../emulator/src/graph/calendar/event-rows.ts";
 import { call, ChildEmulators, type ChildEmulator } from "../support/child-emulator.ts";
 

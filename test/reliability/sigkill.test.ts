@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { once } from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadStateDir } from "../../emulator/src/store/state-layout.ts";
+import { loadStateDir } from "../../emulator/src/store/state-load.ts";
 import { eventStoreCodec } from "../../emulator/src/graph/calendar/event-rows.ts";
 
 const CONTOSO_ID = "6e8c4f2a-1b3d-4c5e-9f7a-0b1c2d3e4f50";

@@ -1,4 +1,4 @@
-import { FAVICON } from "../identity/pages.ts";
+import { FAVICON } from "../identity/page-layout.ts";
 import { html, raw, type SafeHtml } from "./html.ts";
 
 /** The dashboard's base path, as mounted by the control plane. */

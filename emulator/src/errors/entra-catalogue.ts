@@ -5,6 +5,9 @@ import { EntraError } from "./entra-error.ts";
  * `error`, `suberror` and wording that login.microsoftonline.com uses. The
  * status/error/suberror triple decides how MSAL classifies the error
  * (InteractionRequiredAuthError vs ServerError), so it must not drift.
+ *
+ * Over 300 lines: one catalogue per wire format (docs/architecture.md), so
+ * every AADSTS answer and its sources stand in one file a reader can search.
  */
 export const entraErrors = {
   /** AADSTS90002: the tenant segment is well-formed but no such tenant exists (discovery and token endpoint). */

@@ -11,7 +11,8 @@ import { findUserById, findUserBySignInName, resolveApp, resolveTenantSegment, t
 import { AuthorizeFailure, parseAuthorizeRequest, type AuthorizeRequest, type RedirectTarget } from "./authorize-request.ts";
 import { explain } from "./error-explanations.ts";
 import { noteIdentity } from "../journal/middleware.ts";
-import { escapeHtml, renderConsentPage, renderErrorPage, renderSignInPage } from "./pages.ts";
+import { renderConsentPage, renderErrorPage, renderSignInPage } from "./pages.ts";
+import { escapeHtml } from "./page-layout.ts";
 import { currentSession, startSession, type ActiveSession } from "./sessions.ts";
 import { AUTH_CODE_LIFETIME_S, clientInfo, newOpaqueGrant, sha256 } from "./tokens.ts";
 

@@ -1,5 +1,5 @@
 import cliProgress from "cli-progress";
-import type { LoadProgress } from "./state-layout.ts";
+import type { LoadProgress } from "./state-load.ts";
 
 /**
  * Progress for loading a large state folder: silent for the first second,

@@ -1,5 +1,11 @@
+/*
+ * Over 300 lines: StateFiles is the one writer of the state folder; its append,
+ * compaction and folder switch share the queue and the lsn bookkeeping, which
+ * would otherwise be spread over files that must change together.
+ */
 import { COLLECTIONS, collectionOfPartition, encodeRows, partitionsOf, type Change, type Codecs, type CollectionName, type RowsFile } from "./changes.ts";
 import { join } from "node:path";
+import type { LoadedState } from "./state-load.ts";
 import {
   DEFAULT_ROOT,
   FORMAT,
@@ -16,7 +22,6 @@ import {
   tenantDir,
   walPath,
   writeJson,
-  type LoadedState,
   type Manifest,
   type MetaFile,
   type PartitionFile,
