@@ -1,6 +1,6 @@
-import type { Calendar, CalendarEvent } from "./calendar-types.ts";
+import type { Calendar, CalendarEvent, CalendarSyncState } from "./calendar-types.ts";
 
-export type { Calendar, CalendarEvent } from "./calendar-types.ts";
+export type { Calendar, CalendarEvent, CalendarSyncState } from "./calendar-types.ts";
 
 /**
  * The shape of everything the emulator remembers. All state lives under a
@@ -242,6 +242,8 @@ export interface TenantState {
   userChanges: UserChange[];
   calendars: Calendar[];
   events: CalendarEvent[];
+  /** calendarView delta rounds, a bounded number per mailbox. */
+  calendarSyncStates: CalendarSyncState[];
 }
 
 export interface EmulatorState {
