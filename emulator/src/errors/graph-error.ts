@@ -163,37 +163,16 @@ export const graphErrors = {
   respondAsOrganizer: () => new GraphError(400, "ErrorInvalidRequest", "Your request can't be completed. You can't respond to a meeting you organized."),
   /** Emulator wording for the two 400s api/event-tentativelyaccept.md lists for proposedNewTime. */
   proposalNotAllowed: (why: string) => new GraphError(400, "ErrorInvalidRequest", `Your request can't be completed. ${why}`),
-  /**
-   * calendarView delta's refusal of query options it cannot track (seen in client code quoting Graph's
-   * answer, e.g. SplendidCRM's and several PHP clients'; the list is Graph's, whatever was asked).
-   */
+  /** calendarView delta refusing options it cannot track: Graph's answer as quoted in public client code. */
   deltaQueryNotSupported: () =>
-    new GraphError(
-      400,
-      "ErrorInvalidUrlQuery",
-      "The following parameters are not supported with change tracking over the 'CalendarView' resource: '$orderby, $filter, $select, $expand, $search'.",
-    ),
-  /** calendarView delta and $top (quoted from Graph's answer in client code). */
+    new GraphError(400, "ErrorInvalidUrlQuery", "The following parameters are not supported with change tracking over the 'CalendarView' resource: '$orderby, $filter, $select, $expand, $search'."),
+  /** calendarView delta refusing $top: Graph's answer as quoted in public client code. */
   deltaTopNotSupported: () =>
-    new GraphError(
-      400,
-      "ErrorInvalidUrlQuery",
-      "The '$top' parameter is not supported with change tracking over the 'CalendarView' resource as page size cannot be guaranteed. Express page size preferences using the Prefer: odata.maxpagesize= header instead.",
-    ),
-  /**
-   * A delta round's state is gone (dropped as the mailbox kept newer ones): Outlook's 410 and its message
-   * (microsoft-graph-docs#2350, #2877; concepts/errors.md lists syncStateNotFound).
-   */
-  syncStateNotFound: (generation: number, kept: readonly number[]) =>
-    new GraphError(
-      410,
-      "SyncStateNotFound",
-      `The sync state generation is not found; generation=${generation};[highest=${kept[0] ?? 0}]${kept.map((g) => `[${g}]`).join("")}.`,
-    ),
-  /**
-   * Emulator wording: a $skiptoken or $deltatoken the service did not issue (edited, truncated, or one kind
-   * passed as the other). Microsoft documents no answer; the code is one Graph clients handle beside syncStateNotFound.
-   */
+    new GraphError(400, "ErrorInvalidUrlQuery", "The '$top' parameter is not supported with change tracking over the 'CalendarView' resource as page size cannot be guaranteed. Express page size preferences using the Prefer: odata.maxpagesize= header instead."),
+  /** Outlook's 410 for a sync state it no longer keeps, `kept` newest first (microsoft-graph-docs#2350, #2877; concepts/errors.md: syncStateNotFound). */
+  syncStateNotFound: (generation: number, ...kept: number[]) =>
+    new GraphError(410, "SyncStateNotFound", `The sync state generation is not found; generation=${generation};[highest=${kept[0] ?? 0}]${kept.map((g) => `[${g}]`).join("")}.`),
+  /** Emulator wording and code (one Graph clients handle beside syncStateNotFound): a token this service did not issue. Microsoft documents no answer. */
   syncStateInvalid: (option: "$skiptoken" | "$deltatoken") =>
     new GraphError(400, "SyncStateInvalid", `The ${option} is not valid: it was not issued for a calendarView delta of this service, or it was changed.`),
   /** Emulator wording for getSchedule and findMeetingTimes limits (Graph's text is not documented). */

@@ -43,7 +43,7 @@ function scopeOf(t: ReadTenant, call: MailboxCall, req: Request, container: Delt
 /** The state a token names, if it is this route's: else 410, as for a state the mailbox no longer keeps. */
 function stateFor(t: ReadTenant, call: MailboxCall, calendarId: string | null, token: { state: string; generation: number }): SyncState {
   const state = findSyncState(t, token.state);
-  if (!state || state.ownerId !== call.owner.id || state.calendarId !== calendarId) throw graphErrors.syncStateNotFound(token.generation, generationsOf(t, call.owner.id));
+  if (!state || state.ownerId !== call.owner.id || state.calendarId !== calendarId) throw graphErrors.syncStateNotFound(token.generation, ...generationsOf(t, call.owner.id));
   return state;
 }
 
