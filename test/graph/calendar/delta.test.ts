@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -319,5 +319,20 @@ describe("calendarView delta: permissions", () => {
     const shared = graphHttp(emu, await userToken(emu, CONTOSO.id, USERS.adele, ["Calendars.Read.Shared"]));
     expectError(await shared("GET", `/users/${USERS.patti.upn}/calendarView/delta?${WINDOW}`), 403, "ErrorAccessDenied", MESSAGES.accessDenied);
     expect((await shared("GET", `/users/${USERS.megan.upn}/calendarView/delta?${WINDOW}`)).status).toBe(200);
+  });
+});
+
+describe("calendarView delta: a state folder written before it", () => {
+  it("starts without calendarSyncStates.json; its old links answer 410 and a new round works", async () => {
+    const before = await round(`/me/calendarView/delta?${WINDOW}`, 50);
+    await emu.close();
+    const file = join(dataDir, "state", "tenants", CONTOSO.id, "calendarSyncStates.json");
+    expect(existsSync(file)).toBe(true);
+    rmSync(file);
+    await restart();
+    expectError(await adele("GET", pathOf(before.deltaLink, false)), 410, "SyncStateNotFound");
+    const again = await round(`/me/calendarView/delta?${WINDOW}`, 50);
+    expect(again.items.map((i) => i.id).sort()).toEqual(before.items.map((i) => i.id).sort());
+    expect((await round(pathOf(again.deltaLink), 50)).items).toEqual([]);
   });
 });
