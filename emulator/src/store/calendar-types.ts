@@ -183,12 +183,16 @@ export interface CalendarSyncState {
   toMs: number;
   /** When the round began, ISO 8601. */
   createdDateTime: string;
-  /** The window's items when the round began (single instances, occurrences, exceptions), in window order. */
-  ids: string[];
-  /** One 8-character fingerprint per item of `ids`, concatenated (a hash of its changeKey, or its master's for an occurrence). */
+  /**
+   * The window's items when the round began (single instances, occurrences, exceptions), in window
+   * order, by key: an item's id, or `<series master id>@<original start, ms>` for an occurrence (and
+   * an exception, whose id is that occurrence's), so occurrence ids are only made for what is sent.
+   */
+  keys: string[];
+  /** One 8-character fingerprint per item of `keys`, concatenated (a hash of its changeKey, or its master's for an occurrence). */
   fingerprints: string;
-  /** What the round answers: indexes into `ids` of new and changed items; null for every item (a first round). */
+  /** What the round answers: indexes into `keys` of new and changed items; null for every item (a first round). */
   changed: number[] | null;
-  /** Ids that left the window since the state the round diffed against. */
+  /** Keys of the items that left the window since the state the round diffed against. */
   removed: string[];
 }

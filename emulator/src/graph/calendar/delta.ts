@@ -11,7 +11,7 @@ import type { EventItem } from "./event-view.ts";
 import { resolveRef } from "./events-model.ts";
 import { formatInstant } from "./date-time.ts";
 import { renderItem } from "./query.ts";
-import { addSyncState, diff, findSyncState, generationsOf, snapshotOf, type NewSyncState, type SyncState } from "./sync-states.ts";
+import { addSyncState, diff, findSyncState, generationsOf, idOfKey, snapshotOf, type NewSyncState, type SyncState } from "./sync-states.ts";
 import { calendarViewItems } from "./views.ts";
 
 /**
@@ -77,15 +77,15 @@ const removedJson = (id: string) => ({ "@odata.type": EVENT_TYPE, id, "@removed"
 /** One page of a round's answer: its removals first, then its new and changed items. */
 function page(t: ReadTenant, call: MailboxCall, calendars: ReadonlySet<string> | null, state: SyncState, offset: number, size: number) {
   const changed = state.changed;
-  const total = state.removed.length + (changed ?? state.ids).length;
+  const total = state.removed.length + (changed ?? state.keys).length;
   const value: Record<string, unknown>[] = [];
   for (let at = offset; at < Math.min(offset + size, total); at++) {
     if (at < state.removed.length) {
-      value.push(removedJson(state.removed[at] as string));
+      value.push(removedJson(idOfKey(state.removed[at] as string)));
       continue;
     }
     const i = at - state.removed.length;
-    const id = state.ids[changed ? (changed[i] as number) : i] as string;
+    const id = idOfKey(state.keys[changed ? (changed[i] as number) : i] as string);
     const item = currentItem(t, call, calendars, id);
     value.push(item ? deltaJson(item, call) : removedJson(id));
   }

@@ -29,20 +29,13 @@ export function newId(kind: "calendar" | "event", ownerId: string, random: Buffe
 
 /** The id of one occurrence of a series: the master's id plus the occurrence's original start. */
 export function occurrenceId(masterId: string, originalStartMs: number): string {
-  return occurrenceIds(masterId)(originalStartMs);
-}
-
-/** Occurrence ids of one series, the master's id decoded once (for a window's worth of occurrences). */
-export function occurrenceIds(masterId: string): (originalStartMs: number) => string {
   const master = decodeId(masterId);
   if (!master || master.kind !== "event") throw new Error(`not a series master id: ${masterId}`);
-  const bytes = Buffer.alloc(OCCURRENCE_LEN);
-  master.bytes.copy(bytes);
+  const bytes = Buffer.from(master.bytes);
   bytes[4] = KIND.occurrence;
-  return (originalStartMs) => {
-    bytes.writeBigInt64BE(BigInt(Math.trunc(originalStartMs)), BASE_LEN);
-    return encode(bytes);
-  };
+  const when = Buffer.alloc(8);
+  when.writeBigInt64BE(BigInt(Math.trunc(originalStartMs)));
+  return encode(Buffer.concat([bytes, when]));
 }
 
 export interface DecodedId {

@@ -3,8 +3,9 @@ import { beginChanges, endChanges } from "../../store/changes.ts";
 import type { TenantState } from "../../store/types.ts";
 import { emptyTenant } from "../../tenants/seed.ts";
 import { parseEventInput } from "./event-input.ts";
-import { createEvent } from "./events-model.ts";
-import { addSyncState, diff, findSyncState, generationsOf, MAX_SYNC_STATES, snapshotOf, type NewSyncState } from "./sync-states.ts";
+import { itemId, type EventItem } from "./event-view.ts";
+import { createEvent, updateRef } from "./events-model.ts";
+import { addSyncState, diff, findSyncState, generationsOf, idOfKey, MAX_SYNC_STATES, snapshotOf, type NewSyncState } from "./sync-states.ts";
 import { calendarViewItems } from "./views.ts";
 
 /**
@@ -36,7 +37,7 @@ describe("snapshots and their diff", () => {
       recurrence: { pattern: { type: "daily", interval: 1 }, range: { type: "numbered", startDate: "2031-01-10", numberOfOccurrences: 3 } },
     });
     const before = snapshot(t);
-    expect(before.ids).toHaveLength(5);
+    expect(before.keys).toHaveLength(5);
     expect(before.fingerprints).toMatch(/^[0-9a-f]{40}$/);
     const base = { ...state(t), id: "s", generation: 1 };
     expect(diff(base, snapshot(t))).toEqual({ changed: [], removed: [] });
@@ -47,12 +48,33 @@ describe("snapshots and their diff", () => {
     const now = snapshot(t);
     const result = diff(base, now);
     expect(result.removed).toEqual([gone.id]);
-    expect(result.changed.map((i) => now.ids[i])).toEqual([single.id, added.id]);
+    expect(result.changed.map((i) => now.keys[i])).toEqual([single.id, added.id]);
 
     series.changeKey = "series changed";
-    const occurrences = before.ids.slice(2);
+    const occurrences = before.keys.slice(2);
     const later = snapshot(t);
-    expect(diff(base, later).changed.map((i) => later.ids[i]).sort()).toEqual([single.id, added.id, ...occurrences].sort());
+    expect(diff(base, later).changed.map((i) => later.keys[i]).sort()).toEqual([single.id, added.id, ...occurrences].sort());
+  });
+
+  it("keys an occurrence by its series and start, and the exception that replaces it the same way", () => {
+    const t = tenant();
+    const series = add(t, {
+      subject: "Daily",
+      start: utc("2031-01-10T09:00:00"),
+      end: utc("2031-01-10T09:30:00"),
+      recurrence: { pattern: { type: "daily", interval: 1 }, range: { type: "numbered", startDate: "2031-01-10", numberOfOccurrences: 2 } },
+    });
+    const items = calendarViewItems(t, owner.id, null, FROM, TO);
+    const before = snapshotOf(items);
+    expect(before.keys).toEqual(items.map((i) => `${series.id}@${i.occurrenceStartMs as number}`));
+    expect(before.keys.map(idOfKey)).toEqual(items.map(itemId));
+    const base = { ...state(t), id: "s", generation: 1 };
+    const second = items[1] as EventItem;
+    const exception = updateRef(t, { kind: "occurrence", master: series, originalStartMs: second.occurrenceStartMs as number }, parseEventInput({ subject: "Changed" }, false), FROM);
+    expect(exception.id).toBe(itemId(second));
+    const now = snapshot(t);
+    expect(now.keys).toEqual(before.keys);
+    expect(diff(base, now)).toEqual({ changed: [1], removed: [] });
   });
 });
 

@@ -4,12 +4,12 @@ import type { DeepReadonly } from "../../store/store.ts";
 import type { CalendarEvent, CalendarSyncState, TenantState } from "../../store/types.ts";
 import { fnv1a } from "../../util/fnv1a.ts";
 import type { EventItem } from "./event-view.ts";
-import { occurrenceIds } from "./ids.ts";
+import { occurrenceId } from "./ids.ts";
 
 /**
  * The sync states of calendarView delta (the model; the handler is
  * delta.ts). A state holds the window as it was when a round began: each
- * item's id and a fingerprint of its content (its changeKey, which every
+ * item's key (its id, or its series and start) and a fingerprint of its content (its changeKey, which every
  * change renews; an occurrence's is its master's). The next round compares
  * the window now with it. A mailbox keeps at most MAX_SYNC_STATES; beyond
  * that the oldest goes, and a token naming it answers 410, as Outlook's
@@ -24,7 +24,7 @@ export type SyncState = DeepReadonly<CalendarSyncState>;
 
 /** The window's items as a state keeps them. */
 export interface Snapshot {
-  ids: string[];
+  keys: string[];
   fingerprints: string;
 }
 
@@ -32,36 +32,49 @@ function fingerprint(changeKey: string): string {
   return fnv1a(changeKey).toString(16).padStart(FINGERPRINT, "0");
 }
 
-/** Ids and fingerprints of a window's items, in their order. */
+const occurrenceKey = (masterId: string, originalStartMs: number) => `${masterId}@${originalStartMs}`;
+
+/** An exception's key: its occurrence's, when its id is that occurrence's id (as the model makes them). */
+function exceptionKey(e: CalendarEvent): string {
+  if (e.seriesMasterId === null || e.originalStartMs === null) return e.id;
+  return occurrenceId(e.seriesMasterId, e.originalStartMs) === e.id ? occurrenceKey(e.seriesMasterId, e.originalStartMs) : e.id;
+}
+
+/** The Graph id of an item a state keeps by key. */
+export function idOfKey(key: string): string {
+  const at = key.indexOf("@");
+  return at < 0 ? key : occurrenceId(key.slice(0, at), Number(key.slice(at + 1)));
+}
+
+/** Keys and fingerprints of a window's items, in their order. */
 export function snapshotOf(items: readonly EventItem[]): Snapshot {
-  const ids: string[] = [];
+  const keys: string[] = [];
   const prints: string[] = [];
-  const series = new Map<CalendarEvent, { id: (startMs: number) => string; print: string }>();
-  for (const item of items) {
-    if (item.occurrenceStartMs === undefined) {
-      ids.push(item.event.id);
-      prints.push(fingerprint(item.event.changeKey));
+  const masters = new Map<CalendarEvent, string>();
+  for (const { event, occurrenceStartMs } of items) {
+    if (occurrenceStartMs === undefined) {
+      keys.push(event.type === "exception" ? exceptionKey(event) : event.id);
+      prints.push(fingerprint(event.changeKey));
       continue;
     }
-    let master = series.get(item.event);
-    if (!master) series.set(item.event, (master = { id: occurrenceIds(item.event.id), print: fingerprint(item.event.changeKey) }));
-    ids.push(master.id(item.occurrenceStartMs));
-    prints.push(master.print);
+    let print = masters.get(event);
+    if (print === undefined) masters.set(event, (print = fingerprint(event.changeKey)));
+    keys.push(occurrenceKey(event.id, occurrenceStartMs));
+    prints.push(print);
   }
-  return { ids, fingerprints: prints.join("") };
+  return { keys, fingerprints: prints.join("") };
 }
 
 const printAt = (fingerprints: string, i: number) => fingerprints.slice(i * FINGERPRINT, (i + 1) * FINGERPRINT);
 
-/** What changed from a state's window to the same window now: new or changed items (indexes into `now.ids`) and ids gone. */
+/** What changed from a state's window to the same window now: new or changed items (indexes into `now.keys`) and keys gone. */
 export function diff(base: SyncState, now: Snapshot): { changed: number[]; removed: string[] } {
   const before = new Map<string, string>();
-  base.ids.forEach((id, i) => before.set(id, printAt(base.fingerprints, i)));
+  base.keys.forEach((key, i) => before.set(key, printAt(base.fingerprints, i)));
   const changed: number[] = [];
-  now.ids.forEach((id, i) => {
-    const was = before.get(id);
-    if (was !== printAt(now.fingerprints, i)) changed.push(i);
-    before.delete(id);
+  now.keys.forEach((key, i) => {
+    if (before.get(key) !== printAt(now.fingerprints, i)) changed.push(i);
+    before.delete(key);
   });
   return { changed, removed: [...before.keys()] };
 }
