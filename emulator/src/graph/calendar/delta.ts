@@ -5,7 +5,7 @@ import { StoreUnavailableError, type DeepReadonly } from "../../store/store.ts";
 import type { TenantState } from "../../store/types.ts";
 import { openMailbox, type CalendarDeps, type MailboxCall } from "./access.ts";
 import { namedCalendar } from "./calendars-handlers.ts";
-import { encodeDeltaToken, encodeSkipTokenOf, readDeltaToken, refuseUntrackedOptions } from "./delta-tokens.ts";
+import { encodeDeltaToken, encodeSkipTokenOf, readDeltaToken, refuseUntrackedOptions, type DeltaToken } from "./delta-tokens.ts";
 import { itemOf, windowOf } from "./event-lookup.ts";
 import type { EventItem } from "./event-view.ts";
 import { resolveRef } from "./events-model.ts";
@@ -92,6 +92,26 @@ function page(t: ReadTenant, call: MailboxCall, calendars: ReadonlySet<string> |
   return { value, next: offset + size < total ? offset + size : null };
 }
 
+/** Where a request stands: a page of a round under way, a round that found nothing, or a new round's state to store. */
+type Begun = { scope: ReturnType<typeof scopeOf> } & (
+  | { kind: "page"; state: SyncState; offset: number }
+  | { kind: "unchanged"; state: SyncState }
+  | { kind: "new"; fresh: NewSyncState }
+);
+
+/** Reads the request's token (or window) against the mailbox: the window's items and their diff are taken in one turn. */
+function begin(t: ReadTenant, call: MailboxCall, req: Request, container: DeltaContainer, token: DeltaToken | null, nowMs: number): Begun {
+  const scope = scopeOf(t, call, req, container);
+  if (token?.kind === "skip") return { scope, kind: "page", state: stateFor(t, call, scope.calendarId, token), offset: token.offset };
+  const base = token ? stateFor(t, call, scope.calendarId, token) : null;
+  const window = base ? { fromMs: base.fromMs, toMs: base.toMs } : windowOf(req);
+  const now = snapshotOf(calendarViewItems(t, call.owner.id, scope.calendars, window.fromMs, window.toMs));
+  const changes = base ? diff(base, now) : { changed: null, removed: [] };
+  // Nothing changed: no answer, and the same state serves as the next round's start.
+  if (base && changes.changed?.length === 0 && changes.removed.length === 0) return { scope, kind: "unchanged", state: base };
+  return { scope, kind: "new", fresh: { ownerId: call.owner.id, calendarId: scope.calendarId, ...window, createdDateTime: formatInstant(nowMs), ...now, ...changes } };
+}
+
 export function calendarViewDelta(deps: CalendarDeps, container: DeltaContainer) {
   const { store, clock } = deps;
   return async (req: Request, res: Response): Promise<void> => {
@@ -99,37 +119,18 @@ export function calendarViewDelta(deps: CalendarDeps, container: DeltaContainer)
     refuseUntrackedOptions(req);
     const token = readDeltaToken(req);
     const size = call.prefs.maxPageSize ?? DEFAULT_PAGE_SIZE;
-    // A round's first request stores its state; the window and the items are taken in the same turn.
-    const begun = store.read(call.tenantId, (t) => {
-      const scope = scopeOf(t, call, req, container);
-      if (token?.kind === "skip") return { scope, state: stateFor(t, call, scope.calendarId, token), offset: token.offset, fresh: null, unchanged: false };
-      const base = token ? stateFor(t, call, scope.calendarId, token) : null;
-      const window = base ? { fromMs: base.fromMs, toMs: base.toMs } : windowOf(req);
-      const now = snapshotOf(calendarViewItems(t, call.owner.id, scope.calendars, window.fromMs, window.toMs));
-      const changes = base ? diff(base, now) : { changed: null, removed: [] };
-      // Nothing changed: no answer, and the same state serves as the next round's start.
-      if (base && changes.changed?.length === 0 && changes.removed.length === 0) return { scope, state: base, offset: 0, fresh: null, unchanged: true };
-      const fresh: NewSyncState = {
-        ownerId: call.owner.id,
-        calendarId: scope.calendarId,
-        ...window,
-        createdDateTime: formatInstant(clock.nowMs()),
-        ...now,
-        ...changes,
-      };
-      return { scope, state: null, offset: 0, fresh, unchanged: false };
-    });
-    let state = begun.state;
-    if (begun.fresh) {
-      const fresh = begun.fresh;
+    const begun = store.read(call.tenantId, (t) => begin(t, call, req, container, token, clock.nowMs()));
+    let round: SyncState;
+    if (begun.kind === "new") {
+      // A new round's state is on disk before its first page is answered, so its links outlive a crash.
       const mark = store.mark();
-      state = store.write(call.tenantId, (t) => addSyncState(t, fresh));
+      round = store.write(call.tenantId, (t) => addSyncState(t, begun.fresh));
       await store.flush(mark).catch((err: unknown) => {
         throw err instanceof StoreUnavailableError ? err : new StoreUnavailableError(err as Error);
       });
-    }
-    const round = state as SyncState;
-    const body = begun.unchanged ? { value: [], next: null } : store.read(call.tenantId, (t) => page(t, call, begun.scope.calendars, round, begun.offset, size));
+    } else round = begun.state;
+    const offset = begun.kind === "page" ? begun.offset : 0;
+    const body = begun.kind === "unchanged" ? { value: [], next: null } : store.read(call.tenantId, (t) => page(t, call, begun.scope.calendars, round, offset, size));
     const base = `${ctxOf(res).origin}${req.originalUrl.split("?")[0] as string}`;
     const link =
       body.next !== null
