@@ -1,10 +1,11 @@
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PageIterator, type PageCollection } from "@microsoft/microsoft-graph-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../../emulator/src/server.ts";
 import { CONTOSO } from "../../support/emulator.ts";
-import { appToken, userToken } from "../../support/graph.ts";
+import { appToken, graphClient, userToken } from "../../support/graph.ts";
 import { eventBody, expectError, graphHttp, MESSAGES, USERS, type Answer } from "./support.ts";
 
 /**
@@ -223,6 +224,28 @@ describe("calendarView delta: a sync client's rounds", () => {
     const zoned = await adele("GET", `/me/calendarView/delta?${window}`, undefined, { prefer: 'outlook.timezone="Pacific Standard Time"' });
     expect(zoned.body.value[0].start).toEqual({ dateTime: "2032-01-03T00:00:00.0000000", timeZone: "Pacific Standard Time" });
     expect(zoned.headers.get("preference-applied")).toBe('odata.track-changes, outlook.timezone="Pacific Standard Time"');
+  });
+
+  it("works with the Graph SDK's PageIterator, and its deltaLink with the SDK's next request", async () => {
+    const window = "startDateTime=2035-01-01T00:00:00Z&endDateTime=2035-01-08T00:00:00Z";
+    await created({
+      ...eventBody("SDK daily", "2035-01-01T08:00:00", "2035-01-01T08:15:00"),
+      recurrence: { pattern: { type: "daily", interval: 1 }, range: { type: "numbered", startDate: "2035-01-01", numberOfOccurrences: 7 } },
+    });
+    const client = graphClient(emu, adeleToken);
+    const first: PageCollection = await client.api(`/me/calendarView/delta?${window}`).header("Prefer", "odata.maxpagesize=3").get();
+    const seen: Item[] = [];
+    const pages = new PageIterator(client, first, (e: Item) => {
+      seen.push(e);
+      return true;
+    }, { headers: { Prefer: "odata.maxpagesize=3" } });
+    await pages.iterate();
+    expect(seen.map((e) => e.type)).toEqual(Array(7).fill("occurrence"));
+    const deltaLink = pages.getDeltaLink() as string;
+    expect(deltaLink).toMatch(/\$deltatoken=/);
+    const extra = await created(eventBody("SDK single", "2035-01-03T12:00:00", "2035-01-03T13:00:00"));
+    const next: PageCollection = await client.api(deltaLink).get();
+    expect(next.value.map((e: Item) => [e.id, e.subject])).toEqual([[extra.id, "SDK single"]]);
   });
 
   it("tracks one calendar on /calendars/{id}/calendarView/delta", async () => {
