@@ -50,6 +50,19 @@ describe("authorization, request by request", () => {
     expectItemError(res.item("1"), 403, "ErrorAccessDenied");
   });
 
+  it("ignores headers that describe the batch's connection and bytes, not the request", async () => {
+    const res = await postBatch(
+      emu,
+      reader,
+      requests({ id: "1", method: "GET", url: "/me", headers: { "Content-Length": "99999999999", "Transfer-Encoding": "chunked", Connection: "close", Host: "evil.example" } }),
+    );
+    const item = res.item("1");
+    expect(item.status, JSON.stringify(item.body)).toBe(200);
+    expect(Object.keys(item.headers).map((h) => h.toLowerCase())).not.toContain("connection");
+    // @odata.context is written from the host the batch was sent to.
+    expect(item.body["@odata.context"]).toMatch(new RegExp(`^${emu.baseUrl}/v1\\.0/\\$metadata#users/\\$entity$`));
+  });
+
   it("refuses the whole batch with 401 when the batch's token has expired, as any request", async () => {
     const token = await userToken(emu, CONTOSO.id, CONTOSO.adele, ["User.Read"]);
     await emu.admin.advanceClock("PT3H");

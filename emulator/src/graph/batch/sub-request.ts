@@ -15,6 +15,13 @@ export interface SubAnswer {
 /** Headers a batch's requests take from the batch when they do not set them: who is calling. */
 const FROM_BATCH = ["user-agent", "client-request-id"] as const;
 
+/**
+ * Headers of a request in a batch that are not its own to set: they describe
+ * the batch's connection and bytes (its body is JSON inside the batch's, read
+ * already), and the token is always the batch's.
+ */
+const NOT_ITS_OWN = new Set(["authorization", "host", "connection", "keep-alive", "upgrade", "te", "expect", "transfer-encoding", "content-length", "content-encoding"]);
+
 /** What marks a batch's request: its id, in `res.locals` (a `$batch` reached from inside a batch is refused). */
 export const BATCH_ITEM = "batchItem";
 
@@ -80,7 +87,7 @@ function subRequest(outer: Request, item: BatchItem): Request {
     const value = outer.headers[name];
     if (typeof value === "string") headers[name] = value;
   }
-  Object.assign(headers, item.headers);
+  for (const [name, value] of Object.entries(item.headers)) if (!NOT_ITS_OWN.has(name)) headers[name] = value;
   headers.authorization = outer.headers.authorization as string;
   if (outer.headers.host !== undefined) headers.host = outer.headers.host;
   const req = Object.create(Object.getPrototypeOf(outer) as object) as Request;
