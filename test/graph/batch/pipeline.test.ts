@@ -176,24 +176,35 @@ describe("the request journal", () => {
 });
 
 describe("cost", () => {
-  it("runs a batch of 20 GETs in less time than the same 20 GETs sent one by one", async () => {
+  it("runs a batch of 20 GETs for no more than the same 20 GETs sent one by one, in the emulator's own time too", async () => {
     const headers = { authorization: `Bearer ${reader}` };
     const batch = requests(...Array.from({ length: 20 }, (_, i) => get(String(i), "/me")));
-    const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-    const batched: number[] = [];
-    const single: number[] = [];
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
     // Warm up both paths (token cache, JIT), then measure alternately.
-    await postBatch(emu, reader, batch);
-    await (await emu.fetch("/v1.0/me", { headers })).text();
-    for (let round = 0; round < 5; round++) {
+    for (let i = 0; i < 3; i++) {
+      await postBatch(emu, reader, batch);
+      await (await emu.fetch("/v1.0/me", { headers })).text();
+    }
+    const wall = { batched: [] as number[], single: [] as number[] };
+    const server = { batched: [] as number[], single: [] as number[] };
+    for (let round = 0; round < 7; round++) {
+      await emu.admin.clearRequests();
       let t = performance.now();
       const res = await postBatch(emu, reader, batch);
-      batched.push(performance.now() - t);
+      wall.batched.push(performance.now() - t);
       expect(res.items.every((i) => i.status === 200)).toBe(true);
       t = performance.now();
       for (let i = 0; i < 20; i++) expect((await (await emu.fetch("/v1.0/me", { headers })).json()) as object).toHaveProperty("id");
-      single.push(performance.now() - t);
+      wall.single.push(performance.now() - t);
+      // The journal's durations: from the request's first stage to its answer (the batch's includes its 20 requests).
+      const entries = await emu.admin.requests({ tenant: CONTOSO.id });
+      const at = entries.findIndex((e) => e.url === "/v1.0/$batch");
+      server.batched.push(entries[at]!.durationMs);
+      server.single.push(sum(entries.slice(at + 1).map((e) => e.durationMs)));
     }
-    expect(median(batched)).toBeLessThan(median(single));
+    expect(median(wall.batched)).toBeLessThan(median(wall.single));
+    // Loose (a shared machine is noisy): about equal is the goal; twice would mean per-request work the batch should not add.
+    expect(median(server.batched)).toBeLessThan(2 * median(server.single));
   });
 });
