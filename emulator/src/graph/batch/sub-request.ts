@@ -52,6 +52,8 @@ export class SubRequests {
   run(outer: Request, outerRes: Response, item: BatchItem): Promise<SubAnswer | undefined> {
     const pipeline = this.#pipeline;
     if (!pipeline) return Promise.reject(new Error("The $batch row has no pipeline to run its requests through"));
+    // The client left while an earlier request ran: nothing more to run, no 'close' left to wait for.
+    if (outer.socket?.destroyed) return Promise.resolve(undefined);
     const req = subRequest(outer, item);
     const res = subResponse(req, outerRes, item);
     return new Promise<SubAnswer | undefined>((resolve, reject) => {
