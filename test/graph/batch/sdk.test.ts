@@ -105,7 +105,11 @@ describe("Kiota-based SDK (@microsoft/msgraph-sdk with @microsoft/msgraph-sdk-co
     const answer = await batch.postAsync();
     expect(answer).toBeDefined();
     expect(Object.fromEntries(await answer!.getResponsesStatusCodes())).toEqual({ adele: 200, missing: 404, after: 424 });
-    expect(answer!.getResponseById("adele")?.headers).toBeDefined();
+    const adele = answer!.getResponseById("adele");
+    expect(adele?.status).toBe(200);
+    // This SDK version reads a response's body only when it is a base64 string; Graph's (and the emulator's) JSON bodies
+    // are objects, so it keeps none (docs/clients.md).
+    expect(adele?.body).toBeUndefined();
   });
 
   it("has its write steps refused as Graph refuses them: this SDK version sends them without Content-Type (a 400 ODataError)", async () => {
