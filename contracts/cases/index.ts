@@ -1,3 +1,4 @@
+import { BATCH_CASES } from "./batch-cases.ts";
 import { CALENDAR_CASES } from "./calendar-cases.ts";
 import { ENTRA_AUTHORIZE_CASES } from "./entra-authorize-cases.ts";
 import { ENTRA_CASES } from "./entra-cases.ts";
@@ -15,5 +16,6 @@ export const ALL_CASES: readonly ErrorCase[] = [
   ...GRAPH_CASES,
   ...GRAPH_SERVICE_CASES,
   ...CALENDAR_CASES,
+  ...BATCH_CASES,
   ...STORAGE_CASES,
 ];
