@@ -35,7 +35,7 @@ describe("the default calendar", () => {
       owner: { name: "Adele Vance", address: USERS.adele.upn },
     });
     expect(cal.id).toMatch(/^AAMkAG/);
-    expect(cal["@odata.context"]).toMatch(/\$metadata#users\('87d349ed-44d7-43e1-9a83-5f2406dee5bd'\)\/calendars\/\$entity$/);
+    expect(cal["@odata.context"]).toMatch(/\$metadata#me\/calendars\/\$entity$/);
     // Stable across reads.
     expect((await sdk.api("/me/calendar").get()).id).toBe(cal.id);
     expect((await sdk.api(`/me/calendars/${cal.id}`).get()).isDefaultCalendar).toBe(true);

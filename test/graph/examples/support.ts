@@ -25,6 +25,8 @@ export interface Expectation {
   status: number;
   /** `@odata.context` after `$metadata#`; `{name}` is a seeded value, percent-encoded as Graph writes keys. */
   context?: string;
+  /** Links in the answer (@odata.id, navigation links), after the Graph base URL and `/`; `{name}` is a seeded value, as is. */
+  links?: Record<string, string>;
   /** The answer's properties. */
   shape?: Shape;
   /** Every item of `value` (at least one is expected). */
@@ -122,11 +124,11 @@ function typeOf(v: unknown): string {
   return v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
 }
 
-/** A property by name; `a/b` reaches into nested objects. */
-function propertyAt(obj: Record<string, unknown>, name: string): { found: boolean; value?: unknown } {
+/** A property by name; `a/b` reaches into nested objects, `a/0` into arrays. */
+function propertyAt(obj: unknown, name: string): { found: boolean; value?: unknown } {
   let current: unknown = obj;
   for (const part of name.split("/")) {
-    if (typeOf(current) !== "object" || !(part in (current as Record<string, unknown>))) return { found: false };
+    if ((typeOf(current) !== "object" && typeOf(current) !== "array") || !(part in (current as Record<string, unknown>))) return { found: false };
     current = (current as Record<string, unknown>)[part];
   }
   return { found: true, value: current };
@@ -163,6 +165,11 @@ export function differences(e: Expectation, res: Answer, vars: Vars, graphBaseUr
   if (e.context !== undefined) {
     const expected = `${graphBaseUrl}/$metadata#${fill(e.context, vars, keyInContext)}`;
     if (res.body?.["@odata.context"] !== expected) out.push(`@odata.context: expected ${expected}, got ${res.body?.["@odata.context"]}`);
+  }
+  for (const [name, link] of Object.entries(e.links ?? {})) {
+    const expected = `${graphBaseUrl}/${fill(link, vars)}`;
+    const actual = propertyAt(res.body, name).value;
+    if (actual !== expected) out.push(`${name}: expected ${expected}, got ${JSON.stringify(actual)}`);
   }
   if (e.shape) out.push(...shapeDifferences("body", res.body, e.shape, e.only === true && !e.items));
   if (e.items) {

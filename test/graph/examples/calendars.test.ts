@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe } from "vitest";
+import { CONTOSO, startTestEmulator, type TestEmulator } from "../../support/emulator.ts";
+import { USERS } from "../calendar/support.ts";
+import { callerTokens, exampleTests, listedDifferencesTest, send, type DocExample, type ExampleRunner, type Shape } from "./support.ts";
+
+/** Calendars: Microsoft's examples for get, list, create, update and delete, replayed as Adele. */
+let emu: TestEmulator;
+let runner: ExampleRunner;
+
+beforeAll(async () => {
+  emu = await startTestEmulator();
+  const tokens = await callerTokens(emu, { adele: USERS.adele.upn });
+  const calendar = (await send(emu, tokens.adele as string, "GET", "/me/calendar")).body.id as string;
+  runner = { emu, tokens, vars: { me: USERS.adele.id, tenant: CONTOSO.id, calendar }, caller: "adele" };
+});
+afterAll(async () => emu?.close());
+
+const CALENDAR: Shape = {
+  "@odata.id": "string",
+  id: "string",
+  name: "string",
+  color: "string",
+  isDefaultCalendar: "boolean",
+  changeKey: "string",
+  canShare: "boolean",
+  canViewPrivateItems: "boolean",
+  hexColor: "string",
+  canEdit: "boolean",
+  allowedOnlineMeetingProviders: "array",
+  defaultOnlineMeetingProvider: "string",
+  isTallyingResponses: "boolean",
+  isRemovable: "boolean",
+  owner: "object",
+  "owner/name": "string",
+  "owner/address": "string",
+};
+const DEFAULT_ID = { "@odata.id": "users('{me}@{tenant}')/calendars('{calendar}')" };
+
+const EXAMPLES: DocExample[] = [
+  { id: "calendar-get.md#get_calendar", method: "GET", path: "/me/calendar", status: 200, context: "me/calendars/$entity", links: DEFAULT_ID, shape: CALENDAR },
+  { id: "user-list-calendars.md#user_get_calendars", method: "GET", path: "/me/calendars", status: 200, context: "me/calendars", links: { "value/0/@odata.id": DEFAULT_ID["@odata.id"] }, items: CALENDAR },
+  { id: "user-post-calendars.md#create_calendar_from_user", method: "POST", path: "/me/calendars", body: { name: "Volunteer" }, status: 201, context: "me/calendars/$entity", shape: CALENDAR },
+  {
+    id: "calendar-update.md#update_calendar",
+    method: "PATCH",
+    path: "/me/calendar",
+    body: { name: "Social events" },
+    status: 200,
+    context: "me/calendars/$entity",
+    links: DEFAULT_ID,
+    shape: CALENDAR,
+  },
+  // The page deletes the default calendar, which it says cannot be deleted: the service refuses.
+  { id: "calendar-delete.md#delete_calendar", method: "DELETE", path: "/me/calendar", status: 204, instead: { status: 400, code: "ErrorDeleteDistinguishedFolder" } },
+];
+
+describe("calendars", () => exampleTests(() => runner, EXAMPLES));
+describe("known differences", () => listedDifferencesTest(EXAMPLES));
