@@ -47,7 +47,8 @@ async function ownMeeting(): Promise<Vars> {
 beforeAll(async () => {
   emu = await startTestEmulator();
   const tokens = await callerTokens(emu, { adele: USERS.adele.upn, megan: USERS.megan.upn });
-  runner = { emu, tokens, vars: {}, caller: "adele" };
+  runner = { emu, tokens, vars: { me: USERS.adele.id }, caller: "adele" };
+  runner.vars.default = (await send(emu, tokens.adele as string, "GET", "/me/calendar")).body.id;
   // getSchedule's day: Adele's lunch at Harry's Bar, and Megan busy in the morning and at noon.
   await post("adele", "/me/events", { subject: "Let's go for lunch", start: at("2019-03-15T12:00:00"), end: at("2019-03-15T14:00:00"), location: { displayName: "Harry's Bar" } });
   await post("megan", "/me/events", { subject: "Standup", start: at("2019-03-15T08:30:00"), end: at("2019-03-15T09:30:00") });
@@ -59,7 +60,15 @@ const proposal = { start: at("2019-12-02T18:00:00"), end: at("2019-12-02T19:00:0
 const SUGGESTION = "meetingTimeSuggestions/0";
 
 const EXAMPLES: DocExample[] = [
-  { id: "event-accept.md#event_accept", method: "POST", path: "/me/events/{event}/accept", setup: invitation, body: { comment: "comment-value", sendResponse: true }, status: 202 },
+  {
+    id: "event-accept.md#event_accept",
+    method: "POST",
+    path: "/me/events/{event}/accept",
+    setup: invitation,
+    body: { comment: "comment-value", sendResponse: true },
+    status: 202,
+    also: [{ path: "/users/{me}/events/{event}/accept" }, { path: "/me/calendar/events/{event}/accept" }, { path: "/users/{me}/calendars/{default}/events/{event}/accept" }],
+  },
   {
     id: "event-decline.md#event_decline",
     method: "POST",
@@ -67,6 +76,7 @@ const EXAMPLES: DocExample[] = [
     setup: invitation,
     body: { comment: "I won't be able to make this week. How about next week?", sendResponse: true, proposedNewTime: proposal },
     status: 202,
+    also: [{ path: "/users/{me}/events/{event}/decline" }, { path: "/me/calendars/{default}/events/{event}/decline" }],
   },
   {
     id: "event-tentativelyaccept.md#event_tentativelyaccept",
@@ -75,8 +85,17 @@ const EXAMPLES: DocExample[] = [
     setup: invitation,
     body: { comment: "I may not be able to make this week. How about next week?", sendResponse: true, proposedNewTime: proposal },
     status: 202,
+    also: [{ path: "/users/{me}/events/{event}/tentativelyAccept" }, { path: "/users/{me}/calendar/events/{event}/tentativelyAccept" }],
   },
-  { id: "event-cancel.md#event_cancel", method: "POST", path: "/me/events/{event}/cancel", setup: ownMeeting, body: { Comment: "Cancelling for this week due to all hands" }, status: 202 },
+  {
+    id: "event-cancel.md#event_cancel",
+    method: "POST",
+    path: "/me/events/{event}/cancel",
+    setup: ownMeeting,
+    body: { Comment: "Cancelling for this week due to all hands" },
+    status: 202,
+    also: [{ path: "/users/{me}/events/{event}/cancel" }, { path: "/me/calendar/events/{event}/cancel" }],
+  },
   {
     id: "calendar-getschedule.md#calendar_getSchedule",
     method: "POST",
@@ -107,6 +126,7 @@ const EXAMPLES: DocExample[] = [
       "workingHours/timeZone": "object",
       "workingHours/timeZone/name": "string",
     },
+    also: [{ path: "/users/{me}/calendar/getSchedule" }],
   },
   {
     id: "user-findmeetingtimes.md#user_findmeetingtimes",
@@ -140,6 +160,7 @@ const EXAMPLES: DocExample[] = [
       [`${SUGGESTION}/meetingTimeSlot/start/timeZone`]: "string",
       [`${SUGGESTION}/meetingTimeSlot/end/dateTime`]: "string",
     },
+    also: [{ path: "/users/{me}/findMeetingTimes" }],
   },
 ];
 

@@ -13,6 +13,7 @@ beforeAll(async () => {
   emu = await startTestEmulator();
   const tokens = await callerTokens(emu, { adele: USERS.adele.upn });
   runner = { emu, tokens, vars: { me: USERS.adele.id }, caller: "adele" };
+  runner.vars.default = (await send(emu, tokens.adele as string, "GET", "/me/calendar")).body.id;
   const adele = (method: string, path: string, body?: unknown) => send(emu, tokens.adele as string, method, path, body);
   // One event in each calendarView window of the pages.
   await adele("POST", "/me/events", { subject: "New year planning", start: utc("2020-01-02T17:00:00"), end: utc("2020-01-02T18:00:00") });
@@ -38,8 +39,26 @@ afterAll(async () => emu?.close());
 const VIEW_ITEM: Shape = { originalStartTimeZone: "string", originalEndTimeZone: "string", responseStatus: "object", "responseStatus/response": "string", "responseStatus/time": "string", iCalUId: "string", reminderMinutesBeforeStart: "number", isReminderOn: "boolean" };
 
 const EXAMPLES: DocExample[] = [
-  { id: "user-list-calendarview.md#user_get_calendarview_e1", method: "GET", path: "/me/calendarView?startDateTime=2020-01-01T19:00:00-08:00&endDateTime=2020-01-02T19:00:00-08:00", status: 200, items: VIEW_ITEM },
-  { id: "calendar-list-calendarview.md#get_calendarview", method: "GET", path: "/me/calendar/calendarView?startDateTime=2017-01-01T19:00:00-08:00&endDateTime=2017-01-07T19:00:00-08:00", status: 200, items: VIEW_ITEM },
+  {
+    id: "user-list-calendarview.md#user_get_calendarview_e1",
+    method: "GET",
+    path: "/me/calendarView?startDateTime=2020-01-01T19:00:00-08:00&endDateTime=2020-01-02T19:00:00-08:00",
+    status: 200,
+    items: VIEW_ITEM,
+    also: [{ path: "/users/{me}/calendarView?startDateTime=2020-01-01T19:00:00-08:00&endDateTime=2020-01-02T19:00:00-08:00" }],
+  },
+  {
+    id: "calendar-list-calendarview.md#get_calendarview",
+    method: "GET",
+    path: "/me/calendar/calendarView?startDateTime=2017-01-01T19:00:00-08:00&endDateTime=2017-01-07T19:00:00-08:00",
+    status: 200,
+    items: VIEW_ITEM,
+    also: [
+      { path: "/users/{me}/calendar/calendarView?startDateTime=2017-01-01T19:00:00-08:00&endDateTime=2017-01-07T19:00:00-08:00" },
+      { path: "/me/calendars/{default}/calendarView?startDateTime=2017-01-01T19:00:00-08:00&endDateTime=2017-01-07T19:00:00-08:00" },
+      { path: "/users/{me}/calendars/{default}/calendarView?startDateTime=2017-01-01T19:00:00-08:00&endDateTime=2017-01-07T19:00:00-08:00" },
+    ],
+  },
   {
     id: "event-list-instances.md#get_instances",
     method: "GET",
@@ -60,6 +79,14 @@ const EXAMPLES: DocExample[] = [
       end: "object",
     },
     only: true,
+    also: [
+      {
+        path: "/users/{me}/events/{series}/instances?startDateTime=2019-04-08T09:00:00.0000000&endDateTime=2019-04-30T09:00:00.0000000&$select=subject,bodyPreview,seriesMasterId,type,recurrence,start,end",
+        context: "users('{me}')/events('{series}')/instances(subject,bodyPreview,seriesMasterId,type,recurrence,start,end)",
+      },
+      { path: "/me/calendar/events/{series}/instances?startDateTime=2019-04-08T09:00:00.0000000&endDateTime=2019-04-30T09:00:00.0000000&$select=subject,bodyPreview,seriesMasterId,type,recurrence,start,end" },
+      { path: "/me/calendars/{default}/events/{series}/instances?startDateTime=2019-04-08T09:00:00.0000000&endDateTime=2019-04-30T09:00:00.0000000&$select=subject,bodyPreview,seriesMasterId,type,recurrence,start,end" },
+    ],
   },
 ];
 

@@ -37,8 +37,26 @@ const CALENDAR: Shape = {
 const DEFAULT_ID = { "@odata.id": "users('{me}@{tenant}')/calendars('{calendar}')" };
 
 const EXAMPLES: DocExample[] = [
-  { id: "calendar-get.md#get_calendar", method: "GET", path: "/me/calendar", status: 200, context: "me/calendars/$entity", links: DEFAULT_ID, shape: CALENDAR },
-  { id: "user-list-calendars.md#user_get_calendars", method: "GET", path: "/me/calendars", status: 200, context: "me/calendars", links: { "value/0/@odata.id": DEFAULT_ID["@odata.id"] }, items: CALENDAR },
+  {
+    id: "calendar-get.md#get_calendar",
+    method: "GET",
+    path: "/me/calendar",
+    status: 200,
+    context: "me/calendars/$entity",
+    links: DEFAULT_ID,
+    shape: CALENDAR,
+    also: [{ path: "/users/{me}/calendar" }, { path: "/me/calendars/{calendar}" }, { path: "/users/{me}/calendars/{calendar}" }],
+  },
+  {
+    id: "user-list-calendars.md#user_get_calendars",
+    method: "GET",
+    path: "/me/calendars",
+    status: 200,
+    context: "me/calendars",
+    links: { "value/0/@odata.id": DEFAULT_ID["@odata.id"] },
+    items: CALENDAR,
+    also: [{ path: "/users/{me}/calendars" }],
+  },
   { id: "user-post-calendars.md#create_calendar_from_user", method: "POST", path: "/me/calendars", body: { name: "Volunteer" }, status: 201, context: "me/calendars/$entity", shape: CALENDAR },
   {
     id: "calendar-update.md#update_calendar",
@@ -49,6 +67,7 @@ const EXAMPLES: DocExample[] = [
     context: "me/calendars/$entity",
     links: DEFAULT_ID,
     shape: CALENDAR,
+    also: [{ path: "/me/calendars/{calendar}" }, { path: "/users/{me}/calendar" }, { path: "/users/{me}/calendars/{calendar}" }],
   },
   // The page deletes the default calendar, which it says cannot be deleted: the service refuses.
   { id: "calendar-delete.md#delete_calendar", method: "DELETE", path: "/me/calendar", status: 204, instead: { status: 400, code: "ErrorDeleteDistinguishedFolder" } },

@@ -61,6 +61,13 @@ export interface DocExample extends Expectation {
    * contracts/differences.ts with the reason.
    */
   instead?: Partial<Expectation>;
+  /**
+   * The page's other paths for the same operation (its "HTTP request"
+   * section), replayed with the same expectations. The pages show
+   * @odata.context only for the example's own path: a variant checks it
+   * when it names one.
+   */
+  also?: { path: string; as?: string; context?: string }[];
 }
 
 export type Vars = Record<string, string>;
@@ -217,6 +224,14 @@ export function exampleTests(runner: () => ExampleRunner, examples: readonly Doc
       expect(differences({ ...ex, ...ex.instead }, res, vars, r.emu.graphBaseUrl), res.text.slice(0, 600)).toEqual([]);
       expect(differences(ex, res, vars, r.emu.graphBaseUrl), "still differs from the page").not.toEqual([]);
     });
+    for (const variant of ex.also ?? []) {
+      it(`${ex.id}, also ${ex.method} ${variant.path} -> ${ex.status}`, async () => {
+        const r = runner();
+        const alt: DocExample = { ...ex, ...variant, as: variant.as ?? ex.as, context: variant.context };
+        const { res, vars } = await replay(r, alt);
+        expect(differences(alt, res, vars, r.emu.graphBaseUrl), res.text.slice(0, 600)).toEqual([]);
+      });
+    }
   }
 }
 

@@ -12,7 +12,7 @@ import { callerTokens, exampleTests, listedDifferencesTest, send, type DocExampl
 let emu: TestEmulator;
 let runner: ExampleRunner;
 
-const ids = { adele: U.adele.id, alex: U.alex.id, diego: U.diego.id, isaiah: U.isaiah.id };
+const ids = { adele: U.adele.id, alex: U.alex.id, diego: U.diego.id, isaiah: U.isaiah.id, megan: U.megan.id };
 
 beforeAll(async () => {
   emu = await startTestEmulator();
@@ -47,7 +47,7 @@ const DEFAULT_NULLABLE: Shape = { ...DEFAULT, givenName: "string|null", jobTitle
 const EVENTUAL = { ConsistencyLevel: "eventual" };
 
 const GET_USER: DocExample[] = [
-  { id: "user-get.md#get_user_1", method: "GET", path: "/users/{adele}", status: 200, shape: DEFAULT },
+  { id: "user-get.md#get_user_1", method: "GET", path: "/users/{adele}", status: 200, shape: DEFAULT, also: [{ path: `/users/${U.adele.upn}` }] },
   { id: "user-get.md#get_user", as: "adele", method: "GET", path: "/me", status: 200, shape: DEFAULT },
   {
     id: "user-get.md#get_user_select_e3",
@@ -169,7 +169,14 @@ const LIST_USERS: DocExample[] = [
 ];
 
 const MANAGER_AND_REPORTS: DocExample[] = [
-  { id: "user-list-manager.md#get_manager_2", method: "GET", path: "/users/{adele}/manager", status: 200, shape: { id: "string", displayName: "string", jobTitle: "string", mail: "string", userPrincipalName: "string" } },
+  {
+    id: "user-list-manager.md#get_manager_2",
+    method: "GET",
+    path: "/users/{adele}/manager",
+    status: 200,
+    shape: { id: "string", displayName: "string", jobTitle: "string", mail: "string", userPrincipalName: "string" },
+    also: [{ path: "/me/manager" }],
+  },
   {
     id: "user-list-manager.md#get_transitive_managers",
     as: "adele",
@@ -181,13 +188,14 @@ const MANAGER_AND_REPORTS: DocExample[] = [
   },
   { id: "user-post-manager.md#create_manager_from_group", method: "PUT", path: "/users/{diego}/manager/$ref", body: { "@odata.id": "https://graph.microsoft.com/v1.0/users/{adele}" }, status: 204 },
   { id: "user-delete-manager.md#remove_manager", method: "DELETE", path: "/users/{isaiah}/manager/$ref", status: 204 },
-  { id: "user-list-directreports.md#get_directreports", method: "GET", path: "/me/directReports", status: 200, items: { id: "string" } },
+  { id: "user-list-directreports.md#get_directreports", method: "GET", path: "/me/directReports", status: 200, items: { id: "string" }, also: [{ path: "/users/{megan}/directReports" }] },
   {
     id: "user-list-memberof.md#user_get_memberof",
     method: "GET",
     path: "/users/{adele}/memberOf",
     status: 200,
     items: { "@odata.type": "string", displayName: "string", mailEnabled: "boolean", securityEnabled: "boolean" },
+    also: [{ path: "/me/memberOf", as: "adele" }],
   },
 ];
 
