@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe } from "vitest";
 import { startTestEmulator, type TestEmulator } from "../../support/emulator.ts";
 import { USERS } from "../calendar/support.ts";
-import { callerTokens, exampleTests, listedDifferencesTest, send, type DocExample, type ExampleRunner, type Vars } from "./support.ts";
+import { callerTokens, exampleTests, inEveryContainer, listedDifferencesTest, send, type DocExample, type ExampleRunner, type Vars } from "./support.ts";
 
 /**
  * Meeting actions (accept, decline, tentativelyAccept, cancel), getSchedule
@@ -60,42 +60,38 @@ const proposal = { start: at("2019-12-02T18:00:00"), end: at("2019-12-02T19:00:0
 const SUGGESTION = "meetingTimeSuggestions/0";
 
 const EXAMPLES: DocExample[] = [
-  {
+  inEveryContainer({
     id: "event-accept.md#event_accept",
     method: "POST",
     path: "/me/events/{event}/accept",
     setup: invitation,
     body: { comment: "comment-value", sendResponse: true },
     status: 202,
-    also: [{ path: "/users/{me}/events/{event}/accept" }, { path: "/me/calendar/events/{event}/accept" }, { path: "/users/{me}/calendars/{default}/events/{event}/accept" }],
-  },
-  {
+  }),
+  inEveryContainer({
     id: "event-decline.md#event_decline",
     method: "POST",
     path: "/me/events/{event}/decline",
     setup: invitation,
     body: { comment: "I won't be able to make this week. How about next week?", sendResponse: true, proposedNewTime: proposal },
     status: 202,
-    also: [{ path: "/users/{me}/events/{event}/decline" }, { path: "/me/calendars/{default}/events/{event}/decline" }],
-  },
-  {
+  }),
+  inEveryContainer({
     id: "event-tentativelyaccept.md#event_tentativelyaccept",
     method: "POST",
     path: "/me/events/{event}/tentativelyAccept",
     setup: invitation,
     body: { comment: "I may not be able to make this week. How about next week?", sendResponse: true, proposedNewTime: proposal },
     status: 202,
-    also: [{ path: "/users/{me}/events/{event}/tentativelyAccept" }, { path: "/users/{me}/calendar/events/{event}/tentativelyAccept" }],
-  },
-  {
+  }),
+  inEveryContainer({
     id: "event-cancel.md#event_cancel",
     method: "POST",
     path: "/me/events/{event}/cancel",
     setup: ownMeeting,
     body: { Comment: "Cancelling for this week due to all hands" },
     status: 202,
-    also: [{ path: "/users/{me}/events/{event}/cancel" }, { path: "/me/calendar/events/{event}/cancel" }],
-  },
+  }),
   {
     id: "calendar-getschedule.md#calendar_getSchedule",
     method: "POST",

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe } from "vitest";
 import { CONTOSO, startTestEmulator, type TestEmulator } from "../../support/emulator.ts";
 import { USERS } from "../calendar/support.ts";
-import { callerTokens, exampleTests, listedDifferencesTest, send, type DocExample, type ExampleRunner, type Shape } from "./support.ts";
+import { callerTokens, exampleTests, listedDifferencesTest, send, type DocExample, type ExampleRunner, type Shape, type Vars } from "./support.ts";
 
 /** Calendars: Microsoft's examples for get, list, create, update and delete, replayed as Adele. */
 let emu: TestEmulator;
@@ -14,6 +14,19 @@ beforeAll(async () => {
   runner = { emu, tokens, vars: { me: USERS.adele.id, tenant: CONTOSO.id, calendar }, caller: "adele" };
 });
 afterAll(async () => emu?.close());
+
+/** The page creates "Volunteer": a second replay finds the first one gone. */
+async function removeVolunteer(): Promise<Vars> {
+  const calendars = await send(emu, runner.tokens.adele as string, "GET", "/me/calendars");
+  for (const c of calendars.body.value as { id: string; name: string }[]) if (c.name === "Volunteer") await send(emu, runner.tokens.adele as string, "DELETE", `/me/calendars/${c.id}`);
+  return {};
+}
+
+/** A calendar that is not the default one, to delete: {spare}. */
+async function spareCalendar(): Promise<Vars> {
+  const made = await send(emu, runner.tokens.adele as string, "POST", "/me/calendars", { name: `Spare ${Math.random().toString(36).slice(2, 8)}` });
+  return { spare: made.body.id };
+}
 
 const CALENDAR: Shape = {
   "@odata.id": "string",
@@ -57,7 +70,16 @@ const EXAMPLES: DocExample[] = [
     items: CALENDAR,
     also: [{ path: "/users/{me}/calendars" }],
   },
-  { id: "user-post-calendars.md#create_calendar_from_user", method: "POST", path: "/me/calendars", body: { name: "Volunteer" }, status: 201, context: "me/calendars/$entity", shape: CALENDAR },
+  {
+    id: "user-post-calendars.md#create_calendar_from_user",
+    method: "POST",
+    path: "/me/calendars",
+    body: { name: "Volunteer" },
+    status: 201,
+    context: "me/calendars/$entity",
+    shape: CALENDAR,
+    also: [{ path: "/users/{me}/calendars", setup: removeVolunteer }],
+  },
   {
     id: "calendar-update.md#update_calendar",
     method: "PATCH",
@@ -70,7 +92,19 @@ const EXAMPLES: DocExample[] = [
     also: [{ path: "/me/calendars/{calendar}" }, { path: "/users/{me}/calendar" }, { path: "/users/{me}/calendars/{calendar}" }],
   },
   // The page deletes the default calendar, which it says cannot be deleted: the service refuses.
-  { id: "calendar-delete.md#delete_calendar", method: "DELETE", path: "/me/calendar", status: 204, instead: { status: 400, code: "ErrorDeleteDistinguishedFolder" } },
+  // The page's other paths name a calendar by id: one that is not the default is deleted.
+  {
+    id: "calendar-delete.md#delete_calendar",
+    method: "DELETE",
+    path: "/me/calendar",
+    status: 204,
+    instead: { status: 400, code: "ErrorDeleteDistinguishedFolder" },
+    also: [
+      { path: "/users/{me}/calendar", instead: { status: 400, code: "ErrorDeleteDistinguishedFolder" } },
+      { path: "/me/calendars/{spare}", setup: spareCalendar },
+      { path: "/users/{me}/calendars/{spare}", setup: spareCalendar },
+    ],
+  },
 ];
 
 describe("calendars", () => exampleTests(() => runner, EXAMPLES));

@@ -65,9 +65,18 @@ export interface DocExample extends Expectation {
    * The page's other paths for the same operation (its "HTTP request"
    * section), replayed with the same expectations. The pages show
    * @odata.context only for the example's own path: a variant checks it
-   * when it names one.
+   * when it names one. A variant may make its own data, and answer
+   * `instead` as the example's listed difference does.
    */
-  also?: { path: string; as?: string; context?: string }[];
+  also?: Variant[];
+}
+
+export interface Variant {
+  path: string;
+  as?: string;
+  context?: string;
+  setup?: (vars: Vars) => Promise<Vars>;
+  instead?: Partial<Expectation>;
 }
 
 export type Vars = Record<string, string>;
@@ -225,11 +234,11 @@ export function exampleTests(runner: () => ExampleRunner, examples: readonly Doc
       expect(differences(ex, res, vars, r.emu.graphBaseUrl), "still differs from the page").not.toEqual([]);
     });
     for (const variant of ex.also ?? []) {
-      it(`${ex.id}, also ${ex.method} ${variant.path} -> ${ex.status}`, async () => {
+      it(`${ex.id}, also ${ex.method} ${variant.path} -> ${variant.instead?.status ?? ex.status}`, async () => {
         const r = runner();
-        const alt: DocExample = { ...ex, ...variant, as: variant.as ?? ex.as, context: variant.context };
+        const alt: DocExample = { ...ex, ...variant, as: variant.as ?? ex.as, context: variant.context, setup: variant.setup ?? ex.setup };
         const { res, vars } = await replay(r, alt);
-        expect(differences(alt, res, vars, r.emu.graphBaseUrl), res.text.slice(0, 600)).toEqual([]);
+        expect(differences({ ...alt, ...variant.instead }, res, vars, r.emu.graphBaseUrl), res.text.slice(0, 600)).toEqual([]);
       });
     }
   }
@@ -242,4 +251,42 @@ export function listedDifferencesTest(examples: readonly DocExample[]): void {
     const listed = KNOWN_DIFFERENCES.map((d) => d.caseId).filter((id) => pages.has(id.split("#")[0] as string) && id.includes(".md#"));
     expect(listed.sort()).toEqual(examples.filter((e) => e.instead).map((e) => e.id).sort());
   });
+}
+
+const MAILBOXES = ["/me", "/users/{me}"];
+const CONTAINERS: [string, string][] = [
+  ["", ""],
+  ["/calendar", "calendar/"],
+  ["/calendars/{default}", "calendars('{default}')/"],
+];
+
+/**
+ * The page's other paths to the same events (every events page lists them
+ * in its "HTTP request" section): the signed-in user's mailbox as /me or
+ * /users/{me}, and the events through /calendar and /calendars/{default}.
+ * The context, when the example has one, follows the path as the pages show
+ * it for /calendar/events and /calendars/{id}/events (calendar-list-events.md,
+ * calendar-post-events.md). None for a path that names another calendar.
+ */
+export function everyContainer(example: { path: string; context?: string }): Variant[] {
+  const m = /^\/(?:me|users\/\{me\})(\/calendar|\/calendars\/\{default\})?(\/(?:events|calendarView)\b.*)$/.exec(example.path);
+  if (!m) return [];
+  const own = m[1] ?? "";
+  const rest = m[2] as string;
+  const ownSegment = CONTAINERS.find(([c]) => c === own)?.[1] ?? "";
+  const out: Variant[] = [];
+  for (const mailbox of MAILBOXES) {
+    for (const [container, segment] of CONTAINERS) {
+      const path = `${mailbox}${container}${rest}`;
+      if (path === example.path) continue;
+      const context = example.context?.replace(`users('{me}')/${ownSegment}`, `users('{me}')/${segment}`);
+      out.push(context === undefined ? { path } : { path, context });
+    }
+  }
+  return out;
+}
+
+/** An events example, also replayed on every other path to the same events. */
+export function inEveryContainer(example: DocExample): DocExample {
+  return { ...example, also: [...(example.also ?? []), ...everyContainer(example)] };
 }
