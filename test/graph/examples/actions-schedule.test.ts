@@ -73,7 +73,7 @@ const EXAMPLES: DocExample[] = [
     method: "POST",
     path: "/me/events/{event}/decline",
     setup: invitation,
-    body: { comment: "I won't be able to make this week. How about next week?", sendResponse: true, proposedNewTime: proposal },
+    body: { comment: "Next week instead.", sendResponse: true, proposedNewTime: proposal },
     status: 202,
   }),
   inEveryContainer({
@@ -81,7 +81,7 @@ const EXAMPLES: DocExample[] = [
     method: "POST",
     path: "/me/events/{event}/tentativelyAccept",
     setup: invitation,
-    body: { comment: "I may not be able to make this week. How about next week?", sendResponse: true, proposedNewTime: proposal },
+    body: { comment: "Maybe next week.", sendResponse: true, proposedNewTime: proposal },
     status: 202,
   }),
   inEveryContainer({
@@ -89,7 +89,7 @@ const EXAMPLES: DocExample[] = [
     method: "POST",
     path: "/me/events/{event}/cancel",
     setup: ownMeeting,
-    body: { Comment: "Cancelling for this week due to all hands" },
+    body: { Comment: "Cancelled this week." },
     status: 202,
   }),
   {

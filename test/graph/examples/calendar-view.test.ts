@@ -28,7 +28,7 @@ beforeAll(async () => {
   runner.vars.series = series.body.id;
   const occurrences = await adele("GET", `/me/events/${series.body.id}/instances?startDateTime=2019-04-15T00:00:00Z&endDateTime=2019-04-16T00:00:00Z`);
   await adele("PATCH", `/me/events/${occurrences.body.value[0].id}`, {
-    body: { contentType: "text", content: "Changing meeting from 4/15 to 4/16." },
+    body: { contentType: "text", content: "Moved a day." },
     start: utc("2019-04-16T20:30:00"),
     end: utc("2019-04-16T21:00:00"),
   });

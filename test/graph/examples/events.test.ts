@@ -161,7 +161,7 @@ const CREATE: DocExample[] = [
     method: "POST",
     path: "/me/events",
     requestHeaders: PST,
-    body: { ...lunch("Does noon work for you?", "2017-04-15"), attendees: [{ emailAddress: { address: "samanthab@contoso.onmicrosoft.com", name: "Samantha Booth" }, type: "required" }], allowNewTimeProposals: true, transactionId: "7E163156-7762-4BEB-A1C6-729EA81755A7" },
+    body: { ...lunch("Noon?", "2017-04-15"), attendees: [{ emailAddress: { address: "samanthab@contoso.onmicrosoft.com", name: "Samantha Booth" }, type: "required" }], allowNewTimeProposals: true, transactionId: "7E163156-7762-4BEB-A1C6-729EA81755A7" },
     status: 201,
     headers: PST_APPLIED,
     context: "users('{me}')/events/$entity",
@@ -174,7 +174,7 @@ const CREATE: DocExample[] = [
     requestHeaders: PST,
     body: {
       subject: "Plan summer company picnic",
-      body: { contentType: "HTML", content: "Let's kick-start this event planning!" },
+      body: { contentType: "HTML", content: "Planning starts." },
       start: at("2017-08-30T11:00:00"),
       end: at("2017-08-30T12:00:00"),
       attendees: [
@@ -199,7 +199,7 @@ const CREATE: DocExample[] = [
     method: "POST",
     path: "/me/events",
     body: {
-      ...lunch("Does noon time work for you?", "2017-09-04"),
+      ...lunch("Noon, weekly?", "2017-09-04"),
       recurrence: { pattern: { type: "weekly", interval: 1, daysOfWeek: ["Monday"] }, range: { type: "endDate", startDate: "2017-09-04", endDate: "2017-12-31" } },
       attendees: [{ emailAddress: { address: "AdeleV@contoso.onmicrosoft.com", name: "Adele Vance" }, type: "required" }],
       allowNewTimeProposals: true,
@@ -229,7 +229,7 @@ const CREATE: DocExample[] = [
     path: "/me/events",
     requestHeaders: PST,
     body: {
-      ...lunch("Does noon work for you?", "2017-04-15"),
+      ...lunch("Noon?", "2017-04-15"),
       attendees: [{ emailAddress: { address: "samanthab@contoso.onmicrosoft.com", name: "Samantha Booth" }, type: "required" }],
       allowNewTimeProposals: true,
       isOnlineMeeting: true,
@@ -245,7 +245,7 @@ const CREATE: DocExample[] = [
     method: "POST",
     path: "/me/calendars/{calendar}/events",
     body: {
-      ...lunch("Does mid month work for you?", "2019-03-15"),
+      ...lunch("Mid month?", "2019-03-15"),
       attendees: [{ emailAddress: { address: "adelev@contoso.onmicrosoft.com", name: "Adele Vance" }, type: "required" }],
       transactionId: "7E163156-7762-4BEB-A1C6-729EA81755A7",
     },
@@ -259,7 +259,7 @@ const CREATE: DocExample[] = [
     method: "POST",
     path: "/me/calendars/{calendar}/events",
     body: {
-      ...lunch("Does next month work for you?", "2019-03-10"),
+      ...lunch("Next month?", "2019-03-10"),
       attendees: [{ emailAddress: { address: "adelev@contoso.onmicrosoft.com", name: "Adele Vance" }, type: "required" }],
       isOnlineMeeting: true,
       onlineMeetingProvider: "teamsForBusiness",
