@@ -1,3 +1,4 @@
+import { BATCH_CASES } from "./batch-cases.ts";
 import { CALENDAR_CASES } from "./calendar-cases.ts";
 import { CALENDAR_DELTA_CASES } from "./calendar-delta-cases.ts";
 import { ENTRA_AUTHORIZE_CASES } from "./entra-authorize-cases.ts";
@@ -17,5 +18,6 @@ export const ALL_CASES: readonly ErrorCase[] = [
   ...GRAPH_SERVICE_CASES,
   ...CALENDAR_CASES,
   ...CALENDAR_DELTA_CASES,
+  ...BATCH_CASES,
   ...STORAGE_CASES,
 ];

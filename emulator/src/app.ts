@@ -55,6 +55,11 @@ export function createApp(deps: AppDeps): RequestListener {
   const faults = { engine: deps.faults, dropped: journal.dropped };
   const graph = graphStages(deps, faults);
   const identity = identityStages({ ...deps, minter: new TokenMinter(deps) }, faults);
+  // Graph under /v1.0: declared size, token, throttling and faults, JSON body, the operation table's row, its
+  // permission rule, its handler; errors in Graph's format.
+  const graphV1 = withErrors(compose(graph.declaredSize, graph.token, graph.faults, graph.body, graph.operation, graph.authorize, graph.handler, graph.notFound), graph.errors);
+  // The requests a $batch carries meet the journal's start and the same Graph stages, each on its own.
+  graph.batch.runThrough(compose(journal.start, mountAt("/v1.0", graphV1)), journal.dropped);
   const notFound = (req: Request, res: Response) => res.status(404).json({ error: { code: "NotFound", message: `The emulator serves no ${req.method} ${req.path}.` } });
 
   const pipeline = compose(
@@ -67,8 +72,9 @@ export function createApp(deps: AppDeps): RequestListener {
     // 4. CORS, closed unless origins are configured: only Graph, the token endpoint and discovery/keys.
     ...(deps.corsOrigins?.length ? [corsPolicy(deps.corsOrigins)] : []),
     // 5. Microsoft Graph (/v1.0): declared size, token, throttling and faults, JSON body, the operation
-    //    table's row, its permission rule, its handler; errors in Graph's format.
-    mountAt("/v1.0", withErrors(compose(graph.declaredSize, graph.token, graph.faults, graph.body, graph.operation, graph.authorize, graph.handler, graph.notFound), graph.errors)),
+    //    table's row, its permission rule, its handler; errors in Graph's format. ($batch runs its
+    //    requests through these same stages.)
+    mountAt("/v1.0", graphV1),
     // 6. Graph's beta version is refused.
     mountAt("/beta", (_req, res) => sendGraphError(res, graphErrors.invalidVersion(), deps.clock.now())),
     // 7. Control plane (/_emulator): host check, token, then health, CA, clock, tenants, faults, journal, snapshots, dashboard.

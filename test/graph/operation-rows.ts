@@ -1,5 +1,5 @@
 import type { GraphDeps } from "../../emulator/src/graph/context.ts";
-import type { Method, OperationPermissions } from "../../emulator/src/graph/operation.ts";
+import { namesPermissions, type Method, type OperationPermissions } from "../../emulator/src/graph/operation.ts";
 import { graphOperations } from "../../emulator/src/graph/operations.ts";
 
 /** A row of Graph's operation table as the permission tests read it. */
@@ -9,9 +9,13 @@ export interface PermissionRow extends OperationPermissions {
   path: string;
 }
 
-/** The operation table's rows (built without a store: handlers are made, never run). */
+/** The operation table's rows that name permissions (built without a store: handlers are made, never run). */
 export function permissionRows(refusal: OperationPermissions["refusal"]): PermissionRow[] {
-  return graphOperations({} as GraphDeps)
-    .filter((op) => op.permissions.refusal === refusal)
-    .map((op) => ({ ...op.permissions, method: op.method, path: op.path.toLowerCase().replace(/\{\w+\}/g, "{id}").replace(/\(\)/g, "") }));
+  const rows: PermissionRow[] = [];
+  for (const op of graphOperations({} as GraphDeps)) {
+    const p = op.permissions;
+    if (!namesPermissions(p) || p.refusal !== refusal) continue;
+    rows.push({ ...p, method: op.method, path: op.path.toLowerCase().replace(/\{\w+\}/g, "{id}").replace(/\(\)/g, "") });
+  }
+  return rows;
 }

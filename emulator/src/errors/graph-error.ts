@@ -1,5 +1,10 @@
 import type { Response } from "express";
-import { ctxOf } from "../http/request-context.ts";
+import { ctxOf, type RequestContext } from "../http/request-context.ts";
+
+/*
+ * Over 300 lines: one catalogue per wire format (docs/architecture.md), so
+ * every Graph error the emulator answers with stands in one file.
+ */
 
 /** An error in Microsoft Graph's wire format. Build them with `graphErrors`. */
 export class GraphError extends Error {
@@ -26,26 +31,27 @@ function graphDate(date: Date): string {
   return date.toISOString().replace(/\.\d+Z$/, "");
 }
 
+/** A Graph error's body, as the request whose context is `ctx` gets it. */
+export function graphErrorBody(err: GraphError, ctx: RequestContext, now: Date) {
+  return {
+    error: {
+      code: err.code,
+      message: err.message,
+      ...(err.details ? { details: err.details } : {}),
+      innerError: {
+        ...err.inner,
+        date: graphDate(now),
+        "request-id": ctx.requestId,
+        "client-request-id": ctx.clientRequestId ?? ctx.requestId,
+      },
+    },
+  };
+}
+
 /** The one serializer for Graph errors. */
 export function sendGraphError(res: Response, err: GraphError, now: Date): void {
-  const ctx = ctxOf(res);
   res.locals.errorCode = err.code;
-  res
-    .status(err.status)
-    .set(err.headers)
-    .json({
-      error: {
-        code: err.code,
-        message: err.message,
-        ...(err.details ? { details: err.details } : {}),
-        innerError: {
-          ...err.inner,
-          date: graphDate(now),
-          "request-id": ctx.requestId,
-          "client-request-id": ctx.clientRequestId ?? ctx.requestId,
-        },
-      },
-    });
+  res.status(err.status).set(err.headers).json(graphErrorBody(err, ctxOf(res), now));
 }
 
 /** Graph's `WWW-Authenticate` challenge on 401s. */
@@ -280,4 +286,37 @@ export const graphErrors = {
   refMissingOdataId: () => new GraphError(400, "BadRequest", "The request body must contain an '@odata.id' property naming the directory object."),
   /** Emulator wording: Entra refuses a manager loop on oneself. */
   managerIsSelf: () => new GraphError(400, "Request_BadRequest", "A user cannot be their own manager."),
+
+  /** Emulator wording: a $batch body (graph/batch; rules in concepts/json-batching.md and known-issues.md) without a `requests` array, or with an empty one (Graph's text is not documented). */
+  batchRequestsMissing: () => new GraphError(400, "BadRequest", "The batch request body must be a JSON object with a 'requests' array of 1 to 20 requests."),
+  /** Emulator wording: json-batching.md documents the limit of 20 requests, not the text of the refusal. */
+  batchTooManyRequests: () => new GraphError(400, "BadRequest", "Batch request exceeds the maximum number of 20 requests."),
+  /** Emulator wording: a request of the batch that is not an object or has no `id` (the position counts from 1). */
+  batchRequestWithoutId: (position: number) => new GraphError(400, "BadRequest", `The request at position ${position} of the batch has no 'id'.`),
+  /**
+   * msgraph-sdk-java#559 and msgraph-sdk-javascript#433 (full JSON, 400 BadRequest); microsoft-graph-docs#4449 (ids
+   * "a" and "A" are the same id).
+   */
+  batchDuplicateId: (id: string) => new GraphError(400, "BadRequest", `Request Id ${id} has to be unique in a batch.`),
+  /** Emulator wording: a request of the batch without `method` or `url`. */
+  batchRequestMissing: (id: string, property: string) => new GraphError(400, "BadRequest", `Request Id ${id} has no '${property}'.`),
+  /** Emulator wording: an HTTP method Graph's batch does not carry. */
+  batchMethodUnsupported: (id: string, method: string) =>
+    new GraphError(400, "BadRequest", `Request Id ${id} has the method '${method}'; a batch carries GET, POST, PATCH, PUT and DELETE requests.`),
+  /** Emulator wording: known-issues.md says batch URLs must be relative (Graph prefixes the batch's version). */
+  batchUrlNotRelative: (id: string) =>
+    new GraphError(400, "BadRequest", `Request Id ${id} has an absolute url; the urls of a batch are relative to its version, such as /me.`),
+  /** Emulator wording: `headers` that are not an object of strings. */
+  batchHeadersInvalid: (id: string) => new GraphError(400, "BadRequest", `Request Id ${id} has 'headers' that are not a JSON object of strings.`),
+  /** Emulator wording: known-issues.md says a batch must not contain another batch. */
+  batchNested: (id: string) => new GraphError(400, "BadRequest", `Request Id ${id} is a $batch request; a batch cannot contain another batch.`),
+  /** microsoft/msgraph-sdk-dotnet#2628 (a POST step without Content-Type or body, 2024); json-batching.md: a body needs Content-Type. */
+  batchWriteWithoutContentType: (id: string) => new GraphError(400, "BadRequest", `Write request id : ${id} does not contain Content-Type header or body.`),
+  /** msgraph-sdk-dotnet-core#891 ("Invalid dependency for request Id..." when a dependency is not earlier in the batch; the rest is the emulator's). */
+  batchInvalidDependency: (id: string) => new GraphError(400, "BadRequest", `Invalid dependency for request Id ${id}.`),
+  /** microsoft-graph-docs-contrib#2339 (400 for a batch that mixes parallel and sequential requests); json-batching.md's tip. */
+  batchMixedDependencies: () => new GraphError(400, "BadRequest", "Batch should be either fully sequential or fully parallel."),
+  /** Emulator wording: json-batching.md gives the status (424 Failed Dependency) of a request whose dependency failed, not its body. */
+  batchFailedDependency: (id: string, dependency: string) =>
+    new GraphError(424, "FailedDependency", `Request Id ${id} was not run: the request it depends on (Request Id ${dependency}) failed.`),
 };

@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from "express";
 import type { Store } from "../store/store.ts";
 import { graphErrors, type GraphError } from "../errors/graph-error.ts";
 import { principalOf, type Principal } from "../http/principal.ts";
-import type { Operation, OperationPermissions, PermissionRule } from "./operation.ts";
+import { namesPermissions, type Operation, type OperationPermissions, type PermissionRule } from "./operation.ts";
 import { findUser } from "../directory/users.ts";
 
 /** Whether `granted` holds any of `wanted`, ignoring case, as Entra compares permission names. */
@@ -52,7 +52,8 @@ function addressesSelf(store: Store, principal: Principal, req: Request, viaMe: 
  * its handler. `/me` needs a delegated token; self-only permissions count only
  * on the signed-in user's own object, and self-service rows drop the
  * directory-role requirement there. A missing permission is a 403 even for a
- * user that does not exist.
+ * user that does not exist. A row any valid token may call (`$batch`) has
+ * nothing more to check.
  */
 export function authorizeOperation(store: Store) {
   return (req: Request, res: Response, next: NextFunction): void => {
@@ -61,6 +62,7 @@ export function authorizeOperation(store: Store) {
     const viaMe = op.path.startsWith("/me");
     if (viaMe && principal.kind !== "user") throw graphErrors.meNeedsDelegated();
     const p = op.permissions;
+    if (!namesPermissions(p)) return next();
     const denied = REFUSALS[p.refusal];
     if (!p.selfOnly && !p.selfService) {
       enforce(store, principal, p, denied);

@@ -23,14 +23,23 @@ function graphFault(rule: FaultRule): GraphError | undefined {
   }
 }
 
+export interface GraphFaultOptions {
+  /**
+   * Requests that throttling neither counts nor refuses (fault rules still
+   * match them): a `$batch` envelope, whose requests are throttled one by one.
+   */
+  uncounted?: (req: Request) => boolean;
+}
+
 /**
  * Graph's fault stage: throttling and fault rules (after the token check, so
  * rules can match the calling app and user).
  */
-export function graphFaults(port: FaultPort, clock: Clock) {
+export function graphFaults(port: FaultPort, clock: Clock, options: GraphFaultOptions = {}) {
   const engine = port.engine;
   // The throttling key of each caller, worked out once per principal (one per verified token).
   const keys = new WeakMap<Principal, string>();
+  const uncounted = options.uncounted ?? (() => false);
   // Synchronous unless a rule applies (most requests): no promise, no microtask on the way to the answer.
   return (req: Request, res: Response, next: NextFunction): void | Promise<void> => {
     const principal = res.locals.principal as Principal;
@@ -39,12 +48,14 @@ export function graphFaults(port: FaultPort, clock: Clock) {
       key = `${principal.tenantId}|${principal.appId}`.toLowerCase();
       keys.set(principal, key);
     }
-    const waiting = engine.throttledFor(key);
-    if (waiting > 0) return sendGraphError(res, graphErrors.tooManyRequests(waiting), clock.now());
-    const overLimit = engine.countRequest(key);
-    if (overLimit > 0) {
-      engine.throttle(key, overLimit);
-      return sendGraphError(res, graphErrors.tooManyRequests(overLimit), clock.now());
+    if (!uncounted(req)) {
+      const waiting = engine.throttledFor(key);
+      if (waiting > 0) return sendGraphError(res, graphErrors.tooManyRequests(waiting), clock.now());
+      const overLimit = engine.countRequest(key);
+      if (overLimit > 0) {
+        engine.throttle(key, overLimit);
+        return sendGraphError(res, graphErrors.tooManyRequests(overLimit), clock.now());
+      }
     }
     if (!engine.hasRules) return next();
     const url = req.originalUrl;

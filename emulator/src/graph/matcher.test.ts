@@ -56,4 +56,14 @@ describe("the operation matcher", () => {
     expect(() => new OperationMatcher([row("GET", "/x"), row("GET", "/X")])).toThrow(/listed twice/);
     expect(() => new OperationMatcher([row("GET", "/x/{a}"), row("GET", "/x/{b}/y")])).toThrow(/same place/);
   });
+
+  it("takes a row any valid token may call only when it says why, and matches $batch as a literal", () => {
+    const batch: Operation = { ...row("POST", "/$batch"), permissions: { anyValidToken: true, why: "each request is authorized on its own" } };
+    const withBatch = new OperationMatcher([batch, row("GET", "/users/{user}")]);
+    expect(pathOf(withBatch.match("POST", "/$BATCH"))).toBe("/$batch");
+    expect(withBatch.match("GET", "/$batch")).toBeUndefined();
+    expect(() => new OperationMatcher([{ ...batch, permissions: { anyValidToken: true, why: " " } }])).toThrow(/without saying why/);
+    // @ts-expect-error the rule is `anyValidToken: true`, nothing else
+    expect(() => new OperationMatcher([{ ...batch, permissions: { anyValidToken: false, why: "x" } }])).toThrow(/without saying why/);
+  });
 });

@@ -1,4 +1,4 @@
-import type { Method, Operation } from "./operation.ts";
+import type { AnyTokenPermissions, Method, Operation, OperationPermissions } from "./operation.ts";
 
 /** What a path matched: the row and its decoded parameters. */
 export interface Match {
@@ -27,13 +27,20 @@ function literalForms(segment: string): string[] {
 
 /**
  * Checks a row at start-up: a path of literal and `{name}` segments, and a
- * permission rule that someone can meet. The type already requires the rule;
- * this catches rows built at run time with empty or missing lists.
+ * permission rule that someone can meet, or an explicit "any valid token"
+ * rule that says why. The type already requires the rule; this catches rows
+ * built at run time with empty or missing lists.
  */
 function checkRow(op: Operation): void {
   const where = `${op.method} ${op.path}`;
   if (!/^(\/[^/{}]+|\/\{\w+\})+$/.test(op.path)) throw new Error(`Graph operation table: bad path template in ${where}`);
-  const p = op.permissions as Partial<Operation["permissions"]> | undefined;
+  const any = op.permissions as Partial<AnyTokenPermissions> | undefined;
+  if (any && "anyValidToken" in any) {
+    if (any.anyValidToken !== true || typeof any.why !== "string" || any.why.trim() === "") throw new Error(`Graph operation table: ${where} allows any valid token without saying why`);
+    if (typeof op.handler !== "function") throw new Error(`Graph operation table: ${where} has no handler`);
+    return;
+  }
+  const p = op.permissions as Partial<OperationPermissions> | undefined;
   if (!p || !Array.isArray(p.delegated) || !Array.isArray(p.application) || (p.refusal !== "directory" && p.refusal !== "outlook")) {
     throw new Error(`Graph operation table: ${where} has no permission rule`);
   }

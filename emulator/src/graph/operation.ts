@@ -38,17 +38,35 @@ export interface OperationPermissions extends PermissionRule {
 }
 
 /**
+ * A row that any caller with a valid Graph token may call: the token check
+ * is its whole rule. Only for rows whose work is authorized elsewhere (the
+ * `$batch` row: each request it carries meets its own row's rule).
+ */
+export interface AnyTokenPermissions {
+  readonly anyValidToken: true;
+  /** Why the row needs no permission; listed in docs/graph-operations.md. */
+  readonly why: string;
+}
+
+/** A row's rule: the permissions that allow it, or (rarely) any valid token. */
+export type RowPermissions = OperationPermissions | AnyTokenPermissions;
+
+/** Whether a row's rule names permissions (every row but those any valid token may call). */
+export const namesPermissions = (p: RowPermissions): p is OperationPermissions => !("anyValidToken" in p);
+
+/**
  * One row of Graph's operation table. `path` is written as Microsoft's docs
  * write it, after the version: literal segments (matched without regard to
  * case), `{name}` parameters (one segment each, percent-decoded, in
  * `req.params`), and OData functions written with `()` (`delta()` also
  * matches `delta` and `microsoft.graph.delta[()]`). Paths starting with `/me`
- * need a delegated token. A row cannot be written without its permissions.
+ * need a delegated token. A row cannot be written without its permissions
+ * (or an explicit `anyValidToken` rule saying why it needs none).
  */
 export interface Operation {
   readonly method: Method;
   readonly path: string;
-  readonly permissions: OperationPermissions;
+  readonly permissions: RowPermissions;
   readonly handler: OperationHandler;
   /** One line for docs/graph-operations.md. */
   readonly summary: string;

@@ -1,18 +1,53 @@
 import type { GraphDeps } from "./context.ts";
-import type { Operation } from "./operation.ts";
+import { namesPermissions, type Operation } from "./operation.ts";
 import { graphOperations } from "./operations.ts";
 
+interface Area {
+  title: string;
+  code: string;
+  tests: string;
+  /** Which rows the area lists. */
+  holds(op: Operation): boolean;
+  /** Prose shown under the area's heading, above its rows. */
+  intro?: readonly string[];
+}
+
 /** The areas of the table, in the order the listing shows them, with where their code and tests live. */
-const AREAS = [
-  { title: "Users", refusal: "directory", code: "emulator/src/graph/users/operations.ts", tests: "test/graph/users/" },
-  { title: "Calendar", refusal: "outlook", code: "emulator/src/graph/calendar/operations.ts", tests: "test/graph/calendar/" },
-] as const;
+const AREAS: readonly Area[] = [
+  { title: "Users", code: "emulator/src/graph/users/operations.ts", tests: "test/graph/users/", holds: (op) => namesPermissions(op.permissions) && op.permissions.refusal === "directory" },
+  { title: "Calendar", code: "emulator/src/graph/calendar/operations.ts", tests: "test/graph/calendar/", holds: (op) => namesPermissions(op.permissions) && op.permissions.refusal === "outlook" },
+  {
+    title: "Batching",
+    code: "emulator/src/graph/batch/operations.ts",
+    tests: "test/graph/batch/",
+    holds: (op) => !namesPermissions(op.permissions),
+    intro: [
+      "`POST /v1.0/$batch` takes up to 20 requests as JSON (`{\"requests\": [{\"id\", \"method\", \"url\", \"headers\", \"body\", \"dependsOn\"}]}`,",
+      "learn.microsoft.com/graph/json-batching) and answers 200 with `{\"responses\": [{\"id\", \"status\", \"headers\", \"body\"}]}`, one per request,",
+      "in the order sent. Each request goes through Graph's own stages with the batch's token: throttling and fault rules,",
+      "the row of this table and its permission rule, the handler; so one request can answer 403 or 429 (with `Retry-After`",
+      "in its `headers`) inside a batch that answers 200, and the request journal lists each request on its own.",
+      "- URLs are relative to the version: `/me`, `me` and `/v1.0/me` are the same request. A request with a `body` needs a",
+      "  `Content-Type` header, and a POST, PATCH or PUT needs both. JSON bodies are answered as JSON, text as a string, anything",
+      "  else base64-encoded.",
+      "- `dependsOn` names requests earlier in the batch; the batch must be parallel (no request depends on another), serial",
+      "  (each depends on the one before) or all depend on the first, as Graph requires. A request whose dependency answered",
+      "  anything but 2xx is not run and answers 424 `FailedDependency`.",
+      "- The batch itself answers 400 `BadRequest` when it cannot run: no `requests`, more than 20, an id used twice",
+      "  (ids are compared without regard to case), a request without `id`, `method` or `url`, an absolute URL, a nested",
+      "  `$batch`, a body without `Content-Type`, or a dependency that is unknown or breaks the patterns above.",
+      "- The emulator runs the requests one after another, in the order sent (Graph may run independent ones in parallel).",
+      "  The `$batch` envelope is not counted against throttling (its requests are, one by one), but fault rules match it.",
+    ],
+  },
+];
 
 const cell = (text: string) => text.replace(/\|/g, "\\|");
 const perms = (list: readonly string[]) => (list.length === 0 ? "—" : list.map((p) => `\`${p}\``).join(", "));
 
 function notes(op: Operation): string {
   const p = op.permissions;
+  if (!namesPermissions(p)) return cell(`${op.summary} Any valid token: ${p.why}`);
   const out = [op.summary];
   if (p.selfOnly?.length) out.push(`Delegated ${p.selfOnly.map((s) => `\`${s}\``).join(", ")} only on the signed-in user.`);
   if (p.delegatedRoles?.length) out.push(`Delegated callers also need the role ${p.delegatedRoles.join(" or ")}${p.selfService ? " (not on themselves)" : ""}.`);
@@ -42,10 +77,15 @@ export function graphOperationsListing(): string {
     "",
   ];
   for (const area of AREAS) {
-    const rows = ops.filter((op) => op.permissions.refusal === area.refusal);
-    lines.push(`## ${area.title}`, "", `Rows: \`${area.code}\` · tests: \`${area.tests}\` · ${rows.length} operations.`, "");
+    const rows = ops.filter((op) => area.holds(op));
+    lines.push(`## ${area.title}`, "", `Rows: \`${area.code}\` · tests: \`${area.tests}\` · ${rows.length} ${rows.length === 1 ? "operation" : "operations"}.`, "");
+    if (area.intro) lines.push(...area.intro, "");
     lines.push("| Method | Path | Delegated | Application | Notes |", "|---|---|---|---|---|");
-    for (const op of rows) lines.push(`| ${op.method} | \`${op.path}\` | ${perms(op.permissions.delegated)} | ${perms(op.permissions.application)} | ${notes(op)} |`);
+    for (const op of rows) {
+      const p = op.permissions;
+      const [delegated, application] = namesPermissions(p) ? [perms(p.delegated), perms(p.application)] : ["any valid token", "any valid token"];
+      lines.push(`| ${op.method} | \`${op.path}\` | ${delegated} | ${application} | ${notes(op)} |`);
+    }
     lines.push("");
   }
   return lines.join("\n");

@@ -10,6 +10,8 @@ import { authorizeOperation } from "./authorize.ts";
 import { rewriteKeyForm } from "./users/key-forms.ts";
 import type { FaultPort } from "../faults/apply.ts";
 import { graphFaults } from "./faults.ts";
+import { isBatchEnvelope } from "./batch/envelope.ts";
+import { SubRequests } from "./batch/sub-request.ts";
 
 export type { GraphDeps } from "./context.ts";
 
@@ -52,15 +54,18 @@ function nestingDepthOver(value: unknown, limit: number): boolean {
  * pipeline lists them): the declared size, the token, throttling and faults,
  * the JSON body (not read for GET), the operation table's row, its
  * permission rule, then the row's handler. Errors are answered in Graph's
- * format (anything else goes on to the app's last resort).
+ * format (anything else goes on to the app's last resort). `batch` takes
+ * the pipeline that the requests of a `$batch` go through, one by one.
  */
 export function graphStages(deps: GraphDeps, faults: FaultPort) {
   const json = express.json({ limit: JSON_LIMIT });
-  const matcher = new OperationMatcher(graphOperations(deps));
+  const batch = new SubRequests();
+  const matcher = new OperationMatcher(graphOperations(deps, batch));
   return {
     declaredSize: refuseDeclaredOversize,
     token: graphAuth(deps),
-    faults: graphFaults(faults, deps.clock),
+    // A $batch envelope is not counted or refused by throttling: its requests are, each on its own.
+    faults: graphFaults(faults, deps.clock, { uncounted: isBatchEnvelope }),
     body: (req: Request, res: Response, next: NextFunction) =>
       req.method === "GET" || req.method === "HEAD"
         ? next()
@@ -71,6 +76,7 @@ export function graphStages(deps: GraphDeps, faults: FaultPort) {
     /** A row's handler that passes the request on, as a path no row serves: Graph's "segment not found". */
     notFound: (req: Request, _res: Response, next: NextFunction) => next(segmentNotFound(req.path)),
     errors: graphErrorHandler(deps.clock),
+    batch,
   };
 }
 

@@ -35,7 +35,12 @@ describe("the default calendar", () => {
       owner: { name: "Adele Vance", address: USERS.adele.upn },
     });
     expect(cal.id).toMatch(/^AAMkAG/);
-    expect(cal["@odata.context"]).toMatch(/\$metadata#users\('87d349ed-44d7-43e1-9a83-5f2406dee5bd'\)\/calendars\/\$entity$/);
+    expect(cal["@odata.context"]).toMatch(/\$metadata#me\/calendars\/\$entity$/);
+    expect(cal["@odata.id"]).toBe(`${emu.baseUrl}/v1.0/users('${USERS.adele.id}@${CONTOSO.id}')/calendars('${cal.id}')`);
+    // Under /users/{user} the context names the user.
+    const byId = await http("GET", `/users/${USERS.adele.upn}/calendars`);
+    expect(byId.body["@odata.context"]).toBe(`${emu.baseUrl}/v1.0/$metadata#users('${USERS.adele.id}')/calendars`);
+    expect(byId.body.value[0]["@odata.id"]).toBe(cal["@odata.id"]);
     // Stable across reads.
     expect((await sdk.api("/me/calendar").get()).id).toBe(cal.id);
     expect((await sdk.api(`/me/calendars/${cal.id}`).get()).isDefaultCalendar).toBe(true);
@@ -44,6 +49,7 @@ describe("the default calendar", () => {
   it("deleting it is 400 ErrorDeleteDistinguishedFolder", async () => {
     const cal = await sdk.api("/me/calendar").get();
     expectError(await http("DELETE", `/me/calendars/${cal.id}`), 400, "ErrorDeleteDistinguishedFolder", "Distinguished folders cannot be deleted.");
+    expectError(await http("DELETE", "/me/calendar"), 400, "ErrorDeleteDistinguishedFolder", "Distinguished folders cannot be deleted.");
   });
 
   it("users created after start-up get one on first use", async () => {

@@ -209,11 +209,23 @@ describe("time zones and Prefer", () => {
     expect(both.body.body).toEqual({ contentType: "text", content: "a < b\nnext" });
   });
 
-  it("$select returns only the named properties (plus id and etag)", async () => {
+  it("$select returns only the named properties (plus id, etag and the calendar's links), in the event's order", async () => {
     const e = await sdk.api("/me/events").post(eventBody("Selected", "2027-03-03T10:00:00", "2027-03-03T11:00:00"));
-    const res = await sdk.api(`/me/events/${e.id}`).select("subject,start").get();
-    expect(Object.keys(res).sort()).toEqual(["@odata.context", "@odata.etag", "id", "start", "subject"]);
-    expect(res["@odata.context"]).toContain("/events(subject,start)/$entity");
+    const res = await sdk.api(`/me/events/${e.id}`).select("start,subject").get();
+    expect(Object.keys(res)).toEqual(["@odata.context", "@odata.etag", "id", "subject", "start", "calendar@odata.associationLink", "calendar@odata.navigationLink"]);
+    expect(res["@odata.context"]).toContain("/events(start,subject)/$entity");
+    const calendar = await sdk.api("/me/calendar").get();
+    expect(res["calendar@odata.navigationLink"]).toBe(`${emu.baseUrl}/v1.0/users('${USERS.adele.id}')/calendars('${calendar.id}')`);
+    expect(res["calendar@odata.associationLink"]).toBe(`${res["calendar@odata.navigationLink"]}/$ref`);
+  });
+
+  it("selecting location brings locations, which Outlook keeps in step with it", async () => {
+    const e = await sdk.api("/me/events").post(eventBody("Located", "2027-03-03T12:00:00", "2027-03-03T13:00:00", { location: { displayName: "Harry's Bar" } }));
+    const list = await http("GET", `/me/events?$select=subject,location&$filter=subject eq 'Located'`);
+    expect(Object.keys(list.body.value[0])).toEqual(["@odata.etag", "id", "subject", "location", "locations"]);
+    expect(list.body.value[0].locations).toEqual([expect.objectContaining({ displayName: "Harry's Bar" })]);
+    const one = await http("GET", `/me/events/${e.id}?$select=locations`);
+    expect(one.body).not.toHaveProperty("location");
   });
 });
 

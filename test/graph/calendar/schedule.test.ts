@@ -167,6 +167,29 @@ describe("findMeetingTimes", () => {
     expect(strict.emptySuggestionsReason).toBe("attendeesUnavailableOrUnknown");
   });
 
+  it("reads booleans and numbers written as strings, as OData's reader does for action parameters, and refuses other literals", async () => {
+    const body = {
+      attendees: [{ emailAddress: { address: USERS.megan.upn } }, { emailAddress: { address: "guest@outside.example" } }],
+      timeConstraint: constraint("2026-06-15T09:00:00", "2026-06-15T11:00:00"),
+      meetingDuration: "PT30M",
+    };
+    const res = await http("POST", "/me/findMeetingTimes", { ...body, maxCandidates: " 2 ", returnSuggestionReasons: "1", isOrganizerOptional: "false", minimumAttendeePercentage: "50.5" });
+    expect(res.status).toBe(200);
+    expect(res.body.meetingTimeSuggestions).toHaveLength(2);
+    expect(res.body.meetingTimeSuggestions[0].suggestionReason).not.toBe("");
+    const strict = await http("POST", "/me/findMeetingTimes", { ...body, minimumAttendeePercentage: "80" });
+    expect(strict.body.meetingTimeSuggestions).toEqual([]);
+    for (const [name, value, edm] of [
+      ["isOrganizerOptional", "yes", "Edm.Boolean"],
+      ["returnSuggestionReasons", "True", "Edm.Boolean"],
+      ["maxCandidates", "2.5", "Edm.Int32"],
+      ["minimumAttendeePercentage", "half", "Edm.Double"],
+      ["minimumAttendeePercentage", true, "Edm.Double"],
+    ] as const) {
+      expectError(await http("POST", "/me/findMeetingTimes", { ...body, [name]: value }), 400, "RequestBodyRead", `Cannot convert the literal '${String(value)}' to the expected type '${edm}'.`);
+    }
+  });
+
   it("explains empty results: attendees busy, organizer busy", async () => {
     const busy = await sdk.api("/me/findMeetingTimes").post({
       attendees: [{ emailAddress: { address: USERS.megan.upn } }],

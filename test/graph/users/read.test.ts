@@ -153,12 +153,36 @@ describe("GET /users/{id | userPrincipalName}", () => {
     expect(patti.body).not.toHaveProperty("manager");
   });
 
+  it("expands the management chain with $levels (n or max), each manager inside the one below", async () => {
+    // Adele -> Lee -> Patti (who has no manager).
+    const chain = await app("GET", `/users/${U.adele.id}?$select=id&$expand=manager($levels=max;$select=id,displayName)`);
+    expect(chain.body.manager).toEqual({
+      "@odata.type": "#microsoft.graph.user",
+      id: U.lee.id,
+      displayName: "Lee Gu",
+      manager: { "@odata.type": "#microsoft.graph.user", id: U.patti.id, displayName: "Patti Fernandez" },
+    });
+    const one = await app("GET", `/users/${U.adele.id}?$select=id&$expand=manager($levels=1;$select=id)`);
+    expect(one.body.manager).toEqual({ "@odata.type": "#microsoft.graph.user", id: U.lee.id });
+    const counted = await app("GET", `/users/${U.adele.id}?$select=id&$expand=manager($levels=max;$select=id)&$count=true`, undefined, { ConsistencyLevel: "eventual" });
+    expect(counted.status).toBe(200);
+    for (const bad of ["$levels=0", "$levels=1001", "$levels=all", "$filter=id eq 'x'"]) {
+      const res = await app("GET", `/users/${U.adele.id}?$expand=manager(${bad})`);
+      expect(res.status, bad).toBe(400);
+      expect(res.body.error.code).toBe("Request_BadRequest");
+    }
+  });
+
   it("refuses collection-only options and unknown options on a single user", async () => {
     const onlyCollections =
       "The query specified in the URI is not valid. Query options $filter, $orderby, $count, $skip, and $top can be applied only on collections.";
     expectError(await app("GET", `/users/${U.adele.id}?$top=1`), 400, "Request_BadRequest", onlyCollections);
     expectError(await app("GET", `/users/${U.adele.id}?$filter=id eq 'x'`), 400, "Request_BadRequest", onlyCollections);
     expectError(await app("GET", `/users/${U.adele.id}?$frobnicate=1`), 400, "BadRequest", "The query parameter '$frobnicate' is not supported.");
+    // Named as written, as Microsoft.OData.Core names it.
+    expectError(await app("GET", `/users?$orderbyDisplayName`), 400, "BadRequest", "The query parameter '$orderbyDisplayName' is not supported.");
+    // $count belongs to collections, unless the single-user query is an advanced one (ConsistencyLevel: eventual).
+    expectError(await app("GET", `/users/${U.adele.id}?$count=true`), 400, "Request_BadRequest", onlyCollections);
     expectError(
       await app("GET", `/users/${U.adele.id}?$select=id&$SELECT=displayName`),
       400,

@@ -62,3 +62,34 @@ export function enumValue<T extends string>(v: unknown, members: readonly T[]): 
   if (!found) throw graphErrors.requestBodyRead(`The string '${v}' is not a valid enumeration type constant.`);
   return found;
 }
+
+/*
+ * Action parameters: OData's JSON reader converts a primitive written as a
+ * JSON string to the parameter's type, as XmlConvert reads it, so the
+ * findMeetingTimes example's "isOrganizerOptional": "false" and
+ * "minimumAttendeePercentage": "100" (user-findmeetingtimes.md) are a boolean
+ * and a number. Any other type is refused as a wrong literal.
+ */
+
+/** An Edm.Boolean parameter: true/false, or "true", "false", "1", "0" (XmlConvert.ToBoolean, surrounding spaces allowed). */
+export function boolParameter(v: unknown): boolean {
+  if (typeof v === "string") {
+    const text = v.trim();
+    if (text === "true" || text === "1") return true;
+    if (text === "false" || text === "0") return false;
+  }
+  return bool(v);
+}
+
+/** An Edm.Int32 parameter: an integer, or one written as a string (XmlConvert.ToInt32). */
+export function int32Parameter(v: unknown): number {
+  if (typeof v === "string" && /^\s*[+-]?\d+\s*$/.test(v)) return int(Number(v));
+  return int(v);
+}
+
+/** An Edm.Double parameter: a number, or one written as a string (XmlConvert.ToDouble). */
+export function doubleParameter(v: unknown): number {
+  if (typeof v === "number") return v;
+  if (typeof v === "string" && /^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/.test(v)) return Number(v);
+  throw graphErrors.requestBodyRead(`Cannot convert the literal '${show(v)}' to the expected type 'Edm.Double'.`);
+}

@@ -8,7 +8,8 @@ import { enumValue, isObject, optStr, prop } from "./body-values.ts";
 import { eventIndex, removeEvent } from "./event-index.ts";
 import { decodeId, newChangeKey, newId } from "./ids.ts";
 import { calendarsOf, defaultCalendarOf } from "./mailbox.ts";
-import { contextUrl } from "./query.ts";
+import { calendarJson } from "./calendar-view.ts";
+import { calendarsContext } from "./context.ts";
 
 const COLORS = ["auto", "lightBlue", "lightGreen", "lightOrange", "lightGray", "lightYellow", "lightTeal", "lightPink", "lightBrown", "lightRed", "maxColor"] as const;
 const HEX: Record<string, string> = {
@@ -17,27 +18,6 @@ const HEX: Record<string, string> = {
 };
 
 type ReadTenant = DeepReadonly<TenantState> | TenantState;
-
-export function calendarJson(c: DeepReadonly<Calendar> | Calendar, call: MailboxCall): Record<string, unknown> {
-  const own = call.calendars === null;
-  const canEdit = own || c.shares.some((s) => s.role === "write");
-  return {
-    id: c.id,
-    name: c.name,
-    color: c.color,
-    hexColor: c.hexColor,
-    isDefaultCalendar: c.isDefault,
-    changeKey: c.changeKey,
-    canShare: own && c.isDefault,
-    canViewPrivateItems: own,
-    canEdit,
-    allowedOnlineMeetingProviders: ["teamsForBusiness"],
-    defaultOnlineMeetingProvider: "teamsForBusiness",
-    isTallyingResponses: true,
-    isRemovable: !c.isDefault,
-    owner: { name: call.owner.displayName, address: call.owner.address },
-  };
-}
 
 /** A calendar the caller may use, by id: 400 when malformed, 404 when unknown or not shared with them. */
 export function calendarById<T extends ReadTenant>(t: T, call: MailboxCall, id: string): T["calendars"][number] {
@@ -76,8 +56,8 @@ export function calendarHandlers(deps: CalendarDeps) {
     get() {
       return (req: Request, res: Response) => {
         const call = openMailbox(deps, req, res, "read");
-        const json = store.read(call.tenantId, (t) => calendarJson(namedCalendar(t, call, req), call));
-        res.json({ "@odata.context": contextUrl(res, call, "calendars", undefined, true), ...json });
+        const json = store.read(call.tenantId, (t) => calendarJson(res, namedCalendar(t, call, req), call));
+        res.json({ "@odata.context": calendarsContext(res, req, call, true), ...json });
       };
     },
     list() {
@@ -86,9 +66,9 @@ export function calendarHandlers(deps: CalendarDeps) {
         const value = store.read(call.tenantId, (t) =>
           calendarsOf(t, call.owner.id)
             .filter((c) => call.calendars === null || call.calendars.has(c.id))
-            .map((c) => calendarJson(c, call)),
+            .map((c) => calendarJson(res, c, call)),
         );
-        res.json({ "@odata.context": contextUrl(res, call, "calendars", undefined), value });
+        res.json({ "@odata.context": calendarsContext(res, req, call), value });
       };
     },
     create() {
@@ -102,9 +82,9 @@ export function calendarHandlers(deps: CalendarDeps) {
           const c: Calendar = { id: newId("calendar", call.owner.id), ownerId: call.owner.id, name: input.name as string, isDefault: false, color, hexColor: HEX[color] ?? "", changeKey: newChangeKey(), shares: [] };
           t.calendars.push(c);
           notePut(t, "calendars", c);
-          return calendarJson(c, call);
+          return calendarJson(res, c, call);
         });
-        res.status(201).json({ "@odata.context": contextUrl(res, call, "calendars", undefined, true), ...json });
+        res.status(201).json({ "@odata.context": calendarsContext(res, req, call, true), ...json });
       };
     },
     update() {
@@ -123,9 +103,9 @@ export function calendarHandlers(deps: CalendarDeps) {
           }
           c.changeKey = newChangeKey();
           notePut(t, "calendars", c);
-          return calendarJson(c, call);
+          return calendarJson(res, c, call);
         });
-        res.json({ "@odata.context": contextUrl(res, call, "calendars", undefined, true), ...json });
+        res.json({ "@odata.context": calendarsContext(res, req, call, true), ...json });
       };
     },
     remove() {

@@ -7,11 +7,12 @@ import { changesSchedule, createEvent, deleteRef, updateRef, type EventRef } fro
 import { defaultCalendarOf } from "./mailbox.ts";
 import { cancelMeeting, syncAttendees, syncException } from "./meetings.ts";
 import { applyPreferences } from "./prefer.ts";
-import { contextUrl, renderItem, selectOf, sendEvents } from "./query.ts";
+import { calendarLinks, eventsContext, eventsPath, type Container } from "./context.ts";
+import { renderItem, selectOf, sendEvents } from "./query.ts";
 import { byStart, calendarViewItems, eventItems, seriesItems } from "./views.ts";
 import { graphErrors } from "../../errors/graph-error.ts";
 
-export type Container = "" | "/calendar" | "/calendars/{calendarId}";
+export type { Container } from "./context.ts";
 
 /** Whether deleting this event must tell attendees (the organizer's copy of a meeting). */
 function isMeeting(ref: EventRef): boolean {
@@ -27,7 +28,7 @@ export function eventHandlers(deps: CalendarDeps) {
       return (req: Request, res: Response) => {
         const call = openMailbox(deps, req, res, "read");
         const items = store.read(call.tenantId, (t) => eventItems(t, call.owner.id, routeCalendars(t, call, req, container)));
-        sendEvents(req, res, call, items, "events");
+        sendEvents(req, res, call, items, eventsPath(req, container, "events"));
       };
     },
     create(container: Container) {
@@ -44,16 +45,21 @@ export function eventHandlers(deps: CalendarDeps) {
           return renderItem({ event }, call, select);
         });
         applyPreferences(res, call.prefs, ["timezone", "body"]);
-        res.status(201).json({ "@odata.context": contextUrl(res, call, "events", select, true), ...json });
+        res.status(201).json({ "@odata.context": eventsContext(res, call, eventsPath(req, container, "events"), select, true), ...json });
       };
     },
     get(container: Container) {
       return (req: Request, res: Response) => {
         const call = openMailbox(deps, req, res, "read");
         const select = selectOf(req);
-        const json = store.read(call.tenantId, (t) => renderItem(itemOf(routeEvent(t, call, req, container)), call, select));
+        const { json, calendarId } = store.read(call.tenantId, (t) => {
+          const item = itemOf(routeEvent(t, call, req, container));
+          return { json: renderItem(item, call, select), calendarId: item.event.calendarId };
+        });
         applyPreferences(res, call.prefs, ["timezone", "body"]);
-        res.json({ "@odata.context": contextUrl(res, call, "events", select, true), ...json });
+        // One event read with $select also links to its calendar (event-get.md).
+        const links = select ? calendarLinks(res, call, calendarId) : {};
+        res.json({ "@odata.context": eventsContext(res, call, eventsPath(req, container, "events"), select, true), ...json, ...links });
       };
     },
     update(container: Container) {
@@ -68,7 +74,7 @@ export function eventHandlers(deps: CalendarDeps) {
           return renderItem({ event }, call, undefined);
         });
         applyPreferences(res, call.prefs, ["timezone", "body"]);
-        res.json({ "@odata.context": contextUrl(res, call, "events", undefined, true), ...json });
+        res.json({ "@odata.context": eventsContext(res, call, eventsPath(req, container, "events"), undefined, true), ...json });
       };
     },
     remove(container: Container) {
@@ -88,7 +94,7 @@ export function eventHandlers(deps: CalendarDeps) {
         const call = openMailbox(deps, req, res, "read");
         const { fromMs, toMs } = windowOf(req);
         const items = store.read(call.tenantId, (t) => calendarViewItems(t, call.owner.id, routeCalendars(t, call, req, container), fromMs, toMs));
-        sendEvents(req, res, call, items, "calendarView");
+        sendEvents(req, res, call, items, eventsPath(req, container, "calendarView"));
       };
     },
     instances(container: Container) {
@@ -100,7 +106,7 @@ export function eventHandlers(deps: CalendarDeps) {
           if (ref.kind !== "stored" || ref.event.type !== "seriesMaster") return [];
           return seriesItems(t, ref.event, fromMs, toMs).sort(byStart);
         });
-        sendEvents(req, res, call, items, `events('${String(req.params.eventId)}')/instances`);
+        sendEvents(req, res, call, items, eventsPath(req, container, "instances"));
       };
     },
   };

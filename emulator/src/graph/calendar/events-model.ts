@@ -105,12 +105,13 @@ function applyPlain(e: CalendarEvent, input: EventInput): void {
   }
 }
 
+/** A Teams meeting's join details; its dial-in number, as the pages' online meetings show one (user-post-events.md), is a fictional 555 number. */
 function newOnlineMeeting(): CalendarEvent["onlineMeeting"] {
   const thread = newChangeKey().replace(/[^A-Za-z0-9]/g, "").slice(0, 20);
   return {
     joinUrl: `https://teams.microsoft.com/l/meetup-join/19%3ameeting_${thread}%40thread.v2/0`,
     conferenceId: String(100_000_000 + Math.floor(Math.random() * 899_999_999)),
-    tollNumber: null,
+    tollNumber: "+1 425 555 0123",
     tollFreeNumbers: [],
     phones: [],
     quickDial: null,

@@ -5,7 +5,7 @@ import type { DeepReadonly } from "../../store/store.ts";
 import type { FreeBusyStatus } from "../../store/calendar-types.ts";
 import type { TenantState } from "../../store/types.ts";
 import { openMailbox, type CalendarDeps } from "./access.ts";
-import { arr, bool, enumValue, has, int, isObject, obj, optStr, prop } from "./body-values.ts";
+import { arr, boolParameter, doubleParameter, enumValue, has, int32Parameter, isObject, obj, optStr, prop } from "./body-values.ts";
 import { DAY_MS, formatLocal, parseIsoDuration } from "./date-time.ts";
 import { parseTime } from "./event-input.ts";
 import { busyItems, statusOver, withinWorkingHours, type BusyItem } from "./free-busy.ts";
@@ -58,12 +58,12 @@ export function findMeetingTimesHandler(deps: CalendarDeps) {
       throw graphErrors.requestBodyRead(`Cannot convert the literal '${String(durationText)}' to the expected type 'Edm.Duration'.`);
     }
     const rawMax = prop(body, "maxCandidates");
-    const maxCandidates = rawMax === undefined || rawMax === null ? 10 : int(rawMax);
+    const maxCandidates = rawMax === undefined || rawMax === null ? 10 : int32Parameter(rawMax);
     if (maxCandidates < 0) throw graphErrors.invalidScheduleRequest("maxCandidates must not be negative.");
-    const organizerOptional = has(body, "isOrganizerOptional") && prop(body, "isOrganizerOptional") !== null ? bool(prop(body, "isOrganizerOptional")) : false;
-    const reasons = has(body, "returnSuggestionReasons") && prop(body, "returnSuggestionReasons") !== null ? bool(prop(body, "returnSuggestionReasons")) : false;
+    const organizerOptional = has(body, "isOrganizerOptional") && prop(body, "isOrganizerOptional") !== null ? boolParameter(prop(body, "isOrganizerOptional")) : false;
+    const reasons = has(body, "returnSuggestionReasons") && prop(body, "returnSuggestionReasons") !== null ? boolParameter(prop(body, "returnSuggestionReasons")) : false;
     const rawMin = prop(body, "minimumAttendeePercentage");
-    const minimum = rawMin === undefined || rawMin === null ? 50 : Number(rawMin);
+    const minimum = rawMin === undefined || rawMin === null ? 50 : doubleParameter(rawMin);
     if (!Number.isFinite(minimum) || minimum < 0 || minimum > 100) throw graphErrors.invalidScheduleRequest("minimumAttendeePercentage must be between 0 and 100.");
 
     let domain: "work" | "personal" | "unrestricted" | "unknown" = "work";

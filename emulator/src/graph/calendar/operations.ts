@@ -60,6 +60,7 @@ export function calendarOperations(graphDeps: GraphDeps): Operation[] {
       out.push({ method, path: `${p}${path}`, summary, permissions, handler });
     on("GET", "/calendar", "The default calendar.", rule(READ, READ_APP, NO_ENTRY), calendars.get());
     on("PATCH", "/calendar", "Update the default calendar (name, color).", rule(WRITE, [RW], NO_ENTRY), calendars.update());
+    on("DELETE", "/calendar", "Refused: the default calendar cannot be deleted (400 ErrorDeleteDistinguishedFolder).", rule([RW], [RW], NO_ENTRY), calendars.remove());
     on("GET", "/calendars", "The mailbox's calendars (a delegate sees the ones shared with them).", rule([RB, R, RS, RW], READ_APP), calendars.list());
     on("POST", "/calendars", "Create a calendar.", rule([RW], [RW]), calendars.create());
     on("GET", "/calendars/{calendarId}", "One calendar.", rule(READ, READ_APP, NO_ENTRY), calendars.get());

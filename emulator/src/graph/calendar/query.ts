@@ -4,6 +4,7 @@ import { ctxOf } from "../../http/request-context.ts";
 import { compareBy, evaluateFilter, ODataSyntaxError, parseFilter, parseOrderBy, parseSelect, type FilterExpr, type OrderByItem } from "../odata/index.ts";
 import type { MailboxCall } from "./access.ts";
 import { eventJson, selectOnlyJson, UTC_VIEW, type EventItem } from "./event-view.ts";
+import { eventsContext } from "./context.ts";
 import { applyPreferences } from "./prefer.ts";
 
 /** Properties of microsoft.graph.event (and its bases) that $select may name. */
@@ -67,21 +68,21 @@ function count(req: Request, name: "top" | "skip"): number | undefined {
   return Number(text.trim());
 }
 
-/** An event item as JSON for the caller: their zone and body type, ReadBasic trimming, $select. */
+/**
+ * An event item as JSON for the caller: their zone and body type, ReadBasic
+ * trimming, $select. Selected properties keep the event's own order (as
+ * Outlook writes them, not the order asked for), after @odata.etag and id;
+ * selecting `location` brings `locations` too (user-list-events.md), Outlook
+ * keeping the two in step.
+ */
 export function renderItem(item: EventItem, call: MailboxCall, select: string[] | undefined): Record<string, unknown> {
   const full = eventJson(item, { zone: call.prefs.zone, bodyType: call.prefs.bodyType, basic: call.basic });
   if (!select) return full;
-  const out: Record<string, unknown> = { "@odata.etag": full["@odata.etag"], id: full.id };
-  for (const name of select) {
-    if (SELECT_ONLY.has(name)) out[name] = selectOnlyJson(item, name);
-    else if (name in full) out[name] = full[name];
-  }
+  const wanted = new Set(["@odata.etag", "id", ...select, ...(select.includes("location") ? ["locations"] : [])]);
+  const out: Record<string, unknown> = {};
+  for (const name of Object.keys(full)) if (wanted.has(name)) out[name] = full[name];
+  for (const name of select) if (SELECT_ONLY.has(name)) out[name] = selectOnlyJson(item, name);
   return out;
-}
-
-export function contextUrl(res: Response, call: MailboxCall, segment: string, select: string[] | undefined, entity = false): string {
-  const sel = select ? `(${select.join(",")})` : "";
-  return `${ctxOf(res).origin}/v1.0/$metadata#users('${call.owner.id}')/${segment}${sel}${entity ? "/$entity" : ""}`;
 }
 
 /** The nextLink: this request's URL on the caller's origin, with $skip moved on. */
@@ -98,8 +99,9 @@ function nextLink(req: Request, res: Response, skip: number): string {
 /**
  * Sends an event collection as Outlook does: $filter and $orderby over the
  * UTC form, pages of 10 (or $top, at most 1000) with $skip in @odata.nextLink.
+ * `path` is the navigation path the route names (context.ts).
  */
-export function sendEvents(req: Request, res: Response, call: MailboxCall, items: EventItem[], segment: string): void {
+export function sendEvents(req: Request, res: Response, call: MailboxCall, items: EventItem[], path: string): void {
   const select = selectOf(req);
   const filterText = queryOption(req, "filter");
   const orderText = queryOption(req, "orderby");
@@ -119,7 +121,7 @@ export function sendEvents(req: Request, res: Response, call: MailboxCall, items
   }
   const size = Math.min(top ?? call.prefs.maxPageSize ?? 10, 1000);
   const page = list.slice(skip, skip + size);
-  const body: Record<string, unknown> = { "@odata.context": contextUrl(res, call, segment, select) };
+  const body: Record<string, unknown> = { "@odata.context": eventsContext(res, call, path, select) };
   if (/^true$/i.test(queryOption(req, "count") ?? "")) body["@odata.count"] = list.length;
   body.value = page.map((item) => renderItem(item, call, select));
   if (skip + size < list.length && size > 0) body["@odata.nextLink"] = nextLink(req, res, skip + size);

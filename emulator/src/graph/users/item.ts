@@ -7,7 +7,7 @@ import { parseExpand, withManager } from "./expand.ts";
 import { contextUrl } from "./links.ts";
 import { findUser, removeUser, updateUser } from "../../directory/users.ts";
 import { callerRoles, checkManageable, USER_ADMIN_ROLES } from "./manageable.ts";
-import { parseUserSelect, readOptions } from "./query.ts";
+import { isEventual, parseCount, parseUserSelect, readOptions } from "./query.ts";
 import { addressedUser, targetOf } from "./target.ts";
 import { userView } from "./views.ts";
 import { sendJson } from "../../http/send-json.ts";
@@ -28,11 +28,13 @@ const SELF_SERVICE = new Set([
   "preferredLanguage",
 ]);
 
-/** GET /me and GET /users/{id | userPrincipalName}, with $select and $expand=manager. */
+/** GET /me and GET /users/{id | userPrincipalName}, with $select and $expand=manager (and $levels). */
 export function getUser(store: Store) {
   return (req: Request, res: Response): void => {
     const target = targetOf(req, res);
-    const options = readOptions(req, ["$select", "$expand"]);
+    // $count=true with ConsistencyLevel: eventual is an advanced query, as the management chain example sends it (user-list-manager.md).
+    const options = readOptions(req, ["$select", "$expand", ...(isEventual(req) ? ["$count"] : [])]);
+    parseCount(options);
     const select = parseUserSelect(options, false);
     const expand = parseExpand(options);
     const body = store.read(target.tenantId, (t) => {

@@ -26,6 +26,7 @@ export type Options = ReadonlyMap<string, string>;
  */
 export function readOptions(req: Request, allowed: readonly string[]): Options {
   const out = new Map<string, string>();
+  const written = new Map<string, string>();
   const raw = req.url.includes("?") ? req.url.slice(req.url.indexOf("?") + 1) : "";
   for (const pair of raw.split("&")) {
     if (pair === "") continue;
@@ -35,6 +36,7 @@ export function readOptions(req: Request, allowed: readonly string[]): Options {
     const key = name.toLowerCase();
     if (out.has(key)) throw graphErrors.duplicateQueryOption(name);
     out.set(key, eq < 0 ? "" : decode(pair.slice(eq + 1)));
+    written.set(key, name);
   }
   for (const key of out.keys()) {
     if (allowed.includes(key)) continue;
@@ -45,7 +47,7 @@ export function readOptions(req: Request, allowed: readonly string[]): Options {
       );
     }
     if (key === "$format") continue;
-    throw graphErrors.unknownQueryOption(key);
+    throw graphErrors.unknownQueryOption(written.get(key) ?? key);
   }
   return out;
 }
