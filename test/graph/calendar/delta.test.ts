@@ -248,6 +248,15 @@ describe("calendarView delta: a sync client's rounds", () => {
     expect(next.value.map((e: Item) => [e.id, e.subject])).toEqual([[extra.id, "SDK single"]]);
   });
 
+  it("answers inside a $batch, its links usable outside it", async () => {
+    const res = await adele("POST", "/$batch", { requests: [{ id: "1", method: "GET", url: `/me/calendarView/delta?${WINDOW}`, headers: { Prefer: "odata.maxpagesize=100" } }] });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const answer = res.body.responses[0];
+    expect(answer.status, JSON.stringify(answer)).toBe(200);
+    expect(answer.body.value.length).toBeGreaterThan(0);
+    expect((await round(pathOf(answer.body["@odata.deltaLink"] as string), 5)).items).toEqual([]);
+  });
+
   it("tracks one calendar on /calendars/{id}/calendarView/delta", async () => {
     const window = "startDateTime=2033-01-01T00:00:00Z&endDateTime=2033-02-01T00:00:00Z";
     const cal = await adele("POST", "/me/calendars", { name: "Delta side calendar" });
