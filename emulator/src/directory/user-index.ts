@@ -1,5 +1,6 @@
 import type { DeepReadonly } from "../store/store.ts";
 import type { TenantState, User } from "../store/types.ts";
+import { firstIndexNotBefore } from "../util/sorted.ts";
 
 type RUser = DeepReadonly<User>;
 
@@ -21,26 +22,14 @@ const compareEntries = (a: IndexEntry, b: IndexEntry): number =>
 
 /** First position whose entry is not before (key, id) — or, with id undefined, whose key is >= key (> key when `after`). */
 function lowerBound(entries: readonly IndexEntry[], key: string, after = false): number {
-  let lo = 0;
-  let hi = entries.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const k = (entries[mid] as IndexEntry).key;
-    if (k < key || (after && k === key)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return firstIndexNotBefore(entries.length, (i) => {
+    const k = (entries[i] as IndexEntry).key;
+    return k < key || (after && k === key);
+  });
 }
 
 function positionOf(entries: readonly IndexEntry[], entry: IndexEntry): number {
-  let lo = 0;
-  let hi = entries.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compareEntries(entries[mid] as IndexEntry, entry) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return firstIndexNotBefore(entries.length, (i) => compareEntries(entries[i] as IndexEntry, entry) < 0);
 }
 
 const keyOf = (user: RUser, property: string): string | undefined => {
@@ -101,14 +90,8 @@ export class UserIndex {
     const key = prefix.toLowerCase();
     const start = lowerBound(entries, key);
     // The matches are contiguous from `start`; find their end by binary search on the prefix.
-    let lo = start;
-    let hi = entries.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((entries[mid] as IndexEntry).key.startsWith(key)) lo = mid + 1;
-      else hi = mid;
-    }
-    return { entries, start, end: lo };
+    const end = firstIndexNotBefore(entries.length, (i) => (entries[i] as IndexEntry).key.startsWith(key), start);
+    return { entries, start, end };
   }
 
   /** Users whose property lies between the bounds (each optional, inclusive unless said otherwise). */

@@ -2,6 +2,7 @@ import type { DayOfWeek, PatternedRecurrence } from "../../store/calendar-types.
 import { DAY_MS, dayOf, daysInMonth, parseDate } from "./date-time.ts";
 import { DAYS, WEEK_INDEXES } from "./recurrence.ts";
 import { localToUtc, resolveZone, utcToLocal } from "./time-zones.ts";
+import { firstIndexNotBefore } from "../../util/sorted.ts";
 
 /**
  * Expands Outlook recurrences. Occurrence dates are computed in the
@@ -193,15 +194,8 @@ function blockStarts(s: Series, block: number): Float64Array {
 }
 
 /** First position in ascending `a` whose value is >= `value`. */
-function lowerBound(a: Float64Array, value: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((a[mid] as number) < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+export function lowerBound(a: Float64Array, value: number): number {
+  return firstIndexNotBefore(a.length, (i) => (a[i] as number) < value);
 }
 
 /** Ascending UTC starts: `starts[lo]` up to (not including) `starts[hi]`. */

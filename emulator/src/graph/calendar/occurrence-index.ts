@@ -5,7 +5,7 @@ import { DAY_MS } from "./date-time.ts";
 import { eventIndex, type OwnerLayout } from "./event-index.ts";
 import type { EventItem } from "./event-view.ts";
 import type { Run } from "./event-window.ts";
-import { occurrenceStartsIn } from "./expand.ts";
+import { lowerBound, occurrenceStartsIn } from "./expand.ts";
 import { seriesOfEvent } from "./series.ts";
 
 type Tenant = DeepReadonly<TenantState> | TenantState;
@@ -69,16 +69,6 @@ function blockOf(t: Tenant, layout: OwnerLayout, block: number): OccurrenceBlock
     blocks.set(block, found);
   }
   return found;
-}
-
-function lowerBound(a: Float64Array, value: number, lo = 0): number {
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((a[mid] as number) < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** A range of one block: occurrences in calendarView's order, some of them (those that began before the window) picked. */

@@ -6,6 +6,7 @@ import { occurrenceStartsIn, type StartsSlice } from "./expand.ts";
 import { seriesOfEvent } from "./series.ts";
 import { EventWindow, EventsRun, OccurrencesRun, type Run } from "./event-window.ts";
 import { occurrenceRuns } from "./occurrence-index.ts";
+import { firstIndexNotBefore } from "../../util/sorted.ts";
 
 type Tenant = DeepReadonly<TenantState> | TenantState;
 
@@ -72,13 +73,7 @@ export function calendarViewWindow(t: Tenant, ownerId: string, calendars: Readon
   // Singles are sorted by start (then id): skip to the first that could still overlap the window.
   const singles = layout.singles;
   const earliest = fromMs - layout.maxDurationMs;
-  let lo = 0;
-  let hi = singles.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((singles[mid] as CalendarEvent).startMs < earliest) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = firstIndexNotBefore(singles.length, (i) => (singles[i] as CalendarEvent).startMs < earliest);
   const inWindow: CalendarEvent[] = [];
   for (let i = lo; i < singles.length; i++) {
     const e = singles[i] as CalendarEvent;
