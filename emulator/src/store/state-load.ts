@@ -27,8 +27,15 @@ export interface LoadedState {
 
 export type LoadProgress = (done: number, total: number) => void;
 
-/** Files every tenant folder holds besides event partitions. */
-const REQUIRED_FILES = ["meta", ...COLLECTIONS.filter((c) => c !== "events")];
+/**
+ * Collections a tenant folder may lack: events (only the partitions that have
+ * events are written) and collections added after folders were first written,
+ * which an older folder has no file for (they load empty).
+ */
+const OPTIONAL: readonly CollectionName[] = ["events", "subscriptions"];
+
+/** Files every tenant folder holds. */
+const REQUIRED_FILES = ["meta", ...COLLECTIONS.filter((c) => !OPTIONAL.includes(c))];
 
 /**
  * Loads the state folder: the manifest, every tenant's files, then the log

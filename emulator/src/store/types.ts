@@ -1,6 +1,8 @@
 import type { Calendar, CalendarEvent } from "./calendar-types.ts";
+import type { GraphSubscription } from "./subscription-types.ts";
 
 export type { Calendar, CalendarEvent } from "./calendar-types.ts";
+export type { GraphSubscription, SubscriptionTarget } from "./subscription-types.ts";
 
 /**
  * The shape of everything the emulator remembers. All state lives under a
@@ -242,6 +244,8 @@ export interface TenantState {
   userChanges: UserChange[];
   calendars: Calendar[];
   events: CalendarEvent[];
+  /** Change-notification subscriptions (Graph's /subscriptions). */
+  subscriptions: GraphSubscription[];
 }
 
 export interface EmulatorState {

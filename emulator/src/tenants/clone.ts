@@ -64,6 +64,8 @@ export function cloneTenant(source: DeepReadonly<TenantState>, options: { displa
     refreshTokens: [],
     sessions: [],
     deviceCodes: [],
+    // Subscriptions belong to the source tenant's applications and receivers.
+    subscriptions: [],
   };
   return { tenant, applications };
 }
