@@ -316,12 +316,12 @@ export const graphErrors = {
   /** Emulator wording: rich notifications (includeResourceData) are not emulated. */
   subscriptionResourceDataUnsupported: () =>
     new GraphError(400, "InvalidRequest", "The emulator does not send resource data in change notifications; leave includeResourceData unset or false."),
-  /**
-   * Outlook's answers through the subscription service: msgraph-sdk-java#2421 ("The value '…' of parameter 'Resource' is
-   * invalid", BadRequest), microsoft-graph-docs-contrib#3201 ("The requested user '…' is invalid", NotFound).
-   */
-  subscriptionExtensionError: (status: 400 | 404, operation: "Create" | "Update" | "Delete", reason: string) =>
-    new GraphError(status, "ExtensionError", `Operation: ${operation}; Exception: [Status Code: ${status === 404 ? "NotFound" : "BadRequest"}; Reason: ${reason}]`),
+  /** Outlook's answer through the subscription service for a mailbox that does not exist (microsoft-graph-docs-contrib#3201). */
+  subscriptionUserInvalid: (operation: string, user: string) =>
+    new GraphError(404, "ExtensionError", `Operation: ${operation}; Exception: [Status Code: NotFound; Reason: The requested user '${user}' is invalid.]`),
+  /** Outlook's answer through the subscription service for a resource it cannot read (msgraph-sdk-java#2421). */
+  subscriptionResourceInvalid: (operation: string, resource: string) =>
+    new GraphError(400, "ExtensionError", `Operation: ${operation}; Exception: [Status Code: BadRequest; Reason: The value '${resource}' of parameter 'Resource' is invalid.]`),
   /** microsoft-graph-docs-contrib#8573 and subscription-post-subscriptions.md; the code ObjectIdentifierInUse as quoted in abraunegg/onedrive's source. */
   subscriptionDuplicate: (id: string) => new GraphError(409, "ObjectIdentifierInUse", `Subscription Id ${id} already exists for the requested combination`),
   /** msgraph-sdk-php#221, microsoft-graph-docs#5725: a subscription that does not exist (or that the app did not create). */

@@ -110,12 +110,12 @@ export function resolveResource(t: DeepReadonly<TenantState>, resource: string, 
     return { kind: "user", userId: user.id };
   }
   const owner = shape.who.toLowerCase() === "me" ? findUser(t, (principal as Extract<Principal, { kind: "user" }>).userId) : findUser(t, shape.who, "mailbox");
-  if (!owner) throw graphErrors.subscriptionExtensionError(404, operation, `The requested user '${shape.who}' is invalid.`);
+  if (!owner) throw graphErrors.subscriptionUserInvalid(operation, shape.who);
   if (principal.kind === "user" && owner.id !== principal.userId) throw graphErrors.calendarAccessDenied();
   if (shape.calendar === null) return { kind: "events", ownerId: owner.id, calendarId: null };
   if (shape.calendar === "default") return { kind: "events", ownerId: owner.id, calendarId: "default" };
   const key = shape.calendar.key;
   const calendar = t.calendars.find((c) => c.ownerId === owner.id && c.id === key);
-  if (!calendar) throw graphErrors.subscriptionExtensionError(400, operation, `The value '${resource}' of parameter 'Resource' is invalid.`);
+  if (!calendar) throw graphErrors.subscriptionResourceInvalid(operation, resource);
   return { kind: "events", ownerId: owner.id, calendarId: calendar.id };
 }
