@@ -43,8 +43,17 @@ export class Deliveries {
     void this.#attempt(delivery, 0);
   }
 
+  /** Whether a retry should still go; a tenant removed meanwhile (the store refuses to read it) means no. */
+  #wanted(d: Delivery): boolean {
+    try {
+      return d.stillWanted();
+    } catch {
+      return false;
+    }
+  }
+
   async #attempt(d: Delivery, attempt: number): Promise<void> {
-    if (this.#stopping.aborted || (attempt > 0 && !d.stillWanted())) return;
+    if (this.#stopping.aborted || (attempt > 0 && !this.#wanted(d))) return;
     const outcome = await this.#outgoing.post(d.url, d.body, "application/json; charset=utf-8", this.#schedule.timeoutMs, d.facts);
     if (outcome.answered && outcome.status >= 200 && outcome.status < 300) return;
     if (this.#stopping.aborted) return;

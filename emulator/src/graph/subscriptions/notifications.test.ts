@@ -90,6 +90,15 @@ describe("ChangeNotifications", () => {
     expect(entries.map((e) => e.status)).toEqual([500, 500, 500, 202]);
     expect(entries[0]).toMatchObject({ method: "POST", tenant: TENANT, clientId: "app", userId: null });
   });
+
+  it("a tenant removed right after a write (or during retries) is quietly left alone", async () => {
+    const before = received.length;
+    const event = { id: "e2", ownerId: "u1", calendarId: "c1", changeKey: "k2", type: "singleInstance" } as unknown as CalendarEvent;
+    store.write(TENANT, (t) => notePut(t, "events", event, true));
+    expect(store.removeTenant(TENANT)).toBe(true);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(received.slice(before).filter((r) => r.path === "/fail")).toEqual([]);
+  });
 });
 
 describe("the validation handshake", () => {

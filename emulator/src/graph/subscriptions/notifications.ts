@@ -94,12 +94,14 @@ export class ChangeNotifications {
     const batch = readChanges(changes);
     if (batch.changes.length === 0 && !batch.access) return;
     const mark = this.#store.mark();
-    setImmediate(() => void this.#process(tenantId, batch, mark));
+    setImmediate(() => void this.#process(tenantId, batch, mark).catch((err: unknown) => report(err)));
   }
 
   async #process(tenantId: string, batch: FeedBatch, mark: number): Promise<void> {
     // A write the disk refused is rolled back: nobody hears of it.
     if (!(await this.#store.flush(mark).then(() => true, () => false)) || this.#stopping.signal.aborted) return;
+    // The tenant may have been removed meanwhile (DELETE /_emulator/tenants/{id}).
+    if (this.#store.resolveTenant(tenantId) === undefined) return;
     if (batch.access) this.#checkAccess(tenantId);
     if (batch.changes.length === 0) return;
     const now = this.#clock.nowMs();
@@ -166,7 +168,11 @@ export class ChangeNotifications {
     this.#sweepQueued = true;
     setImmediate(() => {
       this.#sweepQueued = false;
-      if (!this.#stopping.signal.aborted) this.#sweep();
+      try {
+        if (!this.#stopping.signal.aborted) this.#sweep();
+      } catch (err) {
+        report(err);
+      }
     });
   }
 
@@ -207,6 +213,11 @@ export class ChangeNotifications {
       return undefined;
     }
   }
+}
+
+/** Work done off the request path reports what it did not expect instead of failing the process. */
+function report(err: unknown): void {
+  console.error("graph-emulator: change notifications:", err instanceof Error ? err.stack : err);
 }
 
 function delivering(s: DeepReadonly<GraphSubscription>, nowMs: number): boolean {
