@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CONTOSO, startTestEmulator, type TestEmulator } from "../../support/emulator.ts";
-import { appToken, userToken } from "../../support/graph.ts";
+import { appToken, createApp, userToken } from "../../support/graph.ts";
 import { eventBody, expectError, graphHttp, USERS } from "../calendar/support.ts";
 import { inMinutes, Receiver } from "./support.ts";
 
@@ -80,6 +80,30 @@ describe("reauthorizationRequired", () => {
     const [note] = await receiver.waitFor(1, "/revoked");
     expect(note?.json.value.map((n: { resourceData: { id: string } }) => n.resourceData.id)).toEqual([made.body.id]);
     expect(receiver.notifications("/revoked/lifecycle")).toHaveLength(1);
+  });
+
+  it("an app whose token no longer holds the permission can neither read nor reauthorize its subscription", async () => {
+    const app = await createApp(emu, CONTOSO.id, { delegated: ["Calendars.Read", "User.Read"] });
+    const token = async (scope: string) => {
+      const res = await fetch(`${emu.baseUrl}/${CONTOSO.id}/oauth2/v2.0/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ grant_type: "password", client_id: app.appId, client_secret: app.clientSecret, username: USERS.adele.upn, password: USERS.adele.password, scope }),
+      });
+      const body = (await res.json()) as { access_token?: string };
+      expect(body.access_token, JSON.stringify(body)).toBeTypeOf("string");
+      return body.access_token as string;
+    };
+    const before = graphHttp(emu, await token("Calendars.Read"));
+    const sub = await subscribe(before, "me/events", "/narrowed", 120);
+    const grants = (await control("GET", `/tenants/${CONTOSO.id}/consents`)) as { id: string; clientId: string }[];
+    await control("DELETE", `/tenants/${CONTOSO.id}/consents/${grants.find((g) => g.clientId === app.appId)!.id}`);
+    await receiver.waitFor(1, "/narrowed/lifecycle");
+    await control("POST", `/tenants/${CONTOSO.id}/consents`, { clientId: app.appId, consentType: "AllPrincipals", scopes: ["User.Read"] });
+    const after = graphHttp(emu, await token("User.Read"));
+    expectError(await after("GET", `/subscriptions/${sub.id}`), 403, "ErrorAccessDenied");
+    expectError(await after("POST", `/subscriptions/${sub.id}/reauthorize`), 403, "ErrorAccessDenied");
+    expectError(await after("PATCH", `/subscriptions/${sub.id}`, { expirationDateTime: inMinutes(emu.clock.nowMs(), 180) }), 403, "ErrorAccessDenied");
   });
 
   it("removing an app's application permission does the same for its app-only subscriptions", async () => {
