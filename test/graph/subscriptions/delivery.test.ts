@@ -144,6 +144,21 @@ describe("user notifications", () => {
     const toAll = await receiver.waitFor(2, "/all-users");
     expect(toAll.map((n) => n.json.value[0].resourceData.id)).toEqual([USERS.megan.id, USERS.alex.id]);
     expect(receiver.notifications("/users")).toHaveLength(1);
+    // A new user, and a deleted one, arrive as `updated` (Graph's directory notifications; a delete is first a soft delete).
+    const made = await daemon("POST", "/users", {
+      accountEnabled: true,
+      displayName: "Notified Newcomer",
+      mailNickname: "newcomer",
+      userPrincipalName: "newcomer@contoso.onmicrosoft.com",
+      passwordProfile: { password: "Passw0rd!Passw0rd!" },
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    expect((await daemon("DELETE", `/users/${made.body.id}`)).status).toBe(204);
+    const later = await receiver.waitFor(4, "/all-users");
+    expect(later.slice(2).map((n) => [n.json.value[0].changeType, n.json.value[0].resourceData.id])).toEqual([
+      ["updated", made.body.id],
+      ["updated", made.body.id],
+    ]);
     for (const s of [sub, all]) await daemon("DELETE", `/subscriptions/${s.id}`);
   });
 });
