@@ -184,6 +184,20 @@ describe("reading, renewing and deleting", () => {
   });
 });
 
+describe("Subscription.Read.All", () => {
+  it("lists the subscriptions any application made for the signed-in user (without clientState)", async () => {
+    const megan = graphHttp(emu, await userToken(emu, CONTOSO.id, USERS.megan, ["Calendars.Read"]));
+    const hers = await megan("POST", "/subscriptions", body({ changeType: "updated" }));
+    expect(hers.status).toBe(201);
+    const mine = (await adele("GET", "/subscriptions")).body.value.map((s: { id: string }) => s.id) as string[];
+    const reader = graphHttp(emu, await userToken(emu, CONTOSO.id, USERS.adele, ["Subscription.Read.All"]));
+    const listed = (await reader("GET", "/subscriptions")).body.value as { id: string; creatorId: string; clientState: unknown }[];
+    expect(listed.map((s) => s.id)).toEqual(expect.arrayContaining(mine));
+    expect(listed.every((s) => s.creatorId === USERS.adele.id && s.clientState === null)).toBe(true);
+    expect(listed.map((s) => s.id)).not.toContain(hers.body.id);
+  });
+});
+
 describe("permissions", () => {
   it("needs the permission to read the resource: ErrorAccessDenied for events, Authorization_RequestDenied for users", async () => {
     const userReadOnly = graphHttp(emu, await userToken(emu, CONTOSO.id, USERS.adele, ["User.Read"]));
