@@ -39,7 +39,7 @@ Options:
   --samples N         sequential requests per latency probe (default 300)
   --cold-runs N       cold starts per case (default 5)
   --quick             smoke check: 1 round of 1 s, 50 samples, 2 cold starts, no big data unless --big-data
-  --only LIST         comma-separated: me,users,filter,token,events,calendarview,coldstart,big,tokenstores
+  --only LIST         comma-separated: me,users,filter,token,events,calendarview,calendardelta,coldstart,big,tokenstores
                       (tokenstores: the client's PostgreSQL and Redis token stores on throwaway
                       servers, 100,000 users stored, a renewal sweep over 10,000 due users;
                       skipped with the reason where the servers are not installed)
@@ -55,7 +55,7 @@ Options:
   --update-docs       put this run's tables and goals into docs/benchmarks.md (between its bench:latest markers)
   -h, --help          this text`;
 
-const SCENARIOS = ["me", "users", "filter", "token", "events", "calendarview", "coldstart", "big", "tokenstores"] as const;
+const SCENARIOS = ["me", "users", "filter", "token", "events", "calendarview", "calendardelta", "coldstart", "big", "tokenstores"] as const;
 type ScenarioId = (typeof SCENARIOS)[number];
 
 const { values } = parseArgs({
@@ -270,6 +270,9 @@ function goals(cold: ColdStartResult | undefined, big: BigResult | undefined, us
       ? check("users-throughput", "GET /v1.0/users?$top=100 >= 25% of bare Express req/s", (users.vsBareExpress ?? 0) >= 0.25, `${((users.vsBareExpress ?? 0) * 100).toFixed(0)}% (${users.rps.toFixed(0)} vs ${usersBare.rps.toFixed(0)} req/s)`)
       : skip("users-throughput", "GET /v1.0/users?$top=100 >= 25% of bare Express req/s", "scenario not run"),
   );
+  const delta = findRow("calendardelta", "emulator", "sequential");
+  const deltaText = "calendarView delta, first page of a year of the 10,000-event mailbox: sequential median < 50 ms";
+  out.push(delta ? check("calendar-delta", deltaText, delta.p50 < 50, `${delta.p50.toFixed(1)} ms`) : skip("calendar-delta", deltaText, "scenario not run"));
   const token = findRow("token", "emulator");
   out.push(token ? check("token-rate", "token endpoint (client credentials) >= 800 tokens/s", token.rps >= 800, `${token.rps.toFixed(0)} tokens/s`) : skip("token-rate", "token endpoint (client credentials) >= 800 tokens/s", "scenario not run"));
   if (cold) {

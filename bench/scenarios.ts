@@ -11,7 +11,7 @@ import { startServer, type ServerHandle } from "./servers.ts";
  * and the requests each scenario sends.
  */
 
-export const SMALL_SCENARIOS = ["me", "users", "filter", "token", "events", "calendarview"] as const;
+export const SMALL_SCENARIOS = ["me", "users", "filter", "token", "events", "calendarview", "calendardelta"] as const;
 export type SmallScenarioId = (typeof SMALL_SCENARIOS)[number];
 
 export const CONTOSO = "6e8c4f2a-1b3d-4c5e-9f7a-0b1c2d3e4f50";
@@ -21,6 +21,7 @@ const ADELE = { id: "87d349ed-44d7-43e1-9a83-5f2406dee5bd", upn: "AdeleV@contoso
 const LEE = { id: "e3d0513b-449e-4198-ba6f-bd97ae7cae85", upn: "LeeG@contoso.onmicrosoft.com", displayName: "Lee Gu" };
 const PASSWORD = "Passw0rd!";
 const MONTH = "startDateTime=2025-03-01T00:00:00Z&endDateTime=2025-04-01T00:00:00Z";
+const YEAR = "startDateTime=2025-01-01T00:00:00Z&endDateTime=2026-01-01T00:00:00Z";
 export const FILTER_PATH = "/v1.0/users?$filter=startswith(displayName,'Ad')&$top=100";
 
 export interface Scenario {
@@ -99,6 +100,19 @@ export async function startSmall(options: { baselines?: boolean } = {}): Promise
   };
 
   let seeded = false;
+  /** Lee's mailbox with 9,500 single events and 500 series, filled once. */
+  const asLeeSeeded = async (log: (line: string) => void): Promise<Record<string, string>> => {
+    const asLee = { authorization: `Bearer ${await delegated(LEE.upn)}` };
+    if (!seeded) {
+      // The mailbox's calendars exist once first used; then 9,500 single events and 500 series go in.
+      await call(`${base}/v1.0/me/calendar`, { headers: asLee });
+      const t0 = performance.now();
+      await emulator.seedMailbox({ tenantId: CONTOSO, owner: LEE, singles: 9_500, series: 500 });
+      seeded = true;
+      log(`\nSeeded ${LEE.upn} with 9,500 events and 500 series in ${(performance.now() - t0).toFixed(0)} ms`);
+    }
+    return asLee;
+  };
   const scenario = async (id: SmallScenarioId, log: (line: string) => void = () => {}): Promise<Scenario> => {
     switch (id) {
       case "me":
@@ -137,16 +151,13 @@ export async function startSmall(options: { baselines?: boolean } = {}): Promise
         };
       }
       case "calendarview": {
-        const asLee = { authorization: `Bearer ${await delegated(LEE.upn)}` };
-        if (!seeded) {
-          // The mailbox's calendars exist once first used; then 9,500 single events and 500 series go in.
-          await call(`${base}/v1.0/me/calendar`, { headers: asLee });
-          const t0 = performance.now();
-          await emulator.seedMailbox({ tenantId: CONTOSO, owner: LEE, singles: 9_500, series: 500 });
-          seeded = true;
-          log(`\nSeeded ${LEE.upn} with 9,500 events and 500 series in ${(performance.now() - t0).toFixed(0)} ms`);
-        }
+        const asLee = await asLeeSeeded(log);
         return { id, title: "calendarView, one month (10,000-event mailbox)", method: "GET", path: `/v1.0/me/calendarView?${MONTH}&$count=true`, headers: asLee, expectStatus: 200 };
+      }
+      case "calendardelta": {
+        // Each request begins a round: the year's items are fingerprinted and a sync state is stored (20 kept).
+        const asLee = await asLeeSeeded(log);
+        return { id, title: "calendarView delta, first page of a year (10,000-event mailbox)", method: "GET", path: `/v1.0/me/calendarView/delta?${YEAR}`, headers: asLee, expectStatus: 200 };
       }
     }
   };

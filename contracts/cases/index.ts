@@ -1,5 +1,6 @@
 import { BATCH_CASES } from "./batch-cases.ts";
 import { CALENDAR_CASES } from "./calendar-cases.ts";
+import { CALENDAR_DELTA_CASES } from "./calendar-delta-cases.ts";
 import { ENTRA_AUTHORIZE_CASES } from "./entra-authorize-cases.ts";
 import { ENTRA_CASES } from "./entra-cases.ts";
 import { ENTRA_GRANT_CASES } from "./entra-grant-cases.ts";
@@ -17,6 +18,7 @@ export const ALL_CASES: readonly ErrorCase[] = [
   ...GRAPH_CASES,
   ...GRAPH_SERVICE_CASES,
   ...CALENDAR_CASES,
+  ...CALENDAR_DELTA_CASES,
   ...SUBSCRIPTION_CASES,
   ...BATCH_CASES,
   ...STORAGE_CASES,

@@ -7,8 +7,9 @@ import { announce, client, expectGraphAnswer, expectHealthy, expectNoPollution, 
 /**
  * Random OData query options ($filter, $select, $orderby, $top, $skiptoken,
  * $search, $count, $expand, and calendarView's window) on /users,
- * /me/events and /me/calendarView, with random Prefer and ConsistencyLevel
- * headers: never a 5xx, always an answer, 4xx in Graph's envelope.
+ * /me/events, /me/calendarView and its delta (with real, edited and foreign
+ * state tokens), with random Prefer and ConsistencyLevel headers: never a
+ * 5xx, always an answer, 4xx in Graph's envelope.
  */
 const MEGAN = { id: "48d31887-5fad-4d73-a9f5-3c356e68a038", upn: "MeganB@contoso.onmicrosoft.com", password: "Passw0rd!" };
 const ADELE = "87d349ed-44d7-43e1-9a83-5f2406dee5bd";
@@ -18,6 +19,7 @@ let delegated: string;
 let app: string;
 let eventIds: string[] = [];
 let skipTokens: string[] = [];
+let deltaTokens: string[] = [];
 
 beforeAll(async () => {
   announce("fuzz-query");
@@ -50,6 +52,14 @@ beforeAll(async () => {
     if (token) skipTokens.push(token);
   }
   if (skipTokens.length === 0) throw new Error("no skip token to fuzz with");
+  // Real calendarView delta tokens: a skip token (one item a page) and a delta token (a round in one page).
+  for (const size of [1, 1000]) {
+    const res = await send({ method: "GET", path: "/v1.0/me/calendarView/delta?startDateTime=2030-01-01T00:00:00Z&endDateTime=2030-01-10T00:00:00Z", headers: { authorization: `Bearer ${delegated}`, prefer: `odata.maxpagesize=${size}` } });
+    const link = (res.json?.["@odata.nextLink"] ?? res.json?.["@odata.deltaLink"]) as string | undefined;
+    const token = link ? (new URL(link).searchParams.get("$skiptoken") ?? new URL(link).searchParams.get("$deltatoken")) : null;
+    if (!token) throw new Error(`calendarView delta gave no token: ${res.status} ${res.text}`);
+    deltaTokens.push(token);
+  }
 });
 afterEach(async () => {
   expectNoPollution();
@@ -58,6 +68,7 @@ afterEach(async () => {
 afterAll(async () => {
   eventIds = [];
   skipTokens = [];
+  deltaTokens = [];
   await emu?.close();
 });
 
@@ -198,6 +209,26 @@ describe("random query options never give a 5xx", () => {
     );
     const input = fc.record({ path, window: windowPairs, options: fc.oneof(fc.constant([] as Pair[]), eventOptions.map((o) => o.slice(0, 2))), style: fc.nat(), prefer, asApp: fc.boolean() });
     await fuzz("query: /me/calendarView", input, async ({ path: p, window: w, options: o, style, prefer: pf, asApp }) => {
+      await get(p, queryString([...w, ...o], style), asApp && p.startsWith("/v1.0/users") ? app : delegated, pf ? { Prefer: pf } : {});
+    });
+  });
+
+  it("on /v1.0/me/calendarView/delta (and a user's, with real, edited and foreign tokens)", { timeout: timeoutFor("query: calendarView/delta") }, async () => {
+    const token = fc.oneof(
+      fc.nat().map((n) => deltaTokens[n % deltaTokens.length] as string),
+      fc.tuple(fc.nat(), fc.nat(), fc.string({ minLength: 1, maxLength: 1 })).map(([n, at, c]) => {
+        const t = deltaTokens[n % deltaTokens.length] as string;
+        return `${t.slice(0, at % t.length)}${c}${t.slice((at % t.length) + 1)}`;
+      }),
+      skipTokenValue,
+    );
+    const options = fc.array(fc.oneof(pair("$deltatoken", token), pair("$skiptoken", token), pair("$select", selectList), pair("$top", topValue), pair("$filter", expression), oddPair), { maxLength: 3 });
+    const path = fc.oneof(
+      { weight: 6, arbitrary: fc.constant("/v1.0/me/calendarView/delta") },
+      { weight: 2, arbitrary: fc.constantFrom("/v1.0/me/calendarview/delta()", `/v1.0/users/${MEGAN.upn}/calendarView/delta`, `/v1.0/users/${ADELE}/calendarView/microsoft.graph.delta`) },
+    );
+    const input = fc.record({ path, window: fc.oneof(windowPairs, fc.constant([] as Pair[])), options: fc.oneof(fc.constant([] as Pair[]), options), style: fc.nat(), prefer, asApp: fc.boolean() });
+    await fuzz("query: calendarView/delta", input, async ({ path: p, window: w, options: o, style, prefer: pf, asApp }) => {
       await get(p, queryString([...w, ...o], style), asApp && p.startsWith("/v1.0/users") ? app : delegated, pf ? { Prefer: pf } : {});
     });
   });

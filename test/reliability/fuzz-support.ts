@@ -28,6 +28,7 @@ const PROPERTIES = {
   "query: /users": { normal: 300, weight: 10, msPerCase: 6 },
   "query: /me/events": { normal: 200, weight: 8, msPerCase: 6 },
   "query: /me/calendarView": { normal: 200, weight: 8, msPerCase: 6 },
+  "query: calendarView/delta": { normal: 150, weight: 6, msPerCase: 6 },
   "bodies: users and manager $ref": { normal: 250, weight: 12, msPerCase: 10 },
   "bodies: calendars": { normal: 150, weight: 6, msPerCase: 10 },
   "bodies: events": { normal: 300, weight: 14, msPerCase: 12 },

@@ -169,6 +169,18 @@ export const graphErrors = {
   respondAsOrganizer: () => new GraphError(400, "ErrorInvalidRequest", "Your request can't be completed. You can't respond to a meeting you organized."),
   /** Emulator wording for the two 400s api/event-tentativelyaccept.md lists for proposedNewTime. */
   proposalNotAllowed: (why: string) => new GraphError(400, "ErrorInvalidRequest", `Your request can't be completed. ${why}`),
+  /** calendarView delta refusing options it cannot track: Graph's answer as quoted in public client code. */
+  deltaQueryNotSupported: () =>
+    new GraphError(400, "ErrorInvalidUrlQuery", "The following parameters are not supported with change tracking over the 'CalendarView' resource: '$orderby, $filter, $select, $expand, $search'."),
+  /** calendarView delta refusing $top: Graph's answer as quoted in public client code. */
+  deltaTopNotSupported: () =>
+    new GraphError(400, "ErrorInvalidUrlQuery", "The '$top' parameter is not supported with change tracking over the 'CalendarView' resource as page size cannot be guaranteed. Express page size preferences using the Prefer: odata.maxpagesize= header instead."),
+  /** Outlook's 410 for a sync state it no longer keeps, `kept` newest first (microsoft-graph-docs#2350, #2877; concepts/errors.md: syncStateNotFound). */
+  syncStateNotFound: (generation: number, ...kept: number[]) =>
+    new GraphError(410, "SyncStateNotFound", `The sync state generation is not found; generation=${generation};[highest=${kept[0] ?? 0}]${kept.map((g) => `[${g}]`).join("")}.`),
+  /** Emulator wording and code (one Graph clients handle beside syncStateNotFound): a token this service did not issue. Microsoft documents no answer. */
+  syncStateInvalid: (option: "$skiptoken" | "$deltatoken") =>
+    new GraphError(400, "SyncStateInvalid", `The ${option} is not valid: it was not issued for a calendarView delta of this service, or it was changed.`),
   /** Emulator wording for getSchedule and findMeetingTimes limits (Graph's text is not documented). */
   invalidScheduleRequest: (message: string) => new GraphError(400, "ErrorInvalidParameter", message),
   /** OData's message for an unknown $select property. */

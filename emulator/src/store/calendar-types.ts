@@ -164,3 +164,35 @@ export interface CalendarEvent {
   onlineMeetingProvider: "unknown" | "skypeForBusiness" | "skypeForConsumer" | "teamsForBusiness";
   onlineMeeting: OnlineMeetingInfo | null;
 }
+
+/**
+ * A calendarView delta round (GET …/calendarView/delta): the window as it was
+ * when the round began, and what the round answers. A `$deltatoken` names the
+ * state its next round diffs against; a `$skiptoken` names it and an offset.
+ * A mailbox keeps a bounded number of them (graph/calendar/sync-states.ts).
+ */
+export interface CalendarSyncState {
+  /** Random; the tokens carry it. */
+  id: string;
+  ownerId: string;
+  /** Counts up per mailbox (Outlook's "sync state generation"), for the 410's message and for dropping the oldest. */
+  generation: number;
+  /** The calendar the route names, or null for the mailbox's calendarView (/me/calendarView/delta). */
+  calendarId: string | null;
+  fromMs: number;
+  toMs: number;
+  /** When the round began, ISO 8601. */
+  createdDateTime: string;
+  /**
+   * The window's items when the round began (single instances, occurrences, exceptions), in window
+   * order, by key: an item's id, or `<series master id>@<original start, ms>` for an occurrence (and
+   * an exception, whose id is that occurrence's), so occurrence ids are only made for what is sent.
+   */
+  keys: string[];
+  /** One 8-character fingerprint per item of `keys`, concatenated (a hash of its changeKey, or its master's for an occurrence). */
+  fingerprints: string;
+  /** What the round answers: indexes into `keys` of new and changed items; null for every item (a first round). */
+  changed: number[] | null;
+  /** Keys of the items that left the window since the state the round diffed against. */
+  removed: string[];
+}

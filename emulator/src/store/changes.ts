@@ -1,3 +1,4 @@
+import { fnv1a } from "../util/fnv1a.ts";
 import type { TenantState } from "./types.ts";
 
 /**
@@ -22,6 +23,7 @@ export const COLLECTION_KEYS = {
   userChanges: "seq",
   calendars: "id",
   events: "id",
+  calendarSyncStates: "id",
   subscriptions: "id",
 } as const satisfies Record<string, string>;
 
@@ -105,16 +107,6 @@ export function removeWhere<C extends CollectionName>(tenant: TenantState, colle
 
 /** Events are filed in this many partitions per tenant, by mailbox. */
 export const EVENT_PARTITIONS = 64;
-
-/** FNV-1a: a stable, fast string hash for filing events by mailbox. */
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
 
 /** The partition (file) a record belongs to: events by mailbox, every other collection in one. */
 export function partitionOf(collection: CollectionName, record: Readonly<Record<string, unknown>>): string {

@@ -30,9 +30,9 @@ export type LoadProgress = (done: number, total: number) => void;
 /**
  * Collections a tenant folder may lack: events (only the partitions that have
  * events are written) and collections added after folders were first written,
- * which an older folder has no file for (they load empty).
+ * which an older folder has no file for (it loads them empty).
  */
-const OPTIONAL: readonly CollectionName[] = ["events", "subscriptions"];
+const OPTIONAL: readonly CollectionName[] = ["events", "calendarSyncStates", "subscriptions"];
 
 /** Files every tenant folder holds. */
 const REQUIRED_FILES = ["meta", ...COLLECTIONS.filter((c) => !OPTIONAL.includes(c))];

@@ -1,7 +1,7 @@
-import type { Calendar, CalendarEvent } from "./calendar-types.ts";
+import type { Calendar, CalendarEvent, CalendarSyncState } from "./calendar-types.ts";
 import type { GraphSubscription } from "./subscription-types.ts";
 
-export type { Calendar, CalendarEvent } from "./calendar-types.ts";
+export type { Calendar, CalendarEvent, CalendarSyncState } from "./calendar-types.ts";
 export type { GraphSubscription, SubscriptionTarget } from "./subscription-types.ts";
 
 /**
@@ -244,6 +244,8 @@ export interface TenantState {
   userChanges: UserChange[];
   calendars: Calendar[];
   events: CalendarEvent[];
+  /** calendarView delta rounds, a bounded number per mailbox. */
+  calendarSyncStates: CalendarSyncState[];
   /** Change-notification subscriptions (Graph's /subscriptions). */
   subscriptions: GraphSubscription[];
 }

@@ -53,6 +53,7 @@ export function emptyTenant(f: Pick<TenantFixture, "id" | "displayName" | "defau
     userChanges: [],
     calendars: [],
     events: [],
+    calendarSyncStates: [],
     subscriptions: [],
   };
 }

@@ -13,6 +13,8 @@ import type { CalendarEvent, TenantState } from "../../store/types.ts";
 export interface OwnerLayout {
   singles: CalendarEvent[];
   masters: CalendarEvent[];
+  /** The mailbox's exceptions (changed occurrences), by start then id. */
+  exceptions: CalendarEvent[];
   /** Longest single instance, so a window search can start early enough. */
   maxDurationMs: number;
 }
@@ -44,15 +46,19 @@ export class EventIndex {
   layout(ownerId: string): OwnerLayout {
     let l = this.#layouts.get(ownerId);
     if (l) return l;
-    l = { singles: [], masters: [], maxDurationMs: 0 };
+    l = { singles: [], masters: [], exceptions: [], maxDurationMs: 0 };
     for (const e of this.ofOwner(ownerId)) {
       if (e.type === "seriesMaster") l.masters.push(e);
+      else if (e.type === "exception") l.exceptions.push(e);
       else if (e.type === "singleInstance") {
         l.singles.push(e);
         l.maxDurationMs = Math.max(l.maxDurationMs, e.endMs - e.startMs);
       }
     }
-    l.singles.sort((a, b) => a.startMs - b.startMs);
+    // By start, then id: calendarView's order, so a window's singles need no sorting.
+    const byStartThenId = (a: CalendarEvent, b: CalendarEvent) => a.startMs - b.startMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    l.singles.sort(byStartThenId);
+    l.exceptions.sort(byStartThenId);
     this.#layouts.set(ownerId, l);
     return l;
   }

@@ -9,7 +9,7 @@ import { cancelMeeting, syncAttendees, syncException } from "./meetings.ts";
 import { applyPreferences } from "./prefer.ts";
 import { calendarLinks, eventsContext, eventsPath, type Container } from "./context.ts";
 import { renderItem, selectOf, sendEvents } from "./query.ts";
-import { byStart, calendarViewItems, eventItems, seriesItems } from "./views.ts";
+import { calendarViewWindow, eventItems, seriesItems } from "./views.ts";
 import { graphErrors } from "../../errors/graph-error.ts";
 
 export type { Container } from "./context.ts";
@@ -93,7 +93,7 @@ export function eventHandlers(deps: CalendarDeps) {
       return (req: Request, res: Response) => {
         const call = openMailbox(deps, req, res, "read");
         const { fromMs, toMs } = windowOf(req);
-        const items = store.read(call.tenantId, (t) => calendarViewItems(t, call.owner.id, routeCalendars(t, call, req, container), fromMs, toMs));
+        const items = store.read(call.tenantId, (t) => calendarViewWindow(t, call.owner.id, routeCalendars(t, call, req, container), fromMs, toMs));
         sendEvents(req, res, call, items, eventsPath(req, container, "calendarView"));
       };
     },
@@ -104,7 +104,7 @@ export function eventHandlers(deps: CalendarDeps) {
         const items = store.read(call.tenantId, (t) => {
           const ref = routeEvent(t, call, req, container);
           if (ref.kind !== "stored" || ref.event.type !== "seriesMaster") return [];
-          return seriesItems(t, ref.event, fromMs, toMs).sort(byStart);
+          return seriesItems(t, ref.event, fromMs, toMs);
         });
         sendEvents(req, res, call, items, eventsPath(req, container, "instances"));
       };

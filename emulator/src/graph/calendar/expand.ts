@@ -156,17 +156,101 @@ function periodDays(s: Series): number {
   }
 }
 
+/**
+ * The series' time index: the UTC starts of its occurrences, per block of
+ * BLOCK_DAYS days, computed when a window first asks for the block and kept
+ * with the series (a changed master gets a new Series, so a new index). Most
+ * calendar reads ask for the same weeks and months again, and expanding a
+ * pattern (calendar arithmetic, time-zone offsets) is most of their cost.
+ * Bounded: at most MAX_SERIES_BLOCKS blocks per series (wider windows are
+ * expanded directly) and MAX_CACHED_BLOCKS in all, after which every index
+ * starts over.
+ */
+const BLOCK_DAYS = 64;
+const MAX_SERIES_BLOCKS = 64;
+const MAX_CACHED_BLOCKS = 50_000;
+let generation = 0;
+let cachedBlocks = 0;
+const timeIndexes = new WeakMap<Series, { generation: number; blocks: Map<number, Float64Array> }>();
+
+function blockStarts(s: Series, block: number): Float64Array {
+  let index = timeIndexes.get(s);
+  if (!index || index.generation !== generation) timeIndexes.set(s, (index = { generation, blocks: new Map() }));
+  let starts = index.blocks.get(block);
+  if (starts) return starts;
+  if (index.blocks.size >= MAX_SERIES_BLOCKS) index.blocks.clear();
+  if (++cachedBlocks > MAX_CACHED_BLOCKS) {
+    generation++;
+    cachedBlocks = 1;
+    index.generation = generation;
+    index.blocks.clear();
+  }
+  const days = [...patternDays(s, block * BLOCK_DAYS, block * BLOCK_DAYS + BLOCK_DAYS - 1)];
+  starts = new Float64Array(days.length);
+  for (let i = 0; i < days.length; i++) starts[i] = occurrenceStart(s, days[i] as number);
+  index.blocks.set(block, starts);
+  return starts;
+}
+
+/** First position in ascending `a` whose value is >= `value`. */
+function lowerBound(a: Float64Array, value: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((a[mid] as number) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Ascending UTC starts: `starts[lo]` up to (not including) `starts[hi]`. */
+export interface StartsSlice {
+  starts: ArrayLike<number>;
+  lo: number;
+  hi: number;
+}
+
+const NONE: StartsSlice = { starts: new Float64Array(0), lo: 0, hi: 0 };
+
+/**
+ * UTC starts, ascending, of the occurrences that overlap [fromMs, toMs) (a
+ * zero-length one counts when it starts inside), from the series' time index:
+ * a range of one block when the window lies in one, else a copy.
+ */
+export function occurrenceStartsIn(s: Series, fromMs: number, toMs: number): StartsSlice {
+  const fromDay = Math.max(dayOf(utcToLocal(fromMs - s.durationMs, s.iana)) - 1, s.firstDay);
+  const toDay = Math.min(dayOf(utcToLocal(toMs, s.iana)) + 1, s.lastDay, MAX_DAY);
+  if (fromDay > toDay) return NONE;
+  // Starts are whole milliseconds: an occurrence overlaps when it starts at or after `low` and before toMs.
+  const low = s.durationMs > 0 ? fromMs - s.durationMs + 1 : fromMs;
+  const firstBlock = Math.floor(fromDay / BLOCK_DAYS);
+  const lastBlock = Math.floor(toDay / BLOCK_DAYS);
+  if (lastBlock - firstBlock >= MAX_SERIES_BLOCKS) {
+    const out: number[] = [];
+    for (const day of patternDays(s, fromDay, toDay)) {
+      const start = occurrenceStart(s, day);
+      if (start >= low && start < toMs) out.push(start);
+    }
+    return { starts: out, lo: 0, hi: out.length };
+  }
+  if (firstBlock === lastBlock) {
+    const starts = blockStarts(s, firstBlock);
+    return { starts, lo: lowerBound(starts, low), hi: lowerBound(starts, toMs) };
+  }
+  // The window spans blocks: one copy of their ranges (a plain array: a typed one costs far more to make).
+  const out: number[] = [];
+  for (let block = firstBlock; block <= lastBlock; block++) {
+    const starts = blockStarts(s, block);
+    for (let i = lowerBound(starts, low), hi = lowerBound(starts, toMs); i < hi; i++) out.push(starts[i] as number);
+  }
+  return { starts: out, lo: 0, hi: out.length };
+}
+
 /** UTC starts of occurrences that overlap [fromMs, toMs) (a zero-length one counts when it starts inside). */
 export function occurrencesBetween(s: Series, fromMs: number, toMs: number): number[] {
-  const fromDay = dayOf(utcToLocal(fromMs - s.durationMs, s.iana)) - 1;
-  const toDay = dayOf(utcToLocal(toMs, s.iana)) + 1;
-  const out: number[] = [];
-  for (const day of patternDays(s, fromDay, toDay)) {
-    const start = occurrenceStart(s, day);
-    const end = start + s.durationMs;
-    if (start < toMs && (end > fromMs || (s.durationMs === 0 && start >= fromMs))) out.push(start);
-  }
-  return out;
+  const { starts, lo, hi } = occurrenceStartsIn(s, fromMs, toMs);
+  return Array.prototype.slice.call(starts, lo, hi) as number[];
 }
 
 /** The first occurrence's UTC start, or undefined when the range holds none. */

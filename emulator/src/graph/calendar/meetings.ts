@@ -118,6 +118,8 @@ export function syncAttendees(t: TenantState, e: CalendarEvent, nowMs: number, s
       for (const ex of eventIndex(t).exceptionsOf(copy.id).values()) {
         if (ex.isCancelled) continue;
         copyShared(organizerExceptions.get(ex.originalStartMs as number) ?? e, ex, UNTIMED);
+        ex.changeKey = newChangeKey();
+        ex.lastModifiedDateTime = formatInstant(nowMs);
         changedEvent(t, ex);
       }
     }
@@ -137,7 +139,7 @@ export function syncException(t: TenantState, ex: CalendarEvent, nowMs: number):
     const target = materialize(t, copy, ex.originalStartMs, nowMs);
     const keep = { responseStatus: target.responseStatus, showAs: target.showAs, isCancelled: target.isCancelled };
     copyShared(ex, target);
-    Object.assign(target, keep, { recurrence: null });
+    Object.assign(target, keep, { recurrence: null, changeKey: newChangeKey(), lastModifiedDateTime: formatInstant(nowMs) });
     changedEvent(t, target);
   }
 }

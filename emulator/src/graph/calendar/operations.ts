@@ -3,6 +3,7 @@ import type { Method, Operation, OperationHandler, OperationPermissions } from "
 import type { CalendarDeps } from "./access.ts";
 import { actionHandler } from "./actions-handlers.ts";
 import { calendarHandlers } from "./calendars-handlers.ts";
+import { calendarViewDelta, type DeltaContainer } from "./delta.ts";
 import { eventHandlers, type Container } from "./events-handlers.ts";
 import { findMeetingTimesHandler } from "./find-meeting-times.ts";
 import { readCalendarFixtures } from "./fixtures.ts";
@@ -35,10 +36,15 @@ const PREFIXES = ["/me", "/users/{user}"] as const;
 /** Where events are found: the default calendar's (plain or via /calendar) or a named calendar's. */
 const CONTAINERS: Container[] = ["", "/calendar", "/calendars/{calendarId}"];
 const ACTIONS = ["accept", "decline", "tentativelyAccept", "cancel"] as const;
+/** Where calendarView delta runs: the mailbox's calendarView or one calendar's. */
+const DELTA_CONTAINERS: DeltaContainer[] = ["", "/calendars/{calendarId}"];
+/** calendarView delta's least privileged permission is Calendars.Read (ReadBasic is listed as higher). */
+const DELTA_READ = [R, RB, RS, RW, RWS];
+const DELTA_READ_APP = [R, RB, RBA, RW];
 
 /**
- * Calendar: calendars, events, calendarView, instances, meeting responses,
- * getSchedule and findMeetingTimes, each under /me and /users/{user}.
+ * Calendar: calendars, events, calendarView and its delta, instances, meeting
+ * responses, getSchedule and findMeetingTimes, each under /me and /users/{user}.
  */
 export function calendarOperations(graphDeps: GraphDeps): Operation[] {
   // Read on first need (a tenant's first calendar request), not at start: converting the fixture
@@ -72,6 +78,9 @@ export function calendarOperations(graphDeps: GraphDeps): Operation[] {
         on("POST", `${c}/events/{eventId}/${action}`, summary, rule(WRITE, [RW], SHARED_NOTE), actionHandler(deps, c, action));
       }
       on("GET", `${c}/calendarView`, "Occurrences in a window (startDateTime, endDateTime), series expanded.", rule(READ, READ_APP, c === "" && me ? NO_ENTRY : SHARED_NOTE), events.calendarView(c));
+    }
+    for (const c of DELTA_CONTAINERS) {
+      on("GET", `${c}/calendarView/delta()`, "Changes in a calendarView window: a first round lists it, a $deltatoken round what changed since (paged with Prefer: odata.maxpagesize).", rule(DELTA_READ, DELTA_READ_APP, SHARED_NOTE), calendarViewDelta(deps, c));
     }
     on("POST", "/calendar/getSchedule", "Free/busy of up to 20 mailboxes.", rule([RB, R, RW], READ_APP), getScheduleHandler(deps));
     on("POST", "/findMeetingTimes", "Meeting time suggestions for the attendees.", rule([RS, RWS], []), findMeetingTimesHandler(deps));

@@ -5,6 +5,7 @@ import { compareBy, evaluateFilter, ODataSyntaxError, parseFilter, parseOrderBy,
 import type { MailboxCall } from "./access.ts";
 import { eventJson, selectOnlyJson, UTC_VIEW, type EventItem } from "./event-view.ts";
 import { eventsContext } from "./context.ts";
+import { EventWindow } from "./event-window.ts";
 import { applyPreferences } from "./prefer.ts";
 
 /** Properties of microsoft.graph.event (and its bases) that $select may name. */
@@ -101,7 +102,7 @@ function nextLink(req: Request, res: Response, skip: number): string {
  * UTC form, pages of 10 (or $top, at most 1000) with $skip in @odata.nextLink.
  * `path` is the navigation path the route names (context.ts).
  */
-export function sendEvents(req: Request, res: Response, call: MailboxCall, items: EventItem[], path: string): void {
+export function sendEvents(req: Request, res: Response, call: MailboxCall, items: EventItem[] | EventWindow, path: string): void {
   const select = selectOf(req);
   const filterText = queryOption(req, "filter");
   const orderText = queryOption(req, "orderby");
@@ -109,9 +110,10 @@ export function sendEvents(req: Request, res: Response, call: MailboxCall, items
   const order: OrderByItem[] | undefined = orderText === undefined ? undefined : odata(() => parseOrderBy(orderText));
   const top = count(req, "top");
   const skip = count(req, "skip") ?? 0;
-  let list = items;
+  // A window is merged only as far as the page goes, unless $filter or $orderby needs every item.
+  let list: EventItem[] | EventWindow = items;
   if (filter || order) {
-    let rows = items.map((item) => ({ item, json: eventJson(item, UTC_VIEW) }));
+    let rows = (items instanceof EventWindow ? items.all() : items).map((item) => ({ item, json: eventJson(item, UTC_VIEW) }));
     if (filter) rows = rows.filter((r) => evaluateFilter(filter, r.json, { caseSensitive: false }));
     if (order) {
       const cmp = compareBy(order, { caseSensitive: false });
@@ -120,11 +122,12 @@ export function sendEvents(req: Request, res: Response, call: MailboxCall, items
     list = rows.map((r) => r.item);
   }
   const size = Math.min(top ?? call.prefs.maxPageSize ?? 10, 1000);
-  const page = list.slice(skip, skip + size);
+  const total = list instanceof EventWindow ? list.count : list.length;
+  const page = list instanceof EventWindow ? list.slice(skip, size) : list.slice(skip, skip + size);
   const body: Record<string, unknown> = { "@odata.context": eventsContext(res, call, path, select) };
-  if (/^true$/i.test(queryOption(req, "count") ?? "")) body["@odata.count"] = list.length;
+  if (/^true$/i.test(queryOption(req, "count") ?? "")) body["@odata.count"] = total;
   body.value = page.map((item) => renderItem(item, call, select));
-  if (skip + size < list.length && size > 0) body["@odata.nextLink"] = nextLink(req, res, skip + size);
+  if (skip + size < total && size > 0) body["@odata.nextLink"] = nextLink(req, res, skip + size);
   applyPreferences(res, call.prefs, ["timezone", "body", ...(top === undefined ? (["pagesize"] as const) : [])]);
   res.json(body);
 }

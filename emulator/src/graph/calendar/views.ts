@@ -2,8 +2,10 @@ import type { DeepReadonly } from "../../store/store.ts";
 import type { CalendarEvent, TenantState } from "../../store/types.ts";
 import { eventIndex } from "./event-index.ts";
 import type { EventItem } from "./event-view.ts";
-import { occurrencesBetween } from "./expand.ts";
+import { occurrenceStartsIn, type StartsSlice } from "./expand.ts";
 import { seriesOfEvent } from "./series.ts";
+import { EventWindow, EventsRun, OccurrencesRun, type Run } from "./event-window.ts";
+import { occurrenceRuns } from "./occurrence-index.ts";
 
 type Tenant = DeepReadonly<TenantState> | TenantState;
 
@@ -30,29 +32,44 @@ export function overlaps(startMs: number, endMs: number, fromMs: number, toMs: n
   return startMs < toMs && (endMs > fromMs || (endMs === startMs && startMs >= fromMs));
 }
 
-/** The occurrences of one series in a window, exceptions in place of changed ones. */
-export function seriesItems(t: Tenant, master: CalendarEvent, fromMs: number, toMs: number): EventItem[] {
-  const out: EventItem[] = [];
+const NO_STARTS: StartsSlice = { starts: [], lo: 0, hi: 0 };
+const NO_EXCEPTIONS: CalendarEvent[] = [];
+
+/** One series in a window: its occurrences' starts (ascending) and the exceptions that replace changed ones. */
+function seriesInWindow(t: Tenant, master: CalendarEvent, fromMs: number, toMs: number): { starts: StartsSlice; exceptions: CalendarEvent[] } {
   const exceptions = eventIndex(t).exceptionsOf(master.id);
   const deleted = master.deletedOccurrences.length > 0 ? new Set(master.deletedOccurrences) : undefined;
-  // Skip series that end before the window or start after it; occurrencesBetween filters exactly.
+  let starts = NO_STARTS;
+  // Skip series that end before the window or start after it; occurrenceStartsIn filters exactly.
   if (master.startMs < toMs && (master.seriesEndMs === null || master.seriesEndMs >= fromMs)) {
-    for (const start of occurrencesBetween(seriesOfEvent(master), fromMs, toMs)) {
-      if (deleted?.has(start) || exceptions.has(start)) continue;
-      out.push({ event: master, occurrenceStartMs: start });
+    starts = occurrenceStartsIn(seriesOfEvent(master), fromMs, toMs);
+    if (deleted || exceptions.size > 0) {
+      const kept = (Array.prototype.slice.call(starts.starts, starts.lo, starts.hi) as number[]).filter((start) => !deleted?.has(start) && !exceptions.has(start));
+      starts = { starts: kept, lo: 0, hi: kept.length };
     }
   }
+  if (exceptions.size === 0) return { starts, exceptions: NO_EXCEPTIONS };
+  const changed: CalendarEvent[] = [];
   for (const ex of exceptions.values()) {
-    if (overlaps(ex.startMs, ex.endMs, fromMs, toMs) && !deleted?.has(ex.originalStartMs as number)) out.push({ event: ex });
+    if (overlaps(ex.startMs, ex.endMs, fromMs, toMs) && !deleted?.has(ex.originalStartMs as number)) changed.push(ex);
   }
-  return out;
+  return { starts, exceptions: changed };
 }
 
-/** calendarView: single instances, occurrences and exceptions touching the window, by start. */
-export function calendarViewItems(t: Tenant, ownerId: string, calendars: ReadonlySet<string> | null, fromMs: number, toMs: number): EventItem[] {
+/** The occurrences of one series in a window, exceptions in place of changed ones, by start. */
+export function seriesItems(t: Tenant, master: CalendarEvent, fromMs: number, toMs: number): EventItem[] {
+  const { starts, exceptions } = seriesInWindow(t, master, fromMs, toMs);
+  return new EventWindow([new OccurrencesRun(master, starts), new EventsRun([...exceptions].sort(byEventStart))]).all();
+}
+
+/**
+ * calendarView: single instances, occurrences and exceptions touching the
+ * window, as runs already in order (see event-window.ts): the mailbox's single
+ * events from the start-sorted layout, each series' occurrences, the exceptions.
+ */
+export function calendarViewWindow(t: Tenant, ownerId: string, calendars: ReadonlySet<string> | null, fromMs: number, toMs: number): EventWindow {
   const layout = eventIndex(t).layout(ownerId);
-  const out: EventItem[] = [];
-  // Singles are sorted by start: skip to the first that could still overlap the window.
+  // Singles are sorted by start (then id): skip to the first that could still overlap the window.
   const singles = layout.singles;
   const earliest = fromMs - layout.maxDurationMs;
   let lo = 0;
@@ -62,17 +79,40 @@ export function calendarViewItems(t: Tenant, ownerId: string, calendars: Readonl
     if ((singles[mid] as CalendarEvent).startMs < earliest) lo = mid + 1;
     else hi = mid;
   }
+  const inWindow: CalendarEvent[] = [];
   for (let i = lo; i < singles.length; i++) {
     const e = singles[i] as CalendarEvent;
     if (e.startMs >= toMs) break;
-    if (visible(e, calendars) && overlaps(e.startMs, e.endMs, fromMs, toMs)) out.push({ event: e });
+    if (visible(e, calendars) && overlaps(e.startMs, e.endMs, fromMs, toMs)) inWindow.push(e);
   }
-  for (const m of layout.masters) if (visible(m, calendars)) for (const item of seriesItems(t, m, fromMs, toMs)) out.push(item);
-  return out.sort(byStart);
+  const runs: Run[] = [new EventsRun(inWindow)];
+  // Every calendar of the mailbox: its series come from the mailbox's time index.
+  const indexed = calendars === null ? occurrenceRuns(t, layout, fromMs, toMs) : undefined;
+  if (indexed) {
+    const index = eventIndex(t);
+    const changed = layout.exceptions.filter((ex) => {
+      const master = ex.seriesMasterId ? index.byId.get(ex.seriesMasterId) : undefined;
+      return overlaps(ex.startMs, ex.endMs, fromMs, toMs) && !master?.deletedOccurrences.includes(ex.originalStartMs as number);
+    });
+    return new EventWindow([...runs, ...indexed, new EventsRun(changed)]);
+  }
+  const exceptions: CalendarEvent[] = [];
+  for (const m of layout.masters) {
+    if (!visible(m, calendars)) continue;
+    const series = seriesInWindow(t, m, fromMs, toMs);
+    if (series.starts.hi > series.starts.lo) runs.push(new OccurrencesRun(m, series.starts));
+    for (const ex of series.exceptions) exceptions.push(ex);
+  }
+  if (exceptions.length > 0) runs.push(new EventsRun(exceptions.sort(byEventStart)));
+  return new EventWindow(runs);
 }
 
-export function byStart(a: EventItem, b: EventItem): number {
-  const d = (a.occurrenceStartMs ?? a.event.startMs) - (b.occurrenceStartMs ?? b.event.startMs);
-  if (d !== 0) return d;
-  return a.event.id < b.event.id ? -1 : a.event.id > b.event.id ? 1 : 0;
+/** calendarView's items, every one, by start. */
+export function calendarViewItems(t: Tenant, ownerId: string, calendars: ReadonlySet<string> | null, fromMs: number, toMs: number): EventItem[] {
+  return calendarViewWindow(t, ownerId, calendars, fromMs, toMs).all();
+}
+
+/** Stored events by start, then id: calendarView's order. */
+export function byEventStart(a: CalendarEvent, b: CalendarEvent): number {
+  return a.startMs - b.startMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
