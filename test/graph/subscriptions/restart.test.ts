@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -60,5 +60,22 @@ describe("subscriptions across restarts", () => {
 
     e = await restart();
     expect((await adele()("GET", `/subscriptions/${created.body.id}`)).status).toBe(404);
+  }, 60_000);
+
+  it("a state folder written before subscriptions existed starts without them", async () => {
+    await emu?.close();
+    const file = join(dataDir, "state", "tenants", CONTOSO.id, "subscriptions.json");
+    expect(existsSync(file)).toBe(true);
+    rmSync(file);
+    const e = await restart();
+    const adele = graphHttp(e, await userToken(e, CONTOSO.id, USERS.adele, ["Calendars.Read"]));
+    expect((await adele("GET", "/subscriptions")).body.value).toEqual([]);
+    const made = await adele("POST", "/subscriptions", {
+      changeType: "updated",
+      notificationUrl: receiver!.url("/again"),
+      resource: "me/events",
+      expirationDateTime: inMinutes(e.clock.nowMs(), 60),
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
   }, 60_000);
 });
