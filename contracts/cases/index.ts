@@ -7,6 +7,7 @@ import { ENTRA_GRANT_CASES } from "./entra-grant-cases.ts";
 import { GRAPH_CASES } from "./graph-cases.ts";
 import { GRAPH_SERVICE_CASES } from "./graph-service-cases.ts";
 import { STORAGE_CASES } from "./storage-cases.ts";
+import { SUBSCRIPTION_CASES } from "./subscription-cases.ts";
 import type { ErrorCase } from "./types.ts";
 
 /** Every contract case, Entra first. A new case goes into the list of its area. */
@@ -18,6 +19,7 @@ export const ALL_CASES: readonly ErrorCase[] = [
   ...GRAPH_SERVICE_CASES,
   ...CALENDAR_CASES,
   ...CALENDAR_DELTA_CASES,
+  ...SUBSCRIPTION_CASES,
   ...BATCH_CASES,
   ...STORAGE_CASES,
 ];

@@ -20,6 +20,7 @@ import { requestJournal } from "./journal/middleware.ts";
 import type { FaultEngine } from "./faults/engine.ts";
 import { storageRefusal } from "./errors/storage-failure.ts";
 import { StoreUnavailableError } from "./store/store.ts";
+import type { ChangeNotifications } from "./graph/subscriptions/notifications.ts";
 
 export interface AppDeps {
   store: Store;
@@ -28,6 +29,8 @@ export interface AppDeps {
   caCert: string;
   journal: RequestJournal;
   faults: FaultEngine;
+  /** Change notifications (graph/subscriptions): the server makes them and stops them on close. */
+  notifications: ChangeNotifications;
   controlToken?: string | undefined;
   /** On loopback: the Host values the control plane and dashboard answer to (filled once the port is known). */
   allowedHosts?: ReadonlySet<string> | undefined;

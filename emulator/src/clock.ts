@@ -5,6 +5,7 @@
 export class Clock {
   #offsetMs = 0;
   readonly #realNow: () => number;
+  readonly #listeners = new Set<() => void>();
 
   constructor(realNow: () => number = Date.now) {
     this.#realNow = realNow;
@@ -26,14 +27,27 @@ export class Clock {
   advance(ms: number): void {
     if (!Number.isFinite(ms) || ms < 0) throw new RangeError("The clock only moves forward");
     this.#offsetMs += ms;
+    this.#moved();
   }
 
   set(date: Date): void {
     this.#offsetMs = date.getTime() - this.#realNow();
+    this.#moved();
   }
 
   reset(): void {
     this.#offsetMs = 0;
+    this.#moved();
+  }
+
+  /** Calls `listener` whenever the clock is moved (advance, set, reset); returns what stops it. */
+  onMove(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => void this.#listeners.delete(listener);
+  }
+
+  #moved(): void {
+    for (const listener of this.#listeners) listener();
   }
 
   get offsetMs(): number {

@@ -18,6 +18,7 @@ import { RequestJournal } from "./journal/journal.ts";
 import { FaultEngine } from "./faults/engine.ts";
 import { AdminClient } from "./admin/admin-client.ts";
 import { loopbackHosts } from "./control/host-check.ts";
+import { ChangeNotifications } from "./graph/subscriptions/notifications.ts";
 
 export interface RunningEmulator {
   /** e.g. https://localhost:8443 */
@@ -110,7 +111,8 @@ export async function startEmulator(options: EmulatorOptions = {}, deps: Emulato
   const faults = new FaultEngine(clock);
   // On loopback the control plane answers only to local host names (filled in once the port is known).
   const allowedHosts = loopback ? new Set<string>() : undefined;
-  const app = createApp({ store, clock, keys, caCert: tls.caCert, journal, faults, controlToken, allowedHosts, corsOrigins: config.corsOrigins });
+  const notifications = new ChangeNotifications({ store, clock, journal, faults, caCert: tls.caCert });
+  const app = createApp({ store, clock, keys, caCert: tls.caCert, journal, faults, notifications, controlToken, allowedHosts, corsOrigins: config.corsOrigins });
   // The server asks no client certificate, so it trusts no CA: an empty list spares parsing Node's
   // 140-odd bundled root certificates, which a TLS context otherwise does (about 40 ms of every start).
   const server: Server = createServer({ cert: tls.cert, key: tls.key, ca: [] }, app);
@@ -154,10 +156,15 @@ export async function startEmulator(options: EmulatorOptions = {}, deps: Emulato
       return fetch(url, { ...init, dispatcher: await dispatcher } as RequestInit);
     },
     close() {
-      closed ??= new Promise<void>((done) => {
-        server.close(() => done());
-        for (const s of sockets) s.destroy();
-      })
+      closed ??= notifications
+        .close()
+        .then(
+          () =>
+            new Promise<void>((done) => {
+              server.close(() => done());
+              for (const s of sockets) s.destroy();
+            }),
+        )
         .then(async () => (dispatcher ? (await dispatcher).close() : undefined))
         .then(() => store.close());
       return closed;

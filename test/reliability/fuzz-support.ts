@@ -35,6 +35,7 @@ const PROPERTIES = {
   "bodies: event actions": { normal: 150, weight: 8, msPerCase: 15 },
   "bodies: getSchedule and findMeetingTimes": { normal: 200, weight: 8, msPerCase: 10 },
   "bodies: $batch": { normal: 150, weight: 6, msPerCase: 20 },
+  "bodies: subscriptions": { normal: 150, weight: 6, msPerCase: 15 },
   "identity: token endpoint": { normal: 350, weight: 12, msPerCase: 8 },
   "identity: authorize": { normal: 250, weight: 8, msPerCase: 8 },
   "limits: raw paths, query strings and headers": { normal: 150, weight: 6, msPerCase: 10 },

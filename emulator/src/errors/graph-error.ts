@@ -287,6 +287,61 @@ export const graphErrors = {
   /** Emulator wording: Entra refuses a manager loop on oneself. */
   managerIsSelf: () => new GraphError(400, "Request_BadRequest", "A user cannot be their own manager."),
 
+  // ---- Change notifications (graph/subscriptions). Sources: the GitHub issues and client code cited (Graph's answers as
+  // quoted there); "emulator wording" where Graph's text is not on record. ----
+  /** microsoftgraph/microsoft-graph-docs#3041, #2231 (an expirationDateTime that does not parse, a value of the wrong type). */
+  subscriptionPayloadUnreadable: () =>
+    new GraphError(400, "InvalidRequest", "Could not process subscription creation payload. Are all property names spelled and camelCased properly?"),
+  /** msgraph-sdk-python#330 (a subscription without expirationDateTime, 2023). */
+  subscriptionExpirationMissing: () => new GraphError(400, "InvalidRequest", "expirationDateTime must be provided with the subscription."),
+  /**
+   * microsoft-graph-docs#2988 (4230 minutes, 2018); the same text with 10070 for Outlook resources is quoted from live
+   * Graph in several clients' sources (the docs' table says 10,080).
+   */
+  subscriptionExpirationTooFar: (maxMinutes: number) => new GraphError(400, "ExtensionError", `Subscription expiration can only be ${maxMinutes} minutes in the future.`),
+  /** Emulator wording, in the style of the maximum's message: an expirationDateTime that is not in the future. */
+  subscriptionExpirationPast: () => new GraphError(400, "ExtensionError", "Subscription expiration must be in the future."),
+  /** microsoft-graph-docs#4819 (`created` on users, 2019): an unknown or empty changeType. */
+  subscriptionChangeTypeInvalid: (value: string) => new GraphError(400, "InvalidRequest", `Invalid 'changeType' attribute: '${value}'.`),
+  /** nodejs-webhooks-sample#9 (a notificationUrl that does not parse). */
+  notificationUrlInvalid: (url: string) => new GraphError(400, "InvalidRequest", `Invalid notification url='${url}'.`),
+  /** microsoft-graph-docs-contrib#7821 (an http notificationUrl; the emulator also takes http on loopback). */
+  notificationUrlScheme: (property: "NotificationUrl" | "LifecycleNotificationUrl", scheme: string) =>
+    new GraphError(400, "InvalidRequest", `${property} scheme='${scheme}' is not supported.`),
+  /** splunk/azure-functions-splunk#26, nodejs-webhooks-sample#158: the receiver did not answer 200 (or could not be reached). */
+  subscriptionValidationFailed: () =>
+    new GraphError(400, "ValidationError", "Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request."),
+  /** java-spring-webhooks-sample#82: the receiver answered 200 with another text than the token. */
+  subscriptionValidationMismatch: () =>
+    new GraphError(400, "ValidationError", "Subscription validation request failed. Response must exactly match validationToken query parameter."),
+  /** nodejs-webhooks-sample#350: the receiver did not answer within 10 seconds. */
+  subscriptionValidationTimedOut: () => new GraphError(400, "InvalidRequest", "Subscription validation request timed out."),
+  /** Emulator wording: subscription.md limits clientState to 128 characters, without the refusal's text. */
+  clientStateTooLong: () => new GraphError(400, "InvalidRequest", "The clientState property must contain at most 128 characters."),
+  /** Emulator wording: a resource the emulator does not send change notifications for. */
+  subscriptionResourceUnsupported: (resource: string) =>
+    new GraphError(
+      400,
+      "InvalidRequest",
+      `The emulator does not send change notifications for the resource '${resource}'. It serves me/events, users/{id}/events, users/{id}/calendar/events, users/{id}/calendars/{id}/events (and their me/ forms), users and users/{id}.`,
+    ),
+  /** Emulator wording: rich notifications (includeResourceData) are not emulated. */
+  subscriptionResourceDataUnsupported: () =>
+    new GraphError(400, "InvalidRequest", "The emulator does not send resource data in change notifications; leave includeResourceData unset or false."),
+  /** Outlook's answer through the subscription service for a mailbox that does not exist (microsoft-graph-docs-contrib#3201). */
+  subscriptionUserInvalid: (operation: string, user: string) =>
+    new GraphError(404, "ExtensionError", `Operation: ${operation}; Exception: [Status Code: NotFound; Reason: The requested user '${user}' is invalid.]`),
+  /** Outlook's answer through the subscription service for a resource it cannot read (msgraph-sdk-java#2421). */
+  subscriptionResourceInvalid: (operation: string, resource: string) =>
+    new GraphError(400, "ExtensionError", `Operation: ${operation}; Exception: [Status Code: BadRequest; Reason: The value '${resource}' of parameter 'Resource' is invalid.]`),
+  /** microsoft-graph-docs-contrib#8573 and subscription-post-subscriptions.md; the code ObjectIdentifierInUse as quoted in abraunegg/onedrive's source. */
+  subscriptionDuplicate: (id: string) => new GraphError(409, "ObjectIdentifierInUse", `Subscription Id ${id} already exists for the requested combination`),
+  /** msgraph-sdk-php#221, microsoft-graph-docs#5725: a subscription that does not exist (or that the app did not create). */
+  subscriptionNotFound: () => new GraphError(404, "ResourceNotFound", "The object was not found."),
+  /** msgraph-sdk-java#2323 (a PATCH with neither property). */
+  subscriptionUpdateEmpty: () =>
+    new GraphError(400, "InvalidRequest", "Subscription must contain either the 'expirationDateTime' or 'notificationUrl' property and its value."),
+
   /** Emulator wording: a $batch body (graph/batch; rules in concepts/json-batching.md and known-issues.md) without a `requests` array, or with an empty one (Graph's text is not documented). */
   batchRequestsMissing: () => new GraphError(400, "BadRequest", "The batch request body must be a JSON object with a 'requests' array of 1 to 20 requests."),
   /** Emulator wording: json-batching.md documents the limit of 20 requests, not the text of the refusal. */

@@ -12,7 +12,8 @@ export interface FaultRule extends FaultInput {
 }
 
 export interface RequestFacts {
-  area: "identity" | "graph";
+  /** "notifications": a POST the emulator sends to a change-notification receiver (`path` is its URL). */
+  area: "identity" | "graph" | "notifications";
   method: string;
   path: string;
   tenant: string | null;
@@ -140,6 +141,8 @@ export class FaultEngine {
 
 function matches(rule: FaultRule, f: RequestFacts): boolean {
   const m = rule.match;
+  // Notifications are the emulator's own requests: only rules that name their area reach them.
+  if (f.area === "notifications" && m.area !== "notifications") return false;
   const eq = (a: string | undefined, b: string | null) => a === undefined || (b !== null && a.toLowerCase() === b.toLowerCase());
   if (m.area && m.area !== f.area) return false;
   if (m.method && m.method.toUpperCase() !== f.method.toUpperCase()) return false;

@@ -25,7 +25,8 @@ export const faultInput = z
     fault: z.enum(FAULT_NAMES),
     match: z
       .object({
-        area: z.enum(["identity", "graph"]).optional(),
+        /** "notifications": POSTs to change-notification receivers (latency and drop_connection only; `path` matches their URL). */
+        area: z.enum(["identity", "graph", "notifications"]).optional(),
         method: z.string().min(1).optional(),
         /** Case-insensitive substring of the path, or a regular expression written /like this/. */
         path: z.string().min(1).max(500).optional(),
@@ -47,7 +48,11 @@ export const faultInput = z
     /** For `throttled`, `service_unavailable`: the Retry-After seconds. */
     retryAfterSeconds: z.number().int().min(0).max(3600).default(10),
   })
-  .strict();
+  .strict()
+  .refine((f) => f.match.area !== "notifications" || (ANY_AREA_FAULTS as readonly string[]).includes(f.fault), {
+    message: "match.area notifications takes the faults latency and drop_connection",
+    path: ["fault"],
+  });
 export type FaultInput = z.output<typeof faultInput>;
 
 export const throttlingInput = z

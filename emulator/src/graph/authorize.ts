@@ -34,6 +34,19 @@ function enforce(store: Store, principal: Principal, rule: PermissionRule, denie
 }
 
 /**
+ * Enforces a rule that is not a row's (the permission a subscription's
+ * resource needs, known only from the body): 403 in the rule's refusal.
+ */
+export function enforceRule(store: Store, principal: Principal, rule: OperationPermissions): void {
+  enforce(store, principal, rule, REFUSALS[rule.refusal]);
+}
+
+/** Whether the caller's token holds the rule (without the directory-role part). */
+export function holdsRule(principal: Principal, rule: PermissionRule): boolean {
+  return hasAnyPermission(principal.kind === "app" ? principal.roles : principal.scopes, principal.kind === "app" ? rule.application : rule.delegated);
+}
+
+/**
  * Whether the operation addresses the signed-in user: `/me`, or a `{user}`
  * naming them by id or userPrincipalName. Only asked of rows with self-only
  * permissions or self-service, so other requests read nothing.

@@ -1,6 +1,7 @@
 import type { GraphDeps } from "./context.ts";
 import { namesPermissions, type Operation } from "./operation.ts";
 import { graphOperations } from "./operations.ts";
+import { RESOURCE_RULES } from "./subscriptions/resources.ts";
 
 interface Area {
   title: string;
@@ -10,17 +11,41 @@ interface Area {
   holds(op: Operation): boolean;
   /** Prose shown under the area's heading, above its rows. */
   intro?: readonly string[];
+  /** What the Delegated and Application columns say for rows any valid token may call (default: "any valid token"). */
+  anyToken?: string;
 }
+
+const cell = (text: string) => text.replace(/\|/g, "\\|");
+const perms = (list: readonly string[]) => (list.length === 0 ? "—" : list.map((p) => `\`${p}\``).join(", "));
 
 /** The areas of the table, in the order the listing shows them, with where their code and tests live. */
 const AREAS: readonly Area[] = [
   { title: "Users", code: "emulator/src/graph/users/operations.ts", tests: "test/graph/users/", holds: (op) => namesPermissions(op.permissions) && op.permissions.refusal === "directory" },
   { title: "Calendar", code: "emulator/src/graph/calendar/operations.ts", tests: "test/graph/calendar/", holds: (op) => namesPermissions(op.permissions) && op.permissions.refusal === "outlook" },
   {
+    title: "Change notifications",
+    code: "emulator/src/graph/subscriptions/operations.ts",
+    tests: "test/graph/subscriptions/",
+    holds: (op) => op.path.startsWith("/subscriptions"),
+    anyToken: "the resource's (above)",
+    intro: [
+      "Subscriptions to these resources (`me/…` and `users/{id}/…` alike); a subscription needs the permission to read its",
+      "resource, checked against the body (POST) or the stored subscription (GET, PATCH, DELETE, reauthorize), least privileged first:",
+      "",
+      "| Resources | Delegated | Application | Longest lifetime |",
+      "|---|---|---|---|",
+      ...Object.values(RESOURCE_RULES).map(
+        (r) => `| ${r.forms.map((f) => `\`${f}\``).join(", ")} | ${perms(r.permissions.delegated)} | ${perms(r.permissions.application)} | ${r.maxMinutes.toLocaleString("en-US")} minutes |`,
+      ),
+      "",
+      "Deliveries, retries, lifecycle notifications and what differs from Graph: [change-notifications.md](change-notifications.md).",
+    ],
+  },
+  {
     title: "Batching",
     code: "emulator/src/graph/batch/operations.ts",
     tests: "test/graph/batch/",
-    holds: (op) => !namesPermissions(op.permissions),
+    holds: (op) => op.path === "/$batch",
     intro: [
       "`POST /v1.0/$batch` takes up to 20 requests as JSON (`{\"requests\": [{\"id\", \"method\", \"url\", \"headers\", \"body\", \"dependsOn\"}]}`,",
       "learn.microsoft.com/graph/json-batching) and answers 200 with `{\"responses\": [{\"id\", \"status\", \"headers\", \"body\"}]}`, one per request,",
@@ -42,8 +67,6 @@ const AREAS: readonly Area[] = [
   },
 ];
 
-const cell = (text: string) => text.replace(/\|/g, "\\|");
-const perms = (list: readonly string[]) => (list.length === 0 ? "—" : list.map((p) => `\`${p}\``).join(", "));
 
 function notes(op: Operation): string {
   const p = op.permissions;
@@ -83,7 +106,7 @@ export function graphOperationsListing(): string {
     lines.push("| Method | Path | Delegated | Application | Notes |", "|---|---|---|---|---|");
     for (const op of rows) {
       const p = op.permissions;
-      const [delegated, application] = namesPermissions(p) ? [perms(p.delegated), perms(p.application)] : ["any valid token", "any valid token"];
+      const [delegated, application] = namesPermissions(p) ? [perms(p.delegated), perms(p.application)] : [area.anyToken ?? "any valid token", area.anyToken ?? "any valid token"];
       lines.push(`| ${op.method} | \`${op.path}\` | ${delegated} | ${application} | ${notes(op)} |`);
     }
     lines.push("");

@@ -3,6 +3,7 @@ import type { Operation } from "./operation.ts";
 import { batchOperations } from "./batch/operations.ts";
 import { SubRequests } from "./batch/sub-request.ts";
 import { calendarOperations } from "./calendar/operations.ts";
+import { subscriptionOperations } from "./subscriptions/operations.ts";
 import { usersOperations } from "./users/operations.ts";
 
 /**
@@ -12,5 +13,5 @@ import { usersOperations } from "./users/operations.ts";
  * requests it carries (Graph's stages, handed over by app.ts).
  */
 export function graphOperations(deps: GraphDeps, subRequests = new SubRequests()): Operation[] {
-  return [...usersOperations(deps), ...calendarOperations(deps), ...batchOperations(deps, subRequests)];
+  return [...usersOperations(deps), ...calendarOperations(deps), ...subscriptionOperations(deps), ...batchOperations(deps, subRequests)];
 }

@@ -45,6 +45,7 @@ export const GRAPH_DELEGATED: readonly PermissionInfo[] = [
   d("Mail.Read", "Read your mail", false, "The app can read the messages in your mailbox."),
   d("Mail.Send", "Send mail as you", false, "The app can send messages in your name."),
   d("People.Read", "Read people relevant to you", false, "The app can read the list of people you work with most."),
+  d("Subscription.Read.All", "Read all webhook subscriptions", false, "The app can list the change-notification subscriptions any app made for you (an administrator's: everyone's)."),
 ];
 
 const APPLICATION_DESCRIPTIONS: Record<string, string> = {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 
-export type Area = "identity" | "graph" | "control" | "other";
+/** Where a request came in; "notifications": one the emulator sent to a change-notification receiver. */
+export type Area = "identity" | "graph" | "control" | "other" | "notifications";
 
 /** One recorded request. Never holds a token, secret, password or code. */
 export interface JournalEntry {
@@ -60,7 +61,7 @@ export type NewEntry = Omit<JournalEntry, "id" | "time" | "headers"> & { timeMs:
 
 export const journalQuery = z
   .object({
-    area: z.enum(["identity", "graph", "control", "other"]).optional(),
+    area: z.enum(["identity", "graph", "control", "other", "notifications"]).optional(),
     method: z.string().optional(),
     path: z.string().optional(),
     status: z.coerce.number().int().optional(),

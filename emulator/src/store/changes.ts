@@ -24,6 +24,7 @@ export const COLLECTION_KEYS = {
   calendars: "id",
   events: "id",
   calendarSyncStates: "id",
+  subscriptions: "id",
 } as const satisfies Record<string, string>;
 
 export type CollectionName = keyof typeof COLLECTION_KEYS;
@@ -31,10 +32,10 @@ export const COLLECTIONS = Object.keys(COLLECTION_KEYS) as CollectionName[];
 export type RecordKey = string | number;
 
 export type Change =
-  /** A record was added or changed in place. */
-  | { kind: "put"; collection: CollectionName; record: Record<string, unknown> }
-  /** A record was removed; `partition` is where it was filed (events are filed by mailbox). */
-  | { kind: "remove"; collection: CollectionName; key: RecordKey; partition: string }
+  /** A record was added or changed in place; `added` when the model noted it as new. */
+  | { kind: "put"; collection: CollectionName; record: Record<string, unknown>; added?: true }
+  /** A record was removed (`record`, as it was); `partition` is where it was filed (events are filed by mailbox). */
+  | { kind: "remove"; collection: CollectionName; key: RecordKey; partition: string; record: Record<string, unknown> }
   /** The collection was replaced or changed in many places. */
   | { kind: "collection"; collection: CollectionName }
   /** The tenant's own fields (name, domains). */
@@ -64,15 +65,18 @@ function note(tenant: TenantState, change: Change): void {
   (tenant as Tracked)[ACTIVE]?.changes.push(change);
 }
 
-/** Notes a record that was added or changed. Outside a write this does nothing. */
-export function notePut<C extends CollectionName>(tenant: TenantState, collection: C, record: TenantState[C][number]): void {
-  note(tenant, { kind: "put", collection, record: record as unknown as Record<string, unknown> });
+/**
+ * Notes a record that was added or changed (`added`: the model made it new, which
+ * change feeds such as change notifications tell apart). Outside a write this does nothing.
+ */
+export function notePut<C extends CollectionName>(tenant: TenantState, collection: C, record: TenantState[C][number], added = false): void {
+  note(tenant, { kind: "put", collection, record: record as unknown as Record<string, unknown>, ...(added ? { added: true as const } : {}) });
 }
 
 /** Notes a record that was removed. */
 export function noteRemove<C extends CollectionName>(tenant: TenantState, collection: C, record: TenantState[C][number]): void {
   const r = record as unknown as Record<string, unknown>;
-  note(tenant, { kind: "remove", collection, key: r[COLLECTION_KEYS[collection]] as RecordKey, partition: partitionOf(collection, r) });
+  note(tenant, { kind: "remove", collection, key: r[COLLECTION_KEYS[collection]] as RecordKey, partition: partitionOf(collection, r), record: r });
 }
 
 /** Notes that a collection was replaced (for example filtered) as a whole: fine for small collections. */

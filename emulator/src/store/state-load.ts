@@ -32,7 +32,7 @@ export type LoadProgress = (done: number, total: number) => void;
  * events are written) and collections added after folders were first written,
  * which an older folder has no file for (it loads them empty).
  */
-const OPTIONAL: readonly CollectionName[] = ["events", "calendarSyncStates"];
+const OPTIONAL: readonly CollectionName[] = ["events", "calendarSyncStates", "subscriptions"];
 
 /** Files every tenant folder holds. */
 const REQUIRED_FILES = ["meta", ...COLLECTIONS.filter((c) => !OPTIONAL.includes(c))];

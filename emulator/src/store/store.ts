@@ -1,7 +1,7 @@
 import { rename } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { StoreAudit } from "./audit.ts";
-import { beginChanges, endChanges, type Codecs } from "./changes.ts";
+import { beginChanges, endChanges, type Change, type Codecs } from "./changes.ts";
 import { DurableJsonFile, StoreFileError } from "./durable-json-file.ts";
 import { assertTenantId } from "./state-layout.ts";
 import { loadStateDir, type LoadProgress } from "./state-load.ts";
@@ -19,6 +19,13 @@ export type DeepReadonly<T> = T extends (infer E)[]
   : T extends object
     ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
     : T;
+
+/**
+ * Told after each write that changed records: the tenant, and what the write
+ * noted (records as memory holds them). It runs inside the write, so it must
+ * only note what it needs and return (anything slow goes to a later tick).
+ */
+export type CommitListener = (tenantId: string, changes: readonly Change[]) => void;
 
 /**
  * The one way into emulator state. Every read goes through `read`, every change
@@ -50,6 +57,8 @@ export interface Store {
   health(): FilesHealth;
   /** Flushes and folds the write-ahead log into the state files (on shutdown). */
   close(): Promise<void>;
+  /** Calls `listener` after every write that noted changes (a change feed); returns what stops it. */
+  onCommit(listener: CommitListener): () => void;
 }
 
 export interface StoreOptions {
@@ -115,12 +124,15 @@ class StateStore implements Store {
   readonly #seed: () => EmulatorState;
   readonly #files: StateFiles | undefined;
   readonly #audit: StoreAudit | undefined;
+  readonly #listeners = new Set<CommitListener>();
+  readonly #report: (message: string) => void;
 
   constructor(state: EmulatorState, options: StoreOptions, files: StateFiles | undefined) {
     this.#state = state;
     this.#seed = options.seed;
     this.#files = files;
     this.#audit = options.audit ? new StoreAudit() : undefined;
+    this.#report = options.report ?? ((message) => console.error(`graph-emulator: ${message}`));
     this.#reindex();
     const dir = options.dir;
     if (files && dir) files.onFailure((only) => this.#reload(dir, options, only));
@@ -172,9 +184,27 @@ class StateStore implements Store {
       endChanges(tenant);
     }
     if (before !== undefined) this.#audit?.check(tenant, before, set.changes);
-    if (set.changes.length > 0) this.#files?.record(tenant, set.changes);
-    else this.#files?.snapshotTenant(tenant);
+    if (set.changes.length > 0) {
+      this.#files?.record(tenant, set.changes);
+      if (this.#listeners.size > 0) this.#tell(tenant.id, set.changes);
+    } else this.#files?.snapshotTenant(tenant);
     return result;
+  }
+
+  onCommit(listener: CommitListener): () => void {
+    this.#listeners.add(listener);
+    return () => void this.#listeners.delete(listener);
+  }
+
+  /** A listener that throws is reported, never failing the write it was told about. */
+  #tell(tenantId: string, changes: readonly Change[]): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(tenantId, changes);
+      } catch (err) {
+        this.#report(`a change listener failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
   }
 
   readAll<T>(fn: (tenants: readonly DeepReadonly<TenantState>[]) => T): T {

@@ -1,6 +1,8 @@
 import type { Calendar, CalendarEvent, CalendarSyncState } from "./calendar-types.ts";
+import type { GraphSubscription } from "./subscription-types.ts";
 
 export type { Calendar, CalendarEvent, CalendarSyncState } from "./calendar-types.ts";
+export type { GraphSubscription, SubscriptionTarget } from "./subscription-types.ts";
 
 /**
  * The shape of everything the emulator remembers. All state lives under a
@@ -244,6 +246,8 @@ export interface TenantState {
   events: CalendarEvent[];
   /** calendarView delta rounds, a bounded number per mailbox. */
   calendarSyncStates: CalendarSyncState[];
+  /** Change-notification subscriptions (Graph's /subscriptions). */
+  subscriptions: GraphSubscription[];
 }
 
 export interface EmulatorState {

@@ -66,6 +66,8 @@ export function cloneTenant(source: DeepReadonly<TenantState>, options: { displa
     deviceCodes: [],
     // Sync states name the source tenant's rounds; a clone starts without any.
     calendarSyncStates: [],
+    // Subscriptions belong to the source tenant's applications and receivers.
+    subscriptions: [],
   };
   return { tenant, applications };
 }

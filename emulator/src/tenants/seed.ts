@@ -54,6 +54,7 @@ export function emptyTenant(f: Pick<TenantFixture, "id" | "displayName" | "defau
     calendars: [],
     events: [],
     calendarSyncStates: [],
+    subscriptions: [],
   };
 }
 

@@ -111,6 +111,7 @@ ${postForm(
     ["", "The fault's own area"],
     ["identity", "Identity (sign-in, tokens)"],
     ["graph", "Microsoft Graph"],
+    ["notifications", "Change notifications sent (latency, drop_connection)"],
   ])}</select></div>
 <div class="field"><label for="fault-tenant">Tenant</label><select id="fault-tenant" name="tenant">${select("tenant", [["", "Any tenant"], ...tenants.map((t): [string, string] => [t.id, t.displayName])])}</select></div>
 ${input("method", "Method", form.method, "e.g. GET; empty for any")}

@@ -21,7 +21,7 @@ export function readFilters(query: Record<string, unknown>): RequestFilters {
   const get = (k: string) => (typeof query[k] === "string" ? (query[k] as string).trim().slice(0, 200) : "");
   const area = get("area");
   return {
-    area: ["identity", "graph", "control", "other", "all"].includes(area) ? area : "",
+    area: ["identity", "graph", "control", "other", "notifications", "all"].includes(area) ? area : "",
     method: get("method").toUpperCase(),
     path: get("path"),
     status: /^\d{3}$/.test(get("status")) ? get("status") : "",
@@ -83,9 +83,10 @@ function textField(id: keyof RequestFilters, label: string, value: string, hint 
 
 export function requestsPage(ctx: PageContext, filters: RequestFilters, entries: JournalEntry[], tenants: { id: string; displayName: string }[], names: Names): string {
   const areas: [string, string][] = [
-    ["", "Identity, Graph and other (not the control plane)"],
+    ["", "Identity, Graph, notifications and other (not the control plane)"],
     ["identity", "Identity (sign-in, tokens)"],
     ["graph", "Microsoft Graph"],
+    ["notifications", "Change notifications sent"],
     ["control", "Control plane"],
     ["other", "Other"],
     ["all", "Everything"],

@@ -130,11 +130,12 @@ export function changedEvent(t: TenantState, e: CalendarEvent): void {
   notePut(t, "events", e);
 }
 
+/** Files a new event (noted as added, which change notifications read as "created"). */
 export function addEvent(t: TenantState, e: CalendarEvent): void {
   const index = eventIndex(t);
   t.events.push(e);
   index.add(e);
-  notePut(t, "events", e);
+  notePut(t, "events", e, true);
 }
 
 export function removeEvent(t: TenantState, e: CalendarEvent): void {
