@@ -87,11 +87,7 @@ export const graphErrors = {
   meNeedsDelegated: () => new GraphError(400, "BadRequest", "/me request is only valid with delegated authentication flow."),
   insufficientPrivileges: () => new GraphError(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation."),
   resourceNotFound: (id: string) =>
-    new GraphError(
-      404,
-      "Request_ResourceNotFound",
-      `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
-    ),
+    new GraphError(404, "Request_ResourceNotFound", `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`),
   segmentNotFound: (segment: string) => new GraphError(400, "BadRequest", `Resource not found for the segment '${segment}'.`),
   tooManyRequests: (retryAfterSeconds: number) =>
     new GraphError(
