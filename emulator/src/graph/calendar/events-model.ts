@@ -9,7 +9,7 @@ import { decodeId, newChangeKey, newICalUId, newId, occurrenceId } from "./ids.t
 import { seriesBounds, seriesOfEvent } from "./series.ts";
 import { resolveZone, utcToLocal, UTC_ZONE } from "./time-zones.ts";
 import { seriesOf } from "./expand.ts";
-import { eventDefaults, NO_RESPONSE_TIME } from "./event-defaults.ts";
+import { newEventRecord, NO_RESPONSE_TIME } from "./event-defaults.ts";
 
 export interface Owner {
   id: string;
@@ -121,24 +121,15 @@ function newOnlineMeeting(): CalendarEvent["onlineMeeting"] {
 /** Creates an event in a calendar (the organizer's copy when it has attendees). */
 export function createEvent(t: TenantState, owner: Owner, calendarId: string, input: EventInput, nowMs: number): CalendarEvent {
   const now = formatInstant(nowMs);
-  const e: CalendarEvent = {
-    ...eventDefaults(),
+  const e = newEventRecord({
     id: newId("event", owner.id),
     calendarId,
     ownerId: owner.id,
-    startMs: 0,
-    endMs: 0,
-    start: { dateTime: "", timeZone: "UTC" },
-    end: { dateTime: "", timeZone: "UTC" },
-    originalStartTimeZone: "UTC",
-    originalEndTimeZone: "UTC",
     iCalUId: newICalUId(nowMs),
     changeKey: newChangeKey(),
-    createdDateTime: now,
-    lastModifiedDateTime: now,
-    subject: "",
-    organizer: { emailAddress: { name: owner.displayName, address: owner.address } },
-  };
+    now,
+    organizer: { name: owner.displayName, address: owner.address },
+  });
   applyPlain(e, structuredClone(input));
   const start = input.start as TimeInput;
   setSchedule(e, start, input.end as TimeInput, input.recurrence === undefined ? null : recurrenceFor(input.recurrence, start.zone));
