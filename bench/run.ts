@@ -39,7 +39,7 @@ Options:
   --samples N         sequential requests per latency probe (default 300)
   --cold-runs N       cold starts per case (default 5)
   --quick             smoke check: 1 round of 1 s, 50 samples, 2 cold starts, no big data unless --big-data
-  --only LIST         comma-separated: me,users,filter,token,events,calendarview,calendardelta,coldstart,big,tokenstores
+  --only LIST         comma-separated: me,batch,users,filter,token,events,calendarview,calendardelta,coldstart,big,tokenstores
                       (tokenstores: the client's PostgreSQL and Redis token stores on throwaway
                       servers, 100,000 users stored, a renewal sweep over 10,000 due users;
                       skipped with the reason where the servers are not installed)
@@ -55,7 +55,7 @@ Options:
   --update-docs       put this run's tables and goals into docs/benchmarks.md (between its bench:latest markers)
   -h, --help          this text`;
 
-const SCENARIOS = ["me", "users", "filter", "token", "events", "calendarview", "calendardelta", "coldstart", "big", "tokenstores"] as const;
+const SCENARIOS = ["me", "batch", "users", "filter", "token", "events", "calendarview", "calendardelta", "coldstart", "big", "tokenstores"] as const;
 type ScenarioId = (typeof SCENARIOS)[number];
 
 const { values } = parseArgs({
@@ -270,6 +270,16 @@ function goals(cold: ColdStartResult | undefined, big: BigResult | undefined, us
       ? check("users-throughput", "GET /v1.0/users?$top=100 >= 25% of bare Express req/s", (users.vsBareExpress ?? 0) >= 0.25, `${((users.vsBareExpress ?? 0) * 100).toFixed(0)}% (${users.rps.toFixed(0)} vs ${usersBare.rps.toFixed(0)} req/s)`)
       : skip("users-throughput", "GET /v1.0/users?$top=100 >= 25% of bare Express req/s", "scenario not run"),
   );
+  const batch = findRow("batch", "emulator");
+  const batchText = "a $batch of 20 GET /me costs no more server CPU than 20 single GET /me";
+  out.push(
+    batch?.cpuUs !== undefined && me?.cpuUs !== undefined
+      ? check("batch-cost", batchText, batch.cpuUs <= 20 * me.cpuUs, `${batch.cpuUs.toFixed(0)} µs vs 20 × ${me.cpuUs.toFixed(0)} µs = ${(20 * me.cpuUs).toFixed(0)} µs`)
+      : skip("batch-cost", batchText, "me and batch not both run"),
+  );
+  const view = findRow("calendarview", "emulator");
+  const viewText = "calendarView one month, 10,000-event mailbox >= 40% of bare Express req/s";
+  out.push(view ? check("calendarview-throughput", viewText, (view.vsBareExpress ?? 0) >= 0.4, `${((view.vsBareExpress ?? 0) * 100).toFixed(0)}%`) : skip("calendarview-throughput", viewText, "scenario not run"));
   const delta = findRow("calendardelta", "emulator", "sequential");
   const deltaText = "calendarView delta, first page of a year of the 10,000-event mailbox: sequential median < 50 ms";
   out.push(delta ? check("calendar-delta", deltaText, delta.p50 < 50, `${delta.p50.toFixed(1)} ms`) : skip("calendar-delta", deltaText, "scenario not run"));

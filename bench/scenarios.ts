@@ -11,7 +11,7 @@ import { startServer, type ServerHandle } from "./servers.ts";
  * and the requests each scenario sends.
  */
 
-export const SMALL_SCENARIOS = ["me", "users", "filter", "token", "events", "calendarview", "calendardelta"] as const;
+export const SMALL_SCENARIOS = ["me", "batch", "users", "filter", "token", "events", "calendarview", "calendardelta"] as const;
 export type SmallScenarioId = (typeof SMALL_SCENARIOS)[number];
 
 export const CONTOSO = "6e8c4f2a-1b3d-4c5e-9f7a-0b1c2d3e4f50";
@@ -117,6 +117,19 @@ export async function startSmall(options: { baselines?: boolean } = {}): Promise
     switch (id) {
       case "me":
         return { id, title: "GET /v1.0/me", method: "GET", path: "/v1.0/me", headers: asAdele, expectStatus: 200 };
+      case "batch": {
+        // The same 20 GET /me in one $batch: each is authorized, throttled and journaled on its own.
+        const requests = Array.from({ length: 20 }, (_, i) => ({ id: String(i + 1), method: "GET", url: "/me" }));
+        return {
+          id,
+          title: "POST /v1.0/$batch of 20 GET /me",
+          method: "POST",
+          path: "/v1.0/$batch",
+          headers: { ...asAdele, "content-type": "application/json" },
+          body: JSON.stringify({ requests }),
+          expectStatus: 200,
+        };
+      }
       case "users": {
         const d = await needDirectory();
         return { id, title: "GET /v1.0/users?$top=100", method: "GET", path: "/v1.0/users?$top=100", headers: d.asApp, expectStatus: 200 };
