@@ -31,21 +31,24 @@ export const refreshTokenGrant: Grant = {
     const idle = deps.clock.nowMs() - new Date(record.lastUsedAt).getTime();
     if (record.spaExpiresAt && deps.clock.nowMs() >= new Date(record.spaExpiresAt).getTime()) throw entraErrors.spaRefreshTokenExpired(issuedAt);
     if (idle > REFRESH_TOKEN_INACTIVITY_DAYS * DAY_MS) throw entraErrors.refreshTokenExpired(issuedAt, REFRESH_TOKEN_INACTIVITY_DAYS);
+    if (!user.accountEnabled) throw entraErrors.userDisabled();
     const requested = parseScopes(req.params.scope ?? record.scopes.join(" "), apiLookup(deps.store, tenantId));
     if (!requested.oidc.includes("offline_access")) requested.oidc.push("offline_access");
-    if (!user.accountEnabled) throw entraErrors.userDisabled();
-    const now = deps.clock.now().toISOString();
-    deps.store.write(tenantId, (t) => {
-      const r = t.refreshTokens.find((x) => x.hash === hash);
-      if (r) {
-        r.lastUsedAt = now;
-        notePut(t, "refreshTokens", r);
-      } else noteUnchanged(t);
-      // Forget refresh tokens long past use (twice the window, so late callers still get 700082).
-      const horizon = deps.clock.nowMs() - 2 * REFRESH_TOKEN_INACTIVITY_DAYS * DAY_MS;
-      removeWhere(t, "refreshTokens", (x) => new Date(x.lastUsedAt).getTime() < horizon);
-    });
+    // Once the scopes are consented, the token's use is recorded (before the new tokens are issued).
+    const markUsed = () => {
+      const now = deps.clock.now().toISOString();
+      deps.store.write(tenantId, (t) => {
+        const r = t.refreshTokens.find((x) => x.hash === hash);
+        if (r) {
+          r.lastUsedAt = now;
+          notePut(t, "refreshTokens", r);
+        } else noteUnchanged(t);
+        // Forget refresh tokens long past use (twice the window, so late callers still get 700082).
+        const horizon = deps.clock.nowMs() - 2 * REFRESH_TOKEN_INACTIVITY_DAYS * DAY_MS;
+        removeWhere(t, "refreshTokens", (x) => new Date(x.lastUsedAt).getTime() < horizon);
+      });
+    };
     // A SPA's new refresh token keeps the original one's end: the 24 hours do not slide.
-    return finishUserGrant(deps, req, { tenantId, user, resolved, requested, consent: "required", spaExpiresAt: record.spaExpiresAt });
+    return finishUserGrant(deps, req, { tenantId, user, resolved, requested, consent: "required", spaExpiresAt: record.spaExpiresAt, onAccepted: markUsed });
   },
 };

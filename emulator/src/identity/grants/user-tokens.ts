@@ -22,6 +22,8 @@ export interface UserGrantEnding {
   nonce?: string | null;
   /** A single-page app's sign-in: its refresh token dies at this instant. */
   spaExpiresAt?: string | undefined;
+  /** What the grant records once the user and consent have passed, before the tokens are issued (a refresh token's last use). */
+  onAccepted?: () => void;
 }
 
 /**
@@ -34,6 +36,7 @@ export function finishUserGrant(deps: IdentityDeps, req: GrantRequest, ending: U
   if (!user.accountEnabled) throw entraErrors.userDisabled();
   const { effective, missing } = consentFor(deps.store, tenantId, resolved.app, user.id, requested);
   if (ending.consent === "required" && missing.length > 0) throw entraErrors.consentRequired(resolved.app.appId, resolved.app.displayName);
+  ending.onAccepted?.();
   return issueUserTokens(deps, {
     origin: req.origin,
     tenantId,
