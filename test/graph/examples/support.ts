@@ -3,6 +3,7 @@ import { KNOWN_DIFFERENCES } from "../../../contracts/differences.ts";
 import type { RunningEmulator } from "../../../emulator/src/index.ts";
 import { createApp } from "../../support/graph.ts";
 import { CONTOSO } from "../../support/emulator.ts";
+import { http, type Answer } from "../users/support.ts";
 
 /**
  * Replays the request examples of Microsoft's Graph reference pages
@@ -81,13 +82,7 @@ export interface Variant {
 
 export type Vars = Record<string, string>;
 
-export interface Answer {
-  status: number;
-  headers: Headers;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  body: any;
-  text: string;
-}
+export type { Answer } from "../users/support.ts";
 
 /** Delegated permissions the examples' callers hold (each page's least privileged one is enough). */
 const DELEGATED = ["User.ReadWrite.All", "Directory.ReadWrite.All", "User.DeleteRestore.All", "Calendars.ReadWrite", "Calendars.ReadWrite.Shared"];
@@ -112,22 +107,9 @@ export async function callerTokens(emu: RunningEmulator, users: Record<string, s
   return out;
 }
 
-/** Plain HTTP against the emulator's Graph. */
-export async function send(emu: RunningEmulator, token: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
-  const init: RequestInit = { method, headers: { authorization: `Bearer ${token}`, ...headers } };
-  if (body !== undefined) {
-    init.body = typeof body === "string" ? body : JSON.stringify(body);
-    (init.headers as Record<string, string>)["content-type"] = "application/json";
-  }
-  const res = await fetch(`${emu.graphBaseUrl}${path}`, init);
-  const text = await res.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    // Not JSON: keep the text.
-  }
-  return { status: res.status, headers: res.headers, body: parsed, text };
+/** Plain HTTP against the emulator's Graph (the users suites' client). */
+export function send(emu: RunningEmulator, token: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+  return http(emu, token)(method, path, body, headers);
 }
 
 const fill = (text: string, vars: Vars, encode: (v: string) => string = (v) => v) =>
