@@ -11,6 +11,7 @@ import { killChildren } from "./lib.ts";
 import { load, probeInWorker, summarize, type LoadResult } from "./load.ts";
 import { goalsText, median, throughputTable, timingTable, writeResults, type BenchResults, type Goal, type Target, type ThroughputRow } from "./report.ts";
 import { SMALL_SCENARIOS, startSmall, type Scenario, type Small } from "./scenarios.ts";
+import { measureNotificationCost, type NotificationCost } from "./notifications.ts";
 import { measureTokenStores, type TokenStoreBenchResult } from "./token-stores.ts";
 
 // As `npm start` does (emulator/bin/start.cjs): a thread pool no larger than the cores (at least two),
@@ -39,7 +40,9 @@ Options:
   --samples N         sequential requests per latency probe (default 300)
   --cold-runs N       cold starts per case (default 5)
   --quick             smoke check: 1 round of 1 s, 50 samples, 2 cold starts, no big data unless --big-data
-  --only LIST         comma-separated: me,batch,users,filter,token,events,calendarview,calendardelta,coldstart,big,tokenstores
+  --only LIST         comma-separated: me,batch,users,filter,token,events,calendarview,calendardelta,notifications,coldstart,big,tokenstores
+                      (notifications: POST /me/events one at a time with no subscription and with
+                      10 subscriptions on its mailbox delivered to a loopback receiver, alternating)
                       (tokenstores: the client's PostgreSQL and Redis token stores on throwaway
                       servers, 100,000 users stored, a renewal sweep over 10,000 due users;
                       skipped with the reason where the servers are not installed)
@@ -55,7 +58,7 @@ Options:
   --update-docs       put this run's tables and goals into docs/benchmarks.md (between its bench:latest markers)
   -h, --help          this text`;
 
-const SCENARIOS = ["me", "batch", "users", "filter", "token", "events", "calendarview", "calendardelta", "coldstart", "big", "tokenstores"] as const;
+const SCENARIOS = ["me", "batch", "users", "filter", "token", "events", "calendarview", "calendardelta", "notifications", "coldstart", "big", "tokenstores"] as const;
 type ScenarioId = (typeof SCENARIOS)[number];
 
 const { values } = parseArgs({
@@ -230,13 +233,27 @@ async function runScenario(s: Small, sc: Scenario): Promise<ThroughputRow[]> {
   return rows;
 }
 
+let notificationCost: NotificationCost | undefined;
+const NOTIFICATION_SUBSCRIPTIONS = 10;
+
 async function smallScenarios(): Promise<void> {
   const wanted = SMALL_SCENARIOS.filter((id) => only.has(id));
-  if (wanted.length === 0) return;
+  if (wanted.length === 0 && !only.has("notifications")) return;
   log(`Emulator in this process (in memory, default fixtures); load from a worker thread: ${CONNECTIONS} connections, ${ROUNDS} round(s) of ${DURATION} s after ${WARMUP} s of warm-up, targets alternating.`);
   const s = await startSmall();
   try {
     for (const id of wanted) results.throughput.push(...(await runScenario(s, await s.scenario(id, log))));
+    if (only.has("notifications")) {
+      log(`\nChange notifications: POST /v1.0/me/events one at a time, no subscription vs ${NOTIFICATION_SUBSCRIPTIONS} subscriptions on its mailbox (loopback receiver), ${ROUNDS} alternating round(s)`);
+      gc();
+      notificationCost = await measureNotificationCost(s, { subscriptions: NOTIFICATION_SUBSCRIPTIONS, samples: SAMPLES, rounds: ROUNDS, log });
+      for (const [title, v] of [
+        ["POST /v1.0/me/events, no subscription", notificationCost.without],
+        [`POST /v1.0/me/events, ${NOTIFICATION_SUBSCRIPTIONS} subscriptions notified`, notificationCost.with],
+      ] as const) {
+        results.throughput.push({ scenario: "notifications", title, target: "emulator", mode: "sequential", connections: 1, rps: v.rps, p50: v.median, p99: v.p99, rounds: [{ rps: v.rps, p50: v.median, p99: v.p99 }] });
+      }
+    }
   } finally {
     await s.close();
   }
@@ -283,6 +300,12 @@ function goals(cold: ColdStartResult | undefined, big: BigResult | undefined, us
   const delta = findRow("calendardelta", "emulator", "sequential");
   const deltaText = "calendarView delta, first page of a year of the 10,000-event mailbox: sequential median < 50 ms";
   out.push(delta ? check("calendar-delta", deltaText, delta.p50 < 50, `${delta.p50.toFixed(1)} ms`) : skip("calendar-delta", deltaText, "scenario not run"));
+  const notifyText = `change notifications add < 5 ms to the median latency of the write that causes them (POST /me/events, ${NOTIFICATION_SUBSCRIPTIONS} subscriptions vs none)`;
+  out.push(
+    notificationCost
+      ? check("notification-cost", notifyText, notificationCost.addedMs < 5 && notificationCost.delivered === notificationCost.expected, `${notificationCost.addedMs.toFixed(2)} ms (${notificationCost.with.median.toFixed(2)} vs ${notificationCost.without.median.toFixed(2)} ms; ${notificationCost.delivered} of ${notificationCost.expected} notifications delivered)`)
+      : skip("notification-cost", notifyText, "scenario not run"),
+  );
   const token = findRow("token", "emulator");
   out.push(token ? check("token-rate", "token endpoint (client credentials) >= 800 tokens/s", token.rps >= 800, `${token.rps.toFixed(0)} tokens/s`) : skip("token-rate", "token endpoint (client credentials) >= 800 tokens/s", "scenario not run"));
   if (cold) {

@@ -45,6 +45,8 @@ export interface Small {
   baselines: ServerHandle[];
   call: ReturnType<typeof httpsClient>;
   scenario(id: SmallScenarioId, log?: (line: string) => void): Promise<Scenario>;
+  /** A delegated token of Adele (User.Read, Calendars.ReadWrite) as request headers. */
+  adeleHeaders(): Promise<Record<string, string>>;
   close(): Promise<void>;
 }
 
@@ -181,6 +183,7 @@ export async function startSmall(options: { baselines?: boolean } = {}): Promise
     baselines,
     call,
     scenario,
+    adeleHeaders: async () => asAdele,
     async close() {
       call.close();
       for (const b of baselines) await b.close();
