@@ -74,6 +74,8 @@ export function testingRouter(deps: TestingDeps): Router {
     const input = parse(createTenantInput, req.body);
     const sourceId = input.from ? store.resolveTenant(input.from) : store.listTenants()[0]?.id;
     if (!sourceId) throw new AdminError(404, "TenantNotFound", `Tenant '${input.from ?? ""}' does not exist.`);
+    // A clone copies every mailbox: events still on disk are read first.
+    store.loadAll(sourceId);
     const cloned = store.read(sourceId, (t) => cloneTenant(t, { displayName: input.displayName }));
     store.addTenant(cloned.tenant);
     const t = cloned.tenant;

@@ -85,7 +85,12 @@ export function dashboardRouter(deps: DashboardDeps): Router {
     return id;
   };
   const notFound = (req: Request, message: string) => tenantsPage(ctx(req, { error: message }), overviews());
-  const overviews = () => store.listTenants().map((s) => store.read(s.id, (t) => tenantOverview(t, clock.nowMs())));
+  // Counts cover every mailbox, so the events still on disk are read first (store.loadAll).
+  const overviews = () =>
+    store.listTenants().map((s) => {
+      store.loadAll(s.id);
+      return store.read(s.id, (t) => tenantOverview(t, clock.nowMs()));
+    });
 
   router.get("/assets/dashboard.css", (_req, res) => void res.type("text/css").set("Cache-Control", "no-cache").send(DASHBOARD_CSS));
   router.get("/assets/journal.js", (_req, res) => void res.type("text/javascript").set("Cache-Control", "no-cache").send(JOURNAL_JS));
@@ -107,7 +112,9 @@ export function dashboardRouter(deps: DashboardDeps): Router {
   router.get("/tenants/:tenant/calendars", (req, res) => {
     const id = tenantOr404(req, res);
     const user = typeof req.query.user === "string" && req.query.user ? req.query.user : undefined;
-    if (id) send(res, store.read(id, (t) => calendarsPage(ctx(req), t, user)));
+    if (!id) return;
+    store.loadAll(id);
+    send(res, store.read(id, (t) => calendarsPage(ctx(req), t, user)));
   });
 
   router.post("/tenants/:tenant/users/:user/revoke", (req, res) => {

@@ -22,6 +22,13 @@ export class StoreAudit {
     return size > AUDIT_LIMIT ? null : picture(t);
   }
 
+  /** Records read from disk during a write (a partition loaded on first use) were there before it. */
+  admit(before: Picture | null, collection: CollectionName, records: readonly Record<string, unknown>[]): void {
+    const known = before?.collections.get(collection);
+    if (!known) return;
+    for (const r of records) known.set(r[COLLECTION_KEYS[collection]] as RecordKey, JSON.stringify(r));
+  }
+
   check(t: TenantState, before: Picture | null, changes: readonly Change[]): void {
     if (!before) return;
     const after = picture(t);

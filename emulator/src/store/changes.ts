@@ -152,8 +152,11 @@ export interface RowCodec {
   reads?: readonly string[];
   /** Encodes one file's records in turn (rows refer to tables that grow as records are added). */
   encoder(): { row(record: Record<string, unknown>): unknown; tables(): Record<string, unknown[]> };
-  /** The file's records; it may consume `file.rows` (each row released once read). */
-  decode(file: RowsFile): Record<string, unknown>[];
+  /**
+   * The file's records; it may consume `file.rows` (each row released once read). With `wanted`,
+   * only the records whose `ownerId` it accepts (the rest are not decoded).
+   */
+  decode(file: RowsFile, wanted?: (ownerId: unknown) => boolean): Record<string, unknown>[];
 }
 
 /** A partition's records in rows: one JSON text, records taken in order. */

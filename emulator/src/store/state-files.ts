@@ -31,6 +31,7 @@ import { WriteAheadLog } from "./wal.ts";
 import { logEntries, type Pending } from "./log-entries.ts";
 import { DurableJsonFile } from "./durable-json-file.ts";
 import { asciiJson } from "./json-text.ts";
+import { isUnloaded, unloadedOf } from "./lazy-partitions.ts";
 import { nodeStoreFs, type StoreFs } from "./store-fs.ts";
 import { WriteQueue, type FilesHealth, type Reload } from "./write-queue.ts";
 
@@ -324,7 +325,10 @@ export class StateFiles {
       const present = c === "events" ? new Set(partitionRecords(t, [c]).keys()) : new Set([c]);
       for (const p of partitionsOf(c)) {
         const key = `${t.id}/${p}`;
-        if (present.has(p) || this.#onDisk.has(key) || (coverLog && this.#dirty.has(key))) await this.#writePartition(t, p);
+        // A partition still on disk only is current there, unless the log changed it.
+        if (isUnloaded(t, p)) {
+          if (this.#dirty.has(key)) await this.#writePartition(t, p);
+        } else if (present.has(p) || this.#onDisk.has(key) || (coverLog && this.#dirty.has(key))) await this.#writePartition(t, p);
       }
     }
   }
@@ -334,16 +338,20 @@ export class StateFiles {
    * with the last logged lsn. Taking the records, the lsn and the JSON text in
    * one synchronous step is what makes the stamp true: the file holds every
    * logged change up to it (and perhaps newer ones, which replay again harmlessly).
+   * A partition not read into memory yet is written from its file and the log
+   * entries kept for it (lazy-partitions.ts), and stays out of memory.
    */
   async #writePartition(t: TenantState, partition: string): Promise<void> {
     const root = this.#root;
     const file = partition === "meta" ? metaPath(this.#dir, t.id, root) : partitionPath(this.#dir, t.id, partition, root);
     const lsn = this.#lsn;
+    const unloaded = isUnloaded(t, partition) ? unloadedOf(t) : undefined;
     let body: MetaFile | PartitionFile | (RowsFile & { lsn: number });
     if (partition === "meta") body = { lsn, data: metaOf(t) };
     else {
       const collection = collectionOfPartition(partition) as CollectionName;
-      const records = recordsOfPartition(t, partition);
+      // Not wholly in memory: the mailboxes read from memory, the others from the file and the log.
+      const records = unloaded ? [...recordsOfPartition(t, partition), ...unloaded.records(t.id, partition)] : recordsOfPartition(t, partition);
       const rows = this.#codecs[collection]?.rows;
       body = rows ? { lsn, ...encodeRows(rows, records) } : { lsn, records: records.map((r) => this.#encode(collection, r)) };
       this.#onDisk.add(`${t.id}/${partition}`);
@@ -354,6 +362,7 @@ export class StateFiles {
     const mine = previous.then(() => this.#fs.mkdir(tenantDir(this.#dir, t.id, root), { recursive: true, mode: 0o700 })).then(() => new DurableJsonFile(file, this.#fs).writeText(text));
     this.#fileLocks.set(file, mine.catch(() => {}));
     await mine;
+    unloaded?.folded(partition, lsn);
     this.#jobs.succeeded();
   }
 

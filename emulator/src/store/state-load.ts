@@ -1,9 +1,11 @@
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { COLLECTIONS, COLLECTION_KEYS, collectionOfPartition, partitionOf, type Codecs, type CollectionName, type RecordCodec, type RowsFile } from "./changes.ts";
+import { COLLECTIONS, COLLECTION_KEYS, collectionOfPartition, partitionOf, partitionsOf, type Codecs, type CollectionName, type RowsFile } from "./changes.ts";
 import { StoreFileError } from "./durable-json-file.ts";
 import type { EmulatorState, TenantState } from "./types.ts";
 import { readWal, type WalBatch, type WalTail } from "./wal.ts";
+import { lsnAtHead, readPartitionFile, recordsOfFile } from "./partition-read.ts";
+import { attachUnloaded, LAZY_COLLECTIONS, UnloadedPartitions, type PendingOp } from "./lazy-partitions.ts";
 import { DEFAULT_ROOT, FORMAT, ROOT_NAME, manifestPath, metaPath, partitionPath, readJson, rotatedWals, TENANT_ID, tenantDir, tenantRoots, walPath, type Manifest, type MetaFile, type PartitionFile } from "./state-layout.ts";
 
 /**
@@ -25,6 +27,14 @@ export interface LoadedState {
   onDisk: Set<string>;
 }
 
+export interface LoadOptions {
+  /** Loads just these tenants (to roll memory back to the disk after a failed write). */
+  only?: ReadonlySet<string>;
+  report?: (message: string) => void;
+  /** Leaves the partitions of LAZY_COLLECTIONS on disk, to be read on first use (lazy-partitions.ts). */
+  lazy?: boolean;
+}
+
 export type LoadProgress = (done: number, total: number) => void;
 
 /**
@@ -40,14 +50,15 @@ const REQUIRED_FILES = ["meta", ...COLLECTIONS.filter((c) => !OPTIONAL.includes(
 /**
  * Loads the state folder: the manifest, every tenant's files, then the log
  * entries newer than each file. Null for a folder with no state yet (absent,
- * empty, or a first start that did not finish). `only` loads just those
- * tenants (to roll memory back to the disk after a failed write).
+ * empty, or a first start that did not finish). With `lazy`, partitions of
+ * LAZY_COLLECTIONS stay on disk: each tenant carries what it has not read
+ * (lazy-partitions.ts), with the log entries for those partitions.
  */
 export async function loadStateDir(
   dir: string,
   onProgress: LoadProgress = () => {},
   codecs: Codecs = {},
-  options: { only?: ReadonlySet<string>; report?: (message: string) => void } = {},
+  options: LoadOptions = {},
 ): Promise<LoadedState | null> {
   const manifest = await readJson<Manifest>(manifestPath(dir));
   if (!manifest) {
@@ -89,11 +100,20 @@ export async function loadStateDir(
   const tenants = new Map<string, Record<string, unknown>>();
   const lsnOf = new Map<string, number>();
   const onDisk = new Set<string>();
+  /** "tenantId/partition" of partitions left on disk. */
+  const unloaded = new Set<string>();
   for (const id of ids) tenants.set(id, Object.fromEntries(COLLECTIONS.map((c) => [c, []])));
   let done = 0;
   for (const { tenantId, name } of files) {
     const tenant = tenants.get(tenantId) as Record<string, unknown>;
-    if (name === "meta") {
+    const lazyCollection = collectionOfPartition(name);
+    const headLsn = options.lazy && lazyCollection && LAZY_COLLECTIONS.includes(lazyCollection) ? lsnAtHead(partitionPath(dir, tenantId, name, root)) : undefined;
+    if (headLsn !== undefined) {
+      // Its lsn (the file's first field) is all a start needs of it: which log entries are newer.
+      unloaded.add(`${tenantId}/${name}`);
+      onDisk.add(`${tenantId}/${name}`);
+      lsnOf.set(`${tenantId}/${name}`, headLsn);
+    } else if (name === "meta") {
       const meta = await readJson<MetaFile>(metaPath(dir, tenantId, root));
       Object.assign(tenant, meta?.data);
       lsnOf.set(`${tenantId}/meta`, meta?.lsn ?? 0);
@@ -120,9 +140,10 @@ export async function loadStateDir(
     if (read.tail && file === current) walTail = read.tail;
     else if (read.tail) options.report?.(`${file}: ignored its ${read.tail.kind} last record (line ${read.tail.line}, ${read.tail.bytes} bytes: ${read.tail.reason}); it was never acknowledged.`);
   }
-  const { lsn, dirty } = replay(tenants, lsnOf, batches, codecs);
+  const { lsn, dirty, pending } = replay(tenants, lsnOf, batches, codecs, unloaded);
   for (const codec of Object.values(codecs)) codec.done?.();
   const state: EmulatorState = { version: 1, tenants: ids.map((id) => tenants.get(id) as unknown as TenantState) };
+  if (options.lazy) attachLazy(dir, root, state, unloaded, pending, dirty, codecs);
   return { state, lsn, dirty, onDisk, walTail, root };
 }
 
@@ -142,29 +163,25 @@ async function stateWithoutManifest(dir: string): Promise<string | undefined> {
   return undefined;
 }
 
-/** The records of a partition file, in either layout: `{ records }` (one object each) or `{ format, rows, tables }`. */
-function recordsOfFile(path: string, file: object, codec: RecordCodec | undefined): Record<string, unknown>[] {
-  if ("rows" in file) {
-    const rows = file as RowsFile;
-    if (!codec?.rows || !(codec.rows.reads ?? [codec.rows.format]).includes(rows.format)) {
-      throw new StoreFileError(`${path} is in the layout '${String(rows.format)}', which this version of the emulator cannot read. Use the version that wrote it, or move the state folder away to start again from the fixtures.`);
-    }
-    try {
-      return codec.rows.decode(rows);
-    } catch (err) {
-      throw new StoreFileError(`${path} cannot be read: ${(err as Error).message}. Repair it, or move the state folder away to start again from the fixtures.`);
-    }
-  }
-  const records = (file as PartitionFile).records;
-  if (!Array.isArray(records)) throw new StoreFileError(`${path} holds no "records" list.`);
-  return codec ? records.map((r) => codec.decode(r)) : records;
-}
-
 /** Applies log entries newer than each file's lsn, in order; keeps record order (updates in place, additions at the end). */
-function replay(tenants: Map<string, Record<string, unknown>>, lsnOf: Map<string, number>, batches: WalBatch[], codecs: Codecs): { lsn: number; dirty: Set<string> } {
+function replay(
+  tenants: Map<string, Record<string, unknown>>,
+  lsnOf: Map<string, number>,
+  batches: WalBatch[],
+  codecs: Codecs,
+  unloaded: ReadonlySet<string>,
+): { lsn: number; dirty: Set<string>; pending: Map<string, PendingOp[]> } {
   const decode = (collection: CollectionName, r: Record<string, unknown>) => codecs[collection]?.decode(r) ?? r;
   let lsn = Math.max(0, ...lsnOf.values());
   const dirty = new Set<string>();
+  /** Entries for partitions left on disk ("tenantId/partition"): kept, applied when the partition is read. */
+  const pending = new Map<string, PendingOp[]>();
+  const keep = (key: string, op: PendingOp) => {
+    let ops = pending.get(key);
+    if (!ops) pending.set(key, (ops = []));
+    ops.push(op);
+    dirty.add(key);
+  };
   const maps = new Map<string, Map<string | number, Record<string, unknown>>>();
   const mapOf = (tenantId: string, collection: CollectionName) => {
     const k = `${tenantId}/${collection}`;
@@ -191,12 +208,19 @@ function replay(tenants: Map<string, Record<string, unknown>>, lsnOf: Map<string
       }
       if (e[0] === "c") {
         const collection = e[2] as CollectionName;
+        // Partitions on disk only take the collection's new records as one entry each.
+        const lazy = partitionsOf(collection).filter((p) => unloaded.has(`${e[1]}/${p}`) && newer(b, e[1], p));
+        if (lazy.length > 0) {
+          const byPartition = new Map<string, Record<string, unknown>[]>(lazy.map((p) => [p, []]));
+          for (const raw of e[3]) byPartition.get(partitionOf(collection, raw))?.push(raw);
+          for (const [p, records] of byPartition) keep(`${e[1]}/${p}`, { lsn: b.lsn, op: "c", records });
+        }
         const m = mapOf(e[1], collection);
         for (const [key, r] of m) if (newer(b, e[1], partitionOf(collection, r))) m.delete(key);
         for (const raw of e[3]) {
           const r = decode(collection, raw);
           const p = partitionOf(collection, r);
-          if (!newer(b, e[1], p)) continue;
+          if (!newer(b, e[1], p) || unloaded.has(`${e[1]}/${p}`)) continue;
           m.set(r[COLLECTION_KEYS[collection]] as string | number, r);
           dirty.add(`${e[1]}/${p}`);
         }
@@ -204,6 +228,10 @@ function replay(tenants: Map<string, Record<string, unknown>>, lsnOf: Map<string
       }
       const collection = collectionOfPartition(e[2]);
       if (!collection || !newer(b, e[1], e[2])) continue;
+      if (unloaded.has(`${e[1]}/${e[2]}`)) {
+        keep(`${e[1]}/${e[2]}`, e[0] === "p" ? { lsn: b.lsn, op: "p", record: e[3] } : { lsn: b.lsn, op: "r", key: e[3] });
+        continue;
+      }
       dirty.add(`${e[1]}/${e[2]}`);
       const m = mapOf(e[1], collection);
       if (e[0] === "p") m.set(e[3][COLLECTION_KEYS[collection]] as string | number, decode(collection, e[3]));
@@ -214,5 +242,19 @@ function replay(tenants: Map<string, Record<string, unknown>>, lsnOf: Map<string
     const [tenantId, collection] = k.split("/") as [string, string];
     (tenants.get(tenantId) as Record<string, unknown>)[collection] = [...m.values()];
   }
-  return { lsn, dirty };
+  return { lsn, dirty, pending };
+}
+
+/** Gives each tenant what it left on disk: the partitions, and the log entries for them; its reads go to `root`. */
+function attachLazy(dir: string, root: string, state: EmulatorState, unloaded: ReadonlySet<string>, pending: Map<string, PendingOp[]>, dirty: ReadonlySet<string>, codecs: Codecs): void {
+  for (const t of state.tenants) {
+    const mine = [...unloaded].filter((k) => k.startsWith(`${t.id}/`)).map((k) => k.slice(t.id.length + 1));
+    if (mine.length === 0) continue;
+    const u = new UnloadedPartitions(mine, (tenantId, partition, wanted) => readPartitionFile(partitionPath(dir, tenantId, partition, root), codecs, wanted), (c, r) => codecs[c]?.decode(r) ?? r);
+    for (const p of mine) {
+      const ops = pending.get(`${t.id}/${p}`);
+      if (ops && dirty.has(`${t.id}/${p}`)) u.pending.set(p, ops);
+    }
+    attachUnloaded(t, u);
+  }
 }

@@ -4,6 +4,7 @@ import { StoreAudit } from "./audit.ts";
 import { beginChanges, endChanges, type Change, type Codecs } from "./changes.ts";
 import { DurableJsonFile, StoreFileError } from "./durable-json-file.ts";
 import { assertTenantId } from "./state-layout.ts";
+import { loadAllPartitions, loadOwnersTouched, unloadedOf } from "./lazy-partitions.ts";
 import { loadStateDir, type LoadProgress } from "./state-load.ts";
 import { StateFiles, StoreUnavailableError, type FilesHealth } from "./state-files.ts";
 import type { StoreFs } from "./store-fs.ts";
@@ -59,6 +60,8 @@ export interface Store {
   close(): Promise<void>;
   /** Calls `listener` after every write that noted changes (a change feed); returns what stops it. */
   onCommit(listener: CommitListener): () => void;
+  /** Reads every record still on disk only (lazy-partitions.ts) into memory, of one tenant or all: before reading every event. */
+  loadAll(tenantId?: string): void;
 }
 
 export interface StoreOptions {
@@ -89,7 +92,7 @@ export interface StoreOptions {
  */
 export async function openStore(options: StoreOptions): Promise<Store> {
   if (!options.dir) return new StateStore(options.seed(), options, undefined);
-  let loaded = await loadStateDir(options.dir, options.onLoadProgress, options.codecs, { report: options.report });
+  let loaded = await loadStateDir(options.dir, options.onLoadProgress, options.codecs, { report: options.report, lazy: true });
   let state = loaded?.state;
   const legacy = join(dirname(options.dir), "state.json");
   if (!loaded && (await exists(legacy))) {
@@ -143,7 +146,7 @@ class StateStore implements Store {
    * folder, so memory holds exactly what the disk does (the refused changes go).
    */
   async #reload(dir: string, options: StoreOptions, only: ReadonlySet<string> | "all"): Promise<void> {
-    const loaded = await loadStateDir(dir, undefined, options.codecs, { only: only === "all" ? undefined : only, report: options.report });
+    const loaded = await loadStateDir(dir, undefined, options.codecs, { only: only === "all" ? undefined : only, report: options.report, lazy: true });
     if (!loaded) throw new StoreFileError(`${dir} no longer holds a state manifest`);
     const tenants = options.normalize ? loaded.state.tenants.map(options.normalize) : loaded.state.tenants;
     if (only === "all") this.#state = { version: 1, tenants };
@@ -172,6 +175,9 @@ class StateStore implements Store {
     const tenant = this.#get(tenantId);
     this.#files?.assertWritable();
     const before = this.#audit?.before(tenant);
+    const unloaded = unloadedOf(tenant);
+    // Records read from disk during the write were there before it: the audit counts them so.
+    if (unloaded && before) unloaded.onLoad = (collection, records) => this.#audit?.admit(before, collection, records);
     const set = beginChanges(tenant);
     let result: T;
     try {
@@ -182,6 +188,8 @@ class StateStore implements Store {
       throw err;
     } finally {
       endChanges(tenant);
+      loadOwnersTouched(tenant, set.changes);
+      if (unloaded) unloaded.onLoad = undefined;
     }
     if (before !== undefined) this.#audit?.check(tenant, before, set.changes);
     if (set.changes.length > 0) {
@@ -235,7 +243,12 @@ class StateStore implements Store {
   }
 
   exportState(): EmulatorState {
+    this.loadAll();
     return structuredClone(this.#state);
+  }
+
+  loadAll(tenantId?: string): void {
+    for (const t of tenantId === undefined ? this.#state.tenants : [this.#get(tenantId)]) loadAllPartitions(t);
   }
 
   async importState(state: EmulatorState): Promise<void> {

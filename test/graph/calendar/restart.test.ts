@@ -75,4 +75,39 @@ describe("calendar state across restarts", () => {
     const cancelled = await megan()("GET", `/me/events/${meganCopy!.id}`);
     expect(cancelled.body.isCancelled).toBe(true);
   }, 60_000);
+
+  it("reads a mailbox from disk on its first use: a write to it is durable and visible with its earlier events, and a meeting reaches it", async () => {
+    let e = await restart();
+    const token = async (who: (typeof USERS)[keyof typeof USERS]) => graphHttp(e, await userToken(e, CONTOSO.id, who, ["Calendars.ReadWrite"]));
+    // Subjects made here (the fixtures' series run through these days too).
+    const mine = (body: { value: { subject: string }[] }) => body.value.map((v) => v.subject).filter((x) => ["Before", "After", "Meeting", "Diego's"].includes(x));
+    const at = (day: number, subject: string) => ({ subject, start: { dateTime: `2027-05-0${day}T10:00:00`, timeZone: "UTC" }, end: { dateTime: `2027-05-0${day}T11:00:00`, timeZone: "UTC" } });
+    expect((await (await token(USERS.alex))("POST", "/me/events", at(1, "Before"))).status).toBe(201);
+    expect((await (await token(USERS.diego))("POST", "/me/events", at(1, "Diego's"))).status).toBe(201);
+
+    e = await restart();
+    // Nothing of the mailboxes is in memory after the restart.
+    expect(e.store.read(CONTOSO.id, (t) => t.events.length)).toBe(0);
+    const alex = await token(USERS.alex);
+    const created = await alex("POST", "/me/events", at(2, "After"));
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const listed = await alex("GET", "/me/calendarView?startDateTime=2027-05-01T00:00:00Z&endDateTime=2027-05-08T00:00:00Z");
+    expect(mine(listed.body)).toEqual(["Before", "After"]);
+    // A meeting organized from a mailbox read now reaches an attendee's mailbox not read yet.
+    const meeting = await alex("POST", "/me/events", { ...at(3, "Meeting"), attendees: [{ emailAddress: { address: USERS.diego.upn, name: "Diego" }, type: "required" }] });
+    expect(meeting.status, JSON.stringify(meeting.body)).toBe(201);
+
+    e = await restart();
+    const diego = await token(USERS.diego);
+    const diegos = await diego("GET", "/me/calendarView?startDateTime=2027-05-01T00:00:00Z&endDateTime=2027-05-08T00:00:00Z");
+    expect(mine(diegos.body)).toEqual(["Diego's", "Meeting"]);
+    const again = await (await token(USERS.alex))("GET", "/me/calendarView?startDateTime=2027-05-01T00:00:00Z&endDateTime=2027-05-08T00:00:00Z");
+    expect(mine(again.body)).toEqual(["Before", "After", "Meeting"]);
+    // Removing the attendee after another restart cancels the copy in a mailbox not read since.
+    e = await restart();
+    expect((await (await token(USERS.alex))("PATCH", `/me/events/${meeting.body.id}`, { attendees: [] })).status).toBe(200);
+    const cancelled = await (await token(USERS.diego))("GET", "/me/calendarView?startDateTime=2027-05-03T00:00:00Z&endDateTime=2027-05-04T00:00:00Z");
+    const copy = (cancelled.body.value as { subject: string; isCancelled: boolean }[]).filter((v) => v.subject.endsWith("Meeting"));
+    expect(copy.map((v) => [v.subject, v.isCancelled])).toEqual([["Canceled: Meeting", true]]);
+  }, 60_000);
 });

@@ -1,4 +1,5 @@
 import { notePut, noteRemove } from "../../store/changes.ts";
+import { loadOwners } from "../../store/lazy-partitions.ts";
 import type { DeepReadonly } from "../../store/store.ts";
 import type { CalendarEvent, TenantState } from "../../store/types.ts";
 
@@ -8,6 +9,11 @@ import type { CalendarEvent, TenantState } from "../../store/types.ts";
  * index is keyed by the tenant's `events` array, so a reset, snapshot import
  * or clone (all new arrays) gets a fresh index on first use. The calendar model
  * is the only writer of `events` and updates both through add/remove here.
+ *
+ * A state folder opens with the mailboxes' events on disk (store/lazy-partitions.ts):
+ * whatever asks for a mailbox here (its events, its window layout, an event
+ * of it by id, a new event in it) reads that mailbox's partition first, and
+ * the index takes in what was read.
  */
 /** One mailbox's events arranged for windows: single instances by start, and the series masters. */
 export interface OwnerLayout {
@@ -30,8 +36,18 @@ export class EventIndex {
   /** Exceptions per series master id, keyed by original start. */
   readonly exceptions = new Map<string, Map<number, CalendarEvent>>();
 
-  constructor(events: readonly CalendarEvent[]) {
+  /** Reads mailboxes' partitions still on disk; returns the events added to the tenant. */
+  readonly #load: ((ownerIds: Iterable<string>) => readonly CalendarEvent[]) | undefined;
+
+  constructor(events: readonly CalendarEvent[], load?: (ownerIds: Iterable<string>) => readonly CalendarEvent[]) {
+    this.#load = load;
     for (const e of events) this.add(e);
+  }
+
+  /** Makes sure these mailboxes' events are in memory (and in the index). */
+  loadMailboxes(ownerIds: Iterable<string>): void {
+    if (!this.#load) return;
+    for (const e of this.#load(ownerIds)) this.add(e);
   }
 
   get size(): number {
@@ -102,6 +118,7 @@ export class EventIndex {
 
   /** Events of one mailbox (every calendar). */
   ofOwner(ownerId: string): Iterable<CalendarEvent> {
+    this.loadMailboxes([ownerId]);
     return this.#byOwner.get(ownerId) ?? [];
   }
 
@@ -118,7 +135,8 @@ export function eventIndex(t: DeepReadonly<TenantState> | TenantState): EventInd
   const events = t.events as unknown as CalendarEvent[];
   let index = indexes.get(events);
   if (!index || index.size !== events.length) {
-    index = new EventIndex(events);
+    const tenant = t;
+    index = new EventIndex(events, (ownerIds) => loadOwners(tenant, "events", ownerIds) as unknown as CalendarEvent[]);
     indexes.set(events, index);
   }
   return index;
@@ -133,6 +151,7 @@ export function changedEvent(t: TenantState, e: CalendarEvent): void {
 /** Files a new event (noted as added, which change notifications read as "created"). */
 export function addEvent(t: TenantState, e: CalendarEvent): void {
   const index = eventIndex(t);
+  index.loadMailboxes([e.ownerId]);
   t.events.push(e);
   index.add(e);
   notePut(t, "events", e, true);

@@ -141,10 +141,16 @@ describe("event partition files on disk", () => {
   const readdirPartition = (dir: string) => partitionPath(join(dir, "state"), T, partitionOf("events", { ownerId: owner.id }));
 
   const reopen = (dir: string) => openStore({ dir: join(dir, "state"), seed, codecs: { events: eventStoreCodec() } });
+  /** Reopens and reads every event (a folder opens with them on disk, read on first use). */
+  const reopenAndRead = async (dir: string) => {
+    const store = await reopen(dir);
+    store.loadAll(T);
+    return store;
+  };
 
   it("are written in rows and read back", async () => {
     const { dir, events } = await folderWithEvents();
-    const store = await reopen(dir);
+    const store = await reopenAndRead(dir);
     expect(json(store.read(T, (t) => t.events))).toEqual(json(events));
     await store.close();
   });
@@ -153,7 +159,7 @@ describe("event partition files on disk", () => {
     const { dir, file, events } = await folderWithEvents();
     const body = JSON.parse(readFileSync(file, "utf8")) as { lsn: number };
     writeFileSync(file, JSON.stringify({ lsn: body.lsn, records: events.map((e) => encodeEvent(e as never)) }));
-    const store = await reopen(dir);
+    const store = await reopenAndRead(dir);
     expect(json(store.read(T, (t) => t.events))).toEqual(json(events));
     await store.close();
   });
@@ -167,7 +173,7 @@ describe("event partition files on disk", () => {
       return r.length === 1 ? r : [...r.slice(0, 9), `${table[r[9] as number]}${r[10] as string}`, ...r.slice(11)];
     });
     writeFileSync(file, JSON.stringify({ ...body, format: "event-rows-1", rows }));
-    const store = await reopen(dir);
+    const store = await reopenAndRead(dir);
     expect(json(store.read(T, (t) => t.events))).toEqual(json(events));
     await store.close();
   });
@@ -181,24 +187,24 @@ describe("event partition files on disk", () => {
     expect(body.rows.map((r) => (r as unknown[])[10])).toEqual(events.map((e) => e.iCalUId.slice(-32)));
   });
 
-  it("in a layout this version does not know, or with a damaged row, are refused with their path", async () => {
+  it("in a layout this version does not know, or with a damaged row, are refused with their path when read", async () => {
     const { dir, file } = await folderWithEvents();
     const body = JSON.parse(readFileSync(file, "utf8")) as RowsFile & { lsn: number };
     writeFileSync(file, JSON.stringify({ ...body, format: "event-rows-99" }));
-    let failure = await reopen(dir).catch((e: unknown) => e);
+    let failure = await reopenAndRead(dir).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(StoreFileError);
     expect((failure as Error).message).toBe(
       `${file} is in the layout 'event-rows-99', which this version of the emulator cannot read. Use the version that wrote it, or move the state folder away to start again from the fixtures.`,
     );
     (body.rows[1] as unknown[])[2] = 1e6;
     writeFileSync(file, JSON.stringify(body));
-    failure = await reopen(dir).catch((e: unknown) => e);
+    failure = await reopenAndRead(dir).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(StoreFileError);
     expect((failure as Error).message).toContain(`${file} cannot be read: row 1 field 2 is not an index into the table of`);
     (body.rows[1] as unknown[])[2] = 0;
     (body.rows[1] as unknown[])[10] = 7;
     writeFileSync(file, JSON.stringify(body));
-    failure = await reopen(dir).catch((e: unknown) => e);
+    failure = await reopenAndRead(dir).catch((e: unknown) => e);
     expect((failure as Error).message).toContain(`${file} cannot be read: row 1 fields 9 and 10 are not an iCalUId's head and tail.`);
   });
 });

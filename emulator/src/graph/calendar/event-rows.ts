@@ -122,7 +122,7 @@ export function eventRows(decodeRecord: (r: Raw) => Raw, organizers: () => (o: u
     format: EVENT_ROWS_FORMAT,
     reads: Object.keys(LAYOUTS),
     encoder,
-    decode(file: RowsFile): Raw[] {
+    decode(file: RowsFile, wanted?: (ownerId: unknown) => boolean): Raw[] {
       const layout = LAYOUTS[file.format];
       if (!layout) throw new Error(`its layout '${file.format}' is not one of ${Object.keys(LAYOUTS).join(", ")}`);
       const o = layout.shift;
@@ -131,7 +131,7 @@ export function eventRows(decodeRecord: (r: Raw) => Raw, organizers: () => (o: u
       // Objects in the table (organizers) are shared by every row that refers to them: frozen.
       const pool = organizers();
       const t = table.map((v) => (v !== null && typeof v === "object" ? pool(deepFreeze(v)) : v));
-      const out: Raw[] = new Array<Raw>(file.rows.length);
+      const out: Raw[] = wanted ? [] : new Array<Raw>(file.rows.length);
       // One parts object for every row (assembleEvent copies from it): a million rows leave no garbage here.
       const p: EventParts = {
         id: null, calendarId: null, ownerId: null, startMs: null, endMs: null, start: { dateTime: "", timeZone: "" }, end: { dateTime: "", timeZone: "" },
@@ -143,10 +143,13 @@ export function eventRows(decodeRecord: (r: Raw) => Raw, organizers: () => (o: u
         // Released as soon as read: the rows of a large file then die young instead of being copied by
         // every collection of the young generation until the whole file is read.
         rows[i] = null;
+        // One mailbox's rows (read on its first use): the others are not even checked.
+        if (wanted && !wanted(Array.isArray(r) ? (r.length === 1 ? (r[0] as Raw | null)?.ownerId : t[r[2] as number]) : undefined)) continue;
         const why = badRow(r, t.length, layout, t);
         if (why !== null) throw new Error(`row ${i} ${why}`);
         if (r.length === 1) {
-          out[i] = decodeRecord(r[0] as Raw);
+          if (wanted) out.push(decodeRecord(r[0] as Raw));
+          else out[i] = decodeRecord(r[0] as Raw);
           continue;
         }
         p.id = r[0];
@@ -167,7 +170,9 @@ export function eventRows(decodeRecord: (r: Raw) => Raw, organizers: () => (o: u
         p.lastModifiedDateTime = t[r[12 + o] as number];
         p.subject = t[r[13 + o] as number];
         p.organizer = t[r[14 + o] as number];
-        out[i] = assembleEvent(p, (r[15 + o] as Raw | undefined) ?? NOTHING);
+        const e = assembleEvent(p, (r[15 + o] as Raw | undefined) ?? NOTHING);
+        if (wanted) out.push(e);
+        else out[i] = e;
       }
       return out;
     },

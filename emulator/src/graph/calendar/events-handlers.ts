@@ -5,7 +5,7 @@ import { itemOf, routeCalendars, routeEvent, windowOf } from "./event-lookup.ts"
 import { parseEventInput } from "./event-input.ts";
 import { changesSchedule, createEvent, deleteRef, updateRef, type EventRef } from "./events-model.ts";
 import { defaultCalendarOf } from "./mailbox.ts";
-import { cancelMeeting, syncAttendees, syncException } from "./meetings.ts";
+import { cancelMeeting, meetingMailboxes, syncAttendees, syncException } from "./meetings.ts";
 import { applyPreferences } from "./prefer.ts";
 import { calendarLinks, eventsContext, eventsPath, type Container } from "./context.ts";
 import { renderItem, selectOf, sendEvents } from "./query.ts";
@@ -68,9 +68,12 @@ export function eventHandlers(deps: CalendarDeps) {
         const input = parseEventInput(req.body, false);
         const json = store.write(call.tenantId, (t) => {
           const now = clock.nowMs();
-          const event = updateRef(t, routeEvent(t, call, req, container), input, now);
+          const ref = routeEvent(t, call, req, container);
+          // Invitees the change may remove still have their copies cancelled.
+          const former = ref.kind === "stored" && ref.event.isOrganizer ? meetingMailboxes(t, ref.event) : undefined;
+          const event = updateRef(t, ref, input, now);
           if (event.type === "exception") syncException(t, event, now);
-          else syncAttendees(t, event, now, changesSchedule(input));
+          else syncAttendees(t, event, now, changesSchedule(input), former);
           return renderItem({ event }, call, undefined);
         });
         applyPreferences(res, call.prefs, ["timezone", "body"]);

@@ -232,6 +232,7 @@ export function resolveRef(t: TenantState | Parameters<typeof eventIndex>[0], ow
   const decoded = decodeId(id);
   if (!decoded) throw graphErrors.idMalformed();
   const index = eventIndex(t);
+  index.loadMailboxes([ownerId]);
   const stored = index.byId.get(id);
   if (stored && stored.ownerId === ownerId) return { kind: "stored", event: stored };
   if (decoded.kind !== "occurrence" || !decoded.masterId || decoded.originalStartMs === undefined) throw graphErrors.itemNotFound();

@@ -42,14 +42,39 @@ function invitees(t: TenantState, e: CalendarEvent): Map<string, string> {
   return ids;
 }
 
+/**
+ * The mailboxes a meeting's copies live in: the event's own, its organizer's
+ * and its invitees' (users of the tenant), plus `more` (invitees it had
+ * before a change). Only these are searched for copies, so a mailbox's
+ * events are read from disk when a meeting concerns it and not otherwise.
+ */
+export function meetingMailboxes(t: TenantState | Parameters<typeof eventIndex>[0], e: CalendarEvent, more: Iterable<string> = []): Set<string> {
+  const owners = new Set<string>([e.ownerId, ...more]);
+  const organizer = findUser(t as TenantState, e.organizer.emailAddress.address, "mailbox");
+  if (organizer) owners.add(organizer.id);
+  for (const a of e.attendees) {
+    const user = findUser(t as TenantState, a.emailAddress.address, "mailbox");
+    if (user) owners.add(user.id);
+  }
+  return owners;
+}
+
+/** Copies of a meeting in its mailboxes (meetingMailboxes). */
+function copiesIn(t: TenantState | Parameters<typeof eventIndex>[0], e: CalendarEvent, more?: Iterable<string>): CalendarEvent[] {
+  const owners = meetingMailboxes(t, e, more);
+  const index = eventIndex(t);
+  index.loadMailboxes(owners);
+  return [...index.copiesOf(e.iCalUId)].filter((c) => owners.has(c.ownerId));
+}
+
 /** Attendee copies of an organizer's event (masters or single instances, not exceptions). */
-function attendeeCopies(t: TenantState, e: CalendarEvent): CalendarEvent[] {
-  return [...eventIndex(t).copiesOf(e.iCalUId)].filter((c) => !c.isOrganizer && c.type !== "exception");
+function attendeeCopies(t: TenantState, e: CalendarEvent, formerInvitees?: Iterable<string>): CalendarEvent[] {
+  return copiesIn(t, e, formerInvitees).filter((c) => !c.isOrganizer && c.type !== "exception");
 }
 
 /** The organizer's copy of a meeting an attendee holds. */
 export function organizerCopy(t: TenantState | Parameters<typeof eventIndex>[0], e: CalendarEvent): CalendarEvent | undefined {
-  return [...eventIndex(t).copiesOf(e.iCalUId)].find((c) => c.isOrganizer && c.type !== "exception");
+  return copiesIn(t, e).find((c) => c.isOrganizer && c.type !== "exception");
 }
 
 function newCopy(t: TenantState, organizerEvent: CalendarEvent, userId: string, nowMs: number): CalendarEvent {
@@ -90,14 +115,14 @@ function cancelCopy(t: TenantState, e: CalendarEvent, nowMs: number): void {
  * a copy, removed ones see theirs cancelled, the rest take the changes. A
  * change of time asks everyone to respond again.
  */
-export function syncAttendees(t: TenantState, e: CalendarEvent, nowMs: number, scheduleChanged: boolean): void {
+export function syncAttendees(t: TenantState, e: CalendarEvent, nowMs: number, scheduleChanged: boolean, formerInvitees?: Iterable<string>): void {
   if (!e.isOrganizer || e.type === "exception") return;
   const wanted = invitees(t, e);
   if (scheduleChanged) {
     for (const a of e.attendees) a.status = { response: "none", time: NO_RESPONSE_TIME };
     changedEvent(t, e);
   }
-  for (const copy of attendeeCopies(t, e)) {
+  for (const copy of attendeeCopies(t, e, formerInvitees)) {
     if (!wanted.has(copy.ownerId)) {
       if (!copy.isCancelled) cancelCopy(t, copy, nowMs);
       continue;
