@@ -20,6 +20,7 @@ import { requestJournal } from "./journal/middleware.ts";
 import type { FaultEngine } from "./faults/engine.ts";
 import { storageRefusal } from "./errors/storage-failure.ts";
 import { StoreUnavailableError } from "./store/store.ts";
+import { StoreUnreadableError } from "./store/lazy-partitions.ts";
 import type { ChangeNotifications } from "./graph/subscriptions/notifications.ts";
 
 export interface AppDeps {
@@ -131,7 +132,13 @@ function originForm(url: string): string {
 }
 
 function lastResort(refuse: (req: Request, res: Response, err: Error) => void): ErrorHandler {
+  // A damaged state file fails every request that needs it: its log line is written once.
+  const told = new Set<string>();
   return (err, req, res) => {
+    if (err instanceof StoreUnreadableError && !told.has(err.message)) {
+      told.add(err.message);
+      console.error(`graph-emulator: ${err.message}`);
+    }
     if (err instanceof StoreUnavailableError && !res.headersSent) return refuse(req, res, err);
     answerError(err, req, res);
   };

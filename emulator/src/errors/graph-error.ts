@@ -119,6 +119,8 @@ export const graphErrors = {
   /** The state folder refused a write for another reason (EIO, EROFS...); emulator wording. */
   storageUnavailable: (cause: string) =>
     new GraphError(503, "serviceNotAvailable", `The change was not saved: the emulator could not write its state folder (${cause}). Nothing was changed; retry later.`, { "Retry-After": "5" }),
+  /** A file of the state folder could not be read when first needed (a mailbox's events); emulator wording. */
+  storageUnreadable: (message: string) => new GraphError(503, "serviceNotAvailable", `${message} Other mailboxes still answer; see GET /_emulator/health.`),
   /** Emulator wording for OData's nesting quota (the reader refuses payloads nested deeper than MaxNestingDepth). */
   jsonTooDeep: (limit: number) =>
     new GraphError(400, "BadRequest", `The request payload nests arrays and objects deeper than the limit of ${limit} levels.`),

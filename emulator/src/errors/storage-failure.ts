@@ -1,6 +1,7 @@
 import type { Request, Response } from "express";
 import type { Clock } from "../clock.ts";
 import { DISK_FULL_CODES } from "../store/store-fs.ts";
+import { StoreUnreadableError } from "../store/lazy-partitions.ts";
 import { entraErrors } from "./entra-catalogue.ts";
 import { entraErrorBody } from "./entra-error.ts";
 import { graphErrors, sendGraphError } from "./graph-error.ts";
@@ -13,10 +14,13 @@ export type StorageRefusal = (req: Request, res: Response, err: Error) => void;
  * The answer when the disk refused to save a request's change: Graph gets 507
  * quotaLimitReached for a full disk (ENOSPC, EDQUOT) and 503 serviceNotAvailable
  * otherwise; the control plane the same statuses in its own format; the
- * identity endpoints Entra's 503 temporarily_unavailable.
+ * identity endpoints Entra's 503 temporarily_unavailable. A state file that
+ * could not be read when first needed (StoreUnreadableError) is a 503 too,
+ * worded as a read.
  */
 export function storageRefusal(clock: Clock): StorageRefusal {
   return (req, res, failure) => {
+    if (failure instanceof StoreUnreadableError) return unreadable(req, res, failure, clock);
     // The disk's own error, when the store wrapped it.
     const err = failure.cause instanceof Error ? failure.cause : failure;
     const code = (err as NodeJS.ErrnoException).code;
@@ -34,4 +38,13 @@ export function storageRefusal(clock: Clock): StorageRefusal {
     const ctx = ctxOf(res);
     res.status(e.status).set("Cache-Control", "no-store, no-cache").json(entraErrorBody(e, { now: clock.now(), origin: ctx.origin, correlationId: ctx.clientRequestId }));
   };
+}
+
+function unreadable(req: Request, res: Response, failure: StoreUnreadableError, clock: Clock): void {
+  const path = req.originalUrl.toLowerCase();
+  if (path.startsWith("/v1.0")) return sendGraphError(res, graphErrors.storageUnreadable(failure.message), clock.now());
+  if (path.startsWith("/_emulator")) return void res.status(503).json({ error: { code: "StorageUnreadable", message: failure.message } });
+  const e = entraErrors.temporarilyUnavailable(failure.message);
+  const ctx = ctxOf(res);
+  res.status(e.status).set("Cache-Control", "no-store, no-cache").json(entraErrorBody(e, { now: clock.now(), origin: ctx.origin, correlationId: ctx.clientRequestId }));
 }

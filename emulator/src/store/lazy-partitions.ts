@@ -1,5 +1,21 @@
 import { COLLECTION_KEYS, collectionOfPartition, partitionOf, type Change, type CollectionName, type RecordKey } from "./changes.ts";
 import type { TenantState } from "./types.ts";
+import { StoreFileError } from "./durable-json-file.ts";
+import { StoreUnavailableError } from "./write-queue.ts";
+
+/**
+ * A partition file that cannot be read when a mailbox in it is first used
+ * (damaged or unreadable since the start, which only read its first bytes).
+ * A kind of StoreUnavailableError, so every surface answers it as it answers
+ * a refused write (Graph's 503, Entra's temporarily_unavailable), worded as
+ * a read: the request fails, the emulator stays up.
+ */
+export class StoreUnreadableError extends StoreUnavailableError {
+  constructor(cause: StoreFileError) {
+    super(cause);
+    this.message = `The emulator could not read its state folder: ${cause.message}`;
+  }
+}
 
 /**
  * Records a tenant still has on disk only. A state folder opens with the
@@ -72,7 +88,12 @@ export class UnloadedPartitions {
   records(tenantId: string, partition: string, wanted: (ownerId: unknown) => boolean = this.#notRead(partition)): Raw[] {
     const collection = collectionOfPartition(partition) as CollectionName;
     const key = COLLECTION_KEYS[collection];
-    const file = this.#read(tenantId, partition, wanted);
+    let file: ReturnType<PartitionReader>;
+    try {
+      file = this.#read(tenantId, partition, wanted);
+    } catch (err) {
+      throw err instanceof StoreFileError ? new StoreUnreadableError(err) : err;
+    }
     const byKey = new Map<RecordKey, Raw>();
     for (const r of file?.records ?? []) byKey.set(r[key] as RecordKey, r);
     for (const op of this.pending.get(partition) ?? []) {

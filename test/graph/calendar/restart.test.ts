@@ -1,8 +1,9 @@
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../../emulator/src/server.ts";
+import { partitionOf } from "../../../emulator/src/store/changes.ts";
 import { CONTOSO } from "../../support/emulator.ts";
 import { userToken } from "../../support/graph.ts";
 import { graphHttp, USERS } from "./support.ts";
@@ -109,5 +110,31 @@ describe("calendar state across restarts", () => {
     const cancelled = await (await token(USERS.diego))("GET", "/me/calendarView?startDateTime=2027-05-03T00:00:00Z&endDateTime=2027-05-04T00:00:00Z");
     const copy = (cancelled.body.value as { subject: string; isCancelled: boolean }[]).filter((v) => v.subject.endsWith("Meeting"));
     expect(copy.map((v) => [v.subject, v.isCancelled])).toEqual([["Canceled: Meeting", true]]);
+  }, 60_000);
+
+  it("a damaged mailbox file fails only the requests that need it, with Graph's 503 naming the file; the emulator stays up", async () => {
+    let e = await restart();
+    const alexPartition = partitionOf("events", { ownerId: USERS.alex.id });
+    const other = [USERS.megan, USERS.diego, USERS.adele].find((u) => partitionOf("events", { ownerId: u.id }) !== alexPartition);
+    expect(other).toBeDefined();
+    const alex = graphHttp(e, await userToken(e, CONTOSO.id, USERS.alex, ["Calendars.ReadWrite", "User.Read"]));
+    expect((await alex("POST", "/me/events", { subject: "Kept", start: { dateTime: "2027-06-01T10:00:00", timeZone: "UTC" }, end: { dateTime: "2027-06-01T11:00:00", timeZone: "UTC" } })).status).toBe(201);
+    await e.close();
+    emu = undefined;
+    // Cut the file in half: its first bytes (what the start reads) stay, its JSON does not.
+    const manifest = JSON.parse(readFileSync(join(dataDir, "state", "manifest.json"), "utf8")) as { root?: string };
+    const file = join(dataDir, "state", manifest.root ?? "tenants", CONTOSO.id, `${alexPartition}.json`);
+    const text = readFileSync(file, "utf8");
+    writeFileSync(file, text.slice(0, Math.floor(text.length / 2)));
+
+    e = await restart();
+    const alexAgain = graphHttp(e, await userToken(e, CONTOSO.id, USERS.alex, ["Calendars.ReadWrite", "User.Read"]));
+    const refused = await alexAgain("GET", "/me/events");
+    expect(refused.status).toBe(503);
+    expect(refused.body.error.code).toBe("serviceNotAvailable");
+    expect(refused.body.error.message).toContain(`${alexPartition}.json`);
+    expect((await alexAgain("GET", "/me")).status).toBe(200);
+    const otherUser = graphHttp(e, await userToken(e, CONTOSO.id, other!, ["Calendars.ReadWrite"]));
+    expect((await otherUser("GET", "/me/events")).status).toBe(200);
   }, 60_000);
 });
