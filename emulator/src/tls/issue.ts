@@ -15,10 +15,10 @@ import type * as Ipaddr from "ipaddr.js";
 // Loaded with require: Node's ES module loader would first scan PKI.js's 800 kB CommonJS file for its
 // export names, which takes longer than loading it. And PKI.js checks values against the classes of the
 // asn1js it requires itself, so this module uses that same copy.
-const require = createRequire(import.meta.url);
-const pkijs = require("pkijs") as typeof Pkijs;
-const asn1js = require("asn1js") as typeof Asn1js;
-const ipaddr = require("ipaddr.js") as typeof Ipaddr;
+const load = createRequire(import.meta.url);
+const pkijs = load("pkijs") as typeof Pkijs;
+const asn1js = load("asn1js") as typeof Asn1js;
+const ipaddr = load("ipaddr.js") as typeof Ipaddr;
 
 const crypto = webcrypto as unknown as Crypto;
 const engine = new pkijs.CryptoEngine({ name: "node", crypto });
