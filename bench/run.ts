@@ -13,6 +13,7 @@ import { goalsText, median, throughputTable, timingTable, writeResults, type Ben
 import { SMALL_SCENARIOS, startSmall, type Scenario, type Small } from "./scenarios.ts";
 import { measureNotificationCost, type NotificationCost } from "./notifications.ts";
 import { measureTokenRate, type TokenRate } from "./token-rate.ts";
+import { measureSuite, type SuiteResult } from "./suite.ts";
 import { measureTokenStores, type TokenStoreBenchResult } from "./token-stores.ts";
 
 // As `npm start` does (emulator/bin/start.cjs): a thread pool no larger than the cores (at least two),
@@ -30,7 +31,8 @@ Runs, in this process, the emulator (in memory, default fixtures) and two
 baselines serving the exact bytes the emulator answered (a raw node:https
 server and a bare Express 5 app, same certificate), each in a worker thread
 of its own, drives each in turn with autocannon from another worker thread,
-then times cold starts and the big-data scenarios in child processes. Prints
+then times cold starts, a user's test suite and the big-data scenarios in
+child processes. Prints
 a table and the goals; writes bench/results/bench-<time>.json and
 bench/results/latest.json. docs/benchmarks.md explains what is measured and shows the latest run.
 
@@ -39,13 +41,17 @@ Options:
   --duration S        seconds per measured run (default 5)
   --connections N     autocannon connections (default 50)
   --samples N         sequential requests per latency probe (default 300)
-  --cold-runs N       cold starts per case (default 5)
+  --cold-runs N       cold starts per case, and suite processes (default 5)
   --quick             smoke check: 1 round of 1 s, 50 samples, 2 cold starts, no big data unless --big-data
-  --only LIST         comma-separated: me,batch,users,filter,token,events,calendarview,calendardelta,notifications,coldstart,big,tokenstores
+  --only LIST         comma-separated: me,batch,users,filter,token,events,calendarview,calendardelta,notifications,coldstart,suite,big,tokenstores
                       (token: autocannon, then wrk when installed — Debian: apt-get install wrk —
                       beside the RSA-2048 signing limit of this machine's cores;
                       notifications: POST /me/events one at a time with no subscription and with
-                      10 subscriptions on its mailbox delivered to a loopback receiver, alternating)
+                      10 subscriptions on its mailbox delivered to a loopback receiver, alternating;
+                      suite: a user's test suite in fresh child processes, --cold-runs of them,
+                      loading the package build (built first if a source is newer): the first and a
+                      second in-process startEmulator, 200 admin.createTenant(), 50 admin.reset(),
+                      then 100 test files, each a tenant, an msal-node sign-in and 5 Graph calls)
                       (tokenstores: the client's PostgreSQL and Redis token stores on throwaway
                       servers, 100,000 users stored, a renewal sweep over 10,000 due users;
                       skipped with the reason where the servers are not installed)
@@ -62,7 +68,7 @@ Options:
   --update-docs       put this run's tables and goals into docs/benchmarks.md (between its bench:latest markers)
   -h, --help          this text`;
 
-const SCENARIOS = ["me", "batch", "users", "filter", "token", "events", "calendarview", "calendardelta", "notifications", "coldstart", "big", "tokenstores"] as const;
+const SCENARIOS = ["me", "batch", "users", "filter", "token", "events", "calendarview", "calendardelta", "notifications", "coldstart", "suite", "big", "tokenstores"] as const;
 type ScenarioId = (typeof SCENARIOS)[number];
 
 const { values } = parseArgs({
@@ -389,6 +395,14 @@ async function main(): Promise<void> {
     results.timings.push(...cold.rows);
   }
 
+  let suite: SuiteResult | undefined;
+  if (only.has("suite")) {
+    log(`\nTest suite: ${COLD_RUNS} fresh Node processes loading the package build (dist/), each timing two in-process starts, 200 admin.createTenant(), 50 admin.reset() and 100 test files (tenant, msal-node sign-in, 5 Graph calls)`);
+    suite = await measureSuite({ runs: COLD_RUNS, files: 100, creations: 200, resets: 50, log });
+    results.timings.push(...suite.timings);
+    results.notes.push(...suite.notes);
+  }
+
   let big: BigResult | undefined;
   if (runBig) {
     log(`\nBig data: ${BIG.users} users, ${BIG.events} events (${BIG.dataDir ? `data dir ${BIG.dataDir}` : `cached in ${cachedDataDir(BIG)}`})`);
@@ -428,7 +442,12 @@ async function main(): Promise<void> {
     results.notes.push(...stores.notes);
   }
 
-  results.goals = [...goals(cold, big, usersOnly), ...(stores?.goals ?? [])];
+  const suiteGoals: Goal[] = suite?.goals ?? [
+    { id: "suite-first-start", text: "first in-process startEmulator({ port: 0, inMemory: true }) < 300 ms (fresh process)", status: "SKIP", measured: "not measured", why: "suite not run" },
+    { id: "suite-create-tenant", text: "admin.createTenant() worst case of 200 < 10 ms", status: "SKIP", measured: "not measured", why: "suite not run" },
+    { id: "suite-files", text: "100 test files (tenant, msal-node sign-in, 5 Graph calls each) < 5 s in all", status: "SKIP", measured: "not measured", why: "suite not run" },
+  ];
+  results.goals = [...goals(cold, big, usersOnly), ...suiteGoals, ...(stores?.goals ?? [])];
   results.machine.loadavgAtEnd = loadavg();
   results.finishedAt = new Date().toISOString();
 

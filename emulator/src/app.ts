@@ -26,7 +26,8 @@ import type { ChangeNotifications } from "./graph/subscriptions/notifications.ts
 export interface AppDeps {
   store: Store;
   clock: Clock;
-  keys: SigningKeys;
+  /** The token-signing key, made or loaded in the background from start: awaited where a token is signed or checked. */
+  keys: Promise<SigningKeys>;
   caCert: string;
   journal: RequestJournal;
   faults: FaultEngine;

@@ -62,21 +62,28 @@ export interface EmulatorDeps {
 
 /**
  * Certificates and signing keys of emulators with no data dir, made once per process (and per set of
- * host names): generating them is most of a first start (about half a second), and a test suite
- * starts many. Emulators of one process then share a CA, which one trustCaGlobally covers, and a
- * signing key, as Entra's tenants share Microsoft's keys.
+ * host names), as a test suite starts many emulators. Emulators of one process then share a CA, which
+ * one trustCaGlobally covers, and a signing key, as Entra's tenants share Microsoft's keys.
  */
-const inMemory = new Map<string, Promise<[TlsMaterial, SigningKeys]>>();
-function inMemoryMaterial(hosts: string[]): Promise<[TlsMaterial, SigningKeys]> {
+const inMemoryTls = new Map<string, Promise<TlsMaterial>>();
+let inMemoryKeys: Promise<SigningKeys> | undefined;
+function inMemoryMaterial(hosts: string[]): [Promise<TlsMaterial>, Promise<SigningKeys>] {
   const key = hosts.join(",");
-  let made = inMemory.get(key);
-  if (!made) {
-    made = Promise.all([loadOrCreateTls(undefined, hosts), loadOrCreateSigningKeys(undefined)]);
+  let tls = inMemoryTls.get(key);
+  if (!tls) {
+    tls = loadOrCreateTls(undefined, hosts);
     // A failure is not kept: the next start tries again.
-    made.catch(() => inMemory.delete(key));
-    inMemory.set(key, made);
+    tls.catch(() => inMemoryTls.delete(key));
+    inMemoryTls.set(key, tls);
   }
-  return made;
+  if (!inMemoryKeys) {
+    const keys = loadOrCreateSigningKeys(undefined);
+    keys.catch(() => {
+      if (inMemoryKeys === keys) inMemoryKeys = undefined;
+    });
+    inMemoryKeys = keys;
+  }
+  return [tls, inMemoryKeys];
 }
 
 /** Starts the emulator over HTTPS and resolves once it is listening. */
@@ -88,7 +95,12 @@ export async function startEmulator(options: EmulatorOptions = {}, deps: Emulato
   if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const fixtures = readFixtures(resolve(config.fixtures));
   const hosts = [config.host, ...config.hostnames];
-  const [tls, keys] = dataDir ? await Promise.all([loadOrCreateTls(dataDir, hosts), loadOrCreateSigningKeys(dataDir)]) : await inMemoryMaterial(hosts);
+  // The RSA signing key takes 50 to 300 ms to make: it is made on the thread pool while the rest of
+  // the start goes on, and awaited only where a token is signed or checked (and by close()).
+  const [tlsMade, keys] = dataDir ? [loadOrCreateTls(dataDir, hosts), loadOrCreateSigningKeys(dataDir)] : inMemoryMaterial(hosts);
+  // Marked as handled here; whoever needs the key sees a failure where it awaits it.
+  keys.catch(() => undefined);
+  const tls = await tlsMade;
   const clock = new Clock();
   const progress = loadReporter(!config.quiet);
   const store = await openStore({
@@ -166,6 +178,8 @@ export async function startEmulator(options: EmulatorOptions = {}, deps: Emulato
             }),
         )
         .then(async () => (dispatcher ? (await dispatcher).close() : undefined))
+        // A key still being made (and written to the data dir) is waited for, so nothing writes after close.
+        .then(() => keys.then(() => undefined, () => undefined))
         .then(() => store.close());
       return closed;
     },

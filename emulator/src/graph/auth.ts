@@ -17,7 +17,7 @@ const CLOCK_SKEW_S = 300;
 export interface GraphAuthDeps {
   store: Store;
   clock: Clock;
-  keys: SigningKeys;
+  keys: Promise<SigningKeys>;
 }
 
 /** What a verified token says, worked out once per token: the claims never change. */
@@ -119,17 +119,18 @@ function admit(deps: GraphAuthDeps, entry: VerifiedToken, res: Response, next: N
 /** The full check of a token not seen before; throws Graph's 401s. */
 async function verify(deps: GraphAuthDeps, token: string, origin: string): Promise<VerifiedToken> {
   if (!token.includes(".")) throw graphErrors.tokenNotJwt(origin);
+  const keys = await deps.keys;
   try {
     const header = decodeProtectedHeader(token);
     // Like Graph, only RS256 with the issuer's published key id: an unknown kid has no key to verify with.
-    if (header.alg !== "RS256" || header.kid !== deps.keys.kid) throw graphErrors.tokenInvalid(origin);
+    if (header.alg !== "RS256" || header.kid !== keys.kid) throw graphErrors.tokenInvalid(origin);
   } catch (err) {
     if (err instanceof Error && err.name === "GraphError") throw err;
     throw graphErrors.tokenInvalid(origin);
   }
   let payload: Record<string, unknown>;
   try {
-    ({ payload } = await jwtVerify(token, deps.keys.publicKey, {
+    ({ payload } = await jwtVerify(token, keys.publicKey, {
       algorithms: ["RS256"],
       currentDate: deps.clock.now(),
       clockTolerance: CLOCK_SKEW_S,

@@ -7,7 +7,8 @@ import type { ChangeNotifications } from "./subscriptions/notifications.ts";
 export interface GraphDeps {
   store: Store;
   clock: Clock;
-  keys: SigningKeys;
+  /** The token-signing key, made or loaded in the background from start: awaited where a token is signed or checked. */
+  keys: Promise<SigningKeys>;
   /** Change notifications: validation handshakes and deliveries to subscribers' receivers. */
   notifications: ChangeNotifications;
 }

@@ -7,6 +7,7 @@ import type { TokenMinter } from "./tokens.ts";
 export interface IdentityDeps {
   store: Store;
   clock: Clock;
-  keys: SigningKeys;
+  /** The token-signing key, made or loaded in the background from start: awaited where a token is signed or checked. */
+  keys: Promise<SigningKeys>;
   minter: TokenMinter;
 }

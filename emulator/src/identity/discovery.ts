@@ -75,7 +75,7 @@ function tenantOfAuthorizationEndpoint(value: unknown, host: string): string {
 }
 
 export function jwks(deps: IdentityDeps) {
-  return (_req: Request, res: Response): void => {
-    res.json(deps.keys.jwks);
+  return async (_req: Request, res: Response): Promise<void> => {
+    res.json((await deps.keys).jwks);
   };
 }

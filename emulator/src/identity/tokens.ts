@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomFillSync, randomUUID, sign } from "node:crypto";
+import { createHash, randomBytes, randomFillSync, randomUUID, sign, type KeyObject } from "node:crypto";
 import type { Clock } from "../clock.ts";
 import type { SigningKeys } from "./keys.ts";
 import type { DeepReadonly } from "../store/store.ts";
@@ -62,7 +62,7 @@ function randomText(bytes: number): string {
 }
 
 export interface TokenMinterDeps {
-  keys: SigningKeys;
+  keys: Promise<SigningKeys>;
   clock: Clock;
 }
 
@@ -88,15 +88,17 @@ export interface AppTokenInput {
   clientAcr?: string | undefined;
 }
 
+function signerOf({ kid, signingKey }: SigningKeys): { key: KeyObject; header: string } {
+  return { key: signingKey, header: `${Buffer.from(JSON.stringify({ typ: "JWT", alg: "RS256", x5t: kid, kid })).toString("base64url")}.` };
+}
+
 export class TokenMinter {
   readonly #deps: TokenMinterDeps;
-  /** The encoded protected header and its dot: the same for every token this key signs. */
-  readonly #header: string;
+  /** The key and the encoded protected header with its dot (the same for every token it signs), once the key is ready. */
+  #signer: { key: KeyObject; header: string } | undefined;
 
   constructor(deps: TokenMinterDeps) {
     this.#deps = deps;
-    const { kid } = deps.keys;
-    this.#header = `${Buffer.from(JSON.stringify({ typ: "JWT", alg: "RS256", x5t: kid, kid })).toString("base64url")}.`;
   }
 
   /**
@@ -110,10 +112,11 @@ export class TokenMinter {
     return this.#sign(payload);
   }
 
-  #sign(payload: Record<string, unknown>): Promise<string> {
-    const input = this.#header + Buffer.from(JSON.stringify(payload)).toString("base64url");
+  async #sign(payload: Record<string, unknown>): Promise<string> {
+    const { key, header } = this.#signer ?? (this.#signer = signerOf(await this.#deps.keys));
+    const input = header + Buffer.from(JSON.stringify(payload)).toString("base64url");
     return new Promise((resolve, reject) => {
-      sign("sha256", Buffer.from(input), this.#deps.keys.signingKey, (err, signature) => {
+      sign("sha256", Buffer.from(input), key, (err, signature) => {
         if (err) reject(err);
         else resolve(`${input}.${signature.toString("base64url")}`);
       });

@@ -4,12 +4,12 @@ import { join } from "node:path";
 import { randomBytes, X509Certificate } from "node:crypto";
 
 /**
- * The certificate generator, loaded only when a certificate has to be made:
- * it pulls in an X.509 and ASN.1 stack that is a fifth of the start-up work,
- * and a start with certificates on disk never needs it.
+ * The certificate issuer, loaded only when a certificate has to be made: it
+ * pulls in an X.509 and ASN.1 stack, which a start with certificates on disk
+ * never needs.
  */
-async function generator(): Promise<typeof import("selfsigned")> {
-  return import("selfsigned");
+async function issuer(): Promise<typeof import("./issue.ts")> {
+  return import("./issue.ts");
 }
 
 export interface TlsMaterial {
@@ -49,19 +49,11 @@ export async function loadOrCreateTls(dir: string | undefined, extraHosts: strin
   // Each CA has a name of its own: TLS clients find an issuer by name, and one that trusts two
   // emulators' CAs of the same name (NODE_EXTRA_CA_CERTS for one, a dispatcher for another) would
   // check a certificate against the wrong key.
-  const ca = await (await generator()).generate([{ name: "commonName", value: `Graph Emulator Local CA ${randomBytes(4).toString("hex")}` }], {
-    keySize: 2048,
-    algorithm: "sha256",
-    notAfterDate: new Date(Date.now() + 10 * YEAR_MS),
-    extensions: [
-      { name: "basicConstraints", cA: true, critical: true },
-      { name: "keyUsage", keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
-    ],
-  });
-  const server = await createServerCert(ca.cert, ca.private, hosts);
+  const ca = await (await issuer()).issueCa(`Graph Emulator Local CA ${randomBytes(4).toString("hex")}`, new Date(Date.now() + 10 * YEAR_MS));
+  const server = await createServerCert(ca.cert, ca.key, hosts);
   if (!dir) return { caCert: ca.cert, ...server, caFile: undefined };
   await mkdir(dir, { recursive: true });
-  await writePrivate(dir, FILES.caKey, ca.private);
+  await writePrivate(dir, FILES.caKey, ca.key);
   await writePrivate(dir, FILES.key, server.key);
   await writeFile(join(dir, FILES.caCert), ca.cert);
   await writeFile(join(dir, FILES.cert), server.cert);
@@ -70,28 +62,7 @@ export async function loadOrCreateTls(dir: string | undefined, extraHosts: strin
 
 /** A server certificate for localhost, 127.0.0.1, ::1 and any other host the emulator listens on. */
 async function createServerCert(caCert: string, caKey: string, hosts: string[]): Promise<{ cert: string; key: string }> {
-  const isIp = (h: string) => /^[\d.]+$/.test(h) || h.includes(":");
-  const pems = await (await generator()).generate([{ name: "commonName", value: "localhost" }], {
-    keySize: 2048,
-    algorithm: "sha256",
-    notAfterDate: new Date(Date.now() + YEAR_MS),
-    ca: { cert: caCert, key: caKey },
-    extensions: [
-      { name: "basicConstraints", cA: false, critical: true },
-      { name: "keyUsage", digitalSignature: true, keyEncipherment: true, critical: true },
-      { name: "extKeyUsage", serverAuth: true },
-      {
-        name: "subjectAltName",
-        altNames: [
-          { type: 2, value: "localhost" },
-          { type: 7, ip: "127.0.0.1" },
-          { type: 7, ip: "::1" },
-          ...hosts.map((h) => (isIp(h) ? ({ type: 7, ip: h } as const) : ({ type: 2, value: h } as const))),
-        ],
-      },
-    ],
-  });
-  return { cert: pems.cert, key: pems.private };
+  return (await issuer()).issueServerCert(caCert, caKey, hosts, new Date(Date.now() + YEAR_MS));
 }
 
 async function writePrivate(dir: string, name: string, text: string): Promise<void> {

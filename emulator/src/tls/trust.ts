@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { globalAgent } from "node:https";
-import { rootCertificates } from "node:tls";
+import { createSecureContext, rootCertificates } from "node:tls";
 import { Agent, setGlobalDispatcher, type Dispatcher } from "undici";
 
 /**
@@ -20,7 +20,10 @@ export function trustingDispatcher(caCert: string): Dispatcher {
 export function trustCaGlobally(caCert: string): void {
   const ca = trusted(caCert);
   setGlobalDispatcher(new Agent({ connect: { ca } }));
-  globalAgent.options.ca = ca;
+  // node:https gets one secure context for every connection: given `ca`, it would parse the 140-odd
+  // certificates again for each new connection and join them into each request's agent key.
+  delete globalAgent.options.ca;
+  globalAgent.options.secureContext = createSecureContext({ ca });
 }
 
 /** Node's roots, NODE_EXTRA_CA_CERTS (which a CA list given explicitly would otherwise leave out) and `caCert`. */

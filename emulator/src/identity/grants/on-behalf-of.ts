@@ -51,14 +51,15 @@ export const onBehalfOfGrant: Grant = {
 
 /** The user's token: signed with the emulator's key, unexpired on the emulator clock. */
 async function verifyUserAssertion(deps: IdentityDeps, assertion: string): Promise<JWTPayload> {
+  const keys = await deps.keys;
   try {
-    const { payload } = await jwtVerify(assertion, deps.keys.publicKey, { algorithms: ["RS256"], currentDate: deps.clock.now() });
+    const { payload } = await jwtVerify(assertion, keys.publicKey, { algorithms: ["RS256"], currentDate: deps.clock.now() });
     return payload;
   } catch (err) {
     if (err instanceof joseErrors.JWTExpired) throw entraErrors.oboAssertionExpired(deps.clock.now(), Number(err.payload.exp));
     if (err instanceof joseErrors.JWSSignatureVerificationFailed) {
       const header = decodeProtectedHeader(assertion);
-      const known = header.kid === deps.keys.kid;
+      const known = header.kid === keys.kid;
       throw entraErrors.oboBadSignature(known ? "The provided signature value did not match the expected signature value." : "The key was not found.", String(header.x5t ?? header.kid ?? ""));
     }
     throw entraErrors.malformedAssertion();
