@@ -9,7 +9,11 @@ import type { Response } from "express";
  * requests get the headers only, as Node's server drops the body for them.
  */
 export function sendJson(res: Response, body: unknown, status = 200): void {
-  const text = JSON.stringify(body);
+  sendJsonText(res, JSON.stringify(body), status);
+}
+
+/** `sendJson` for a body that is already JSON text. */
+export function sendJsonText(res: Response, text: string, status = 200): void {
   res.statusCode = status;
   res.setHeader("Content-Type", "application/json; charset=utf-8");
   res.setHeader("Content-Length", Buffer.byteLength(text));
