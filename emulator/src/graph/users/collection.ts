@@ -6,16 +6,18 @@ import { contextUrl, nextPageLink } from "./links.ts";
 import { runUserQuery } from "./list.ts";
 import { principalOf } from "../../http/principal.ts";
 import { isEventual, LIST_OPTIONS, parseUserListQuery, readOptions } from "./query.ts";
+import { UserQueryCache } from "./query-cache.ts";
 import { userView } from "./views.ts";
 import { collectionText, userViewTexts } from "./view-text.ts";
 import { sendJsonText } from "../../http/send-json.ts";
 
 /** GET /users: OData $select, $filter, $orderby, $search, $top, $count and $skiptoken paging. */
 export function listUsers(store: Store) {
+  const queries = new UserQueryCache();
   return (req: Request, res: Response): void => {
     const principal = principalOf(res);
     const options = readOptions(req, [...LIST_OPTIONS, "$expand"]);
-    const q = parseUserListQuery(options, isEventual(req));
+    const q = queries.parse(req, options, isEventual(req));
     const expand = parseExpand(options);
     const select = q.select?.properties ?? null;
     const result = store.read(principal.tenantId, (t) => {
