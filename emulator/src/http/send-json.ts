@@ -9,10 +9,14 @@ import type { Response } from "express";
  * requests get the headers only, as Node's server drops the body for them.
  */
 export function sendJson(res: Response, body: unknown, status = 200): void {
-  sendJsonText(res, JSON.stringify(body), status);
+  const text = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader("Content-Type", "application/json; charset=utf-8");
+  res.setHeader("Content-Length", Buffer.byteLength(text));
+  res.end(text);
 }
 
-/** `sendJson` for a body that is already JSON text. */
+/** `sendJson` for a body that is already JSON text: the same headers and bytes. */
 export function sendJsonText(res: Response, text: string, status = 200): void {
   res.statusCode = status;
   res.setHeader("Content-Type", "application/json; charset=utf-8");
