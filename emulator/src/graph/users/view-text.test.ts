@@ -7,15 +7,15 @@ import { userIndex } from "../../directory/user-index.ts";
 import { MAX_USER_VIEWS } from "../../directory/user-views.ts";
 import { DEFAULT_USER_PROPERTIES } from "./properties.ts";
 import { userView } from "./views.ts";
-import { collectionText, userViewTexts } from "./view-text.ts";
+import { collectionText, entityText, userViewTexts } from "./view-text.ts";
 
 /**
- * The ready view texts of GET /users against the general serialization: a
- * page joined from the directory's cached texts must be byte for byte
- * `JSON.stringify` of the page built user by user, whatever the users hold,
- * whichever $select lists are asked for (more than the cache keeps), and
- * across inserts, updates, deletes and a replaced users array (reset,
- * snapshot import).
+ * The ready view texts of GET /users and GET /users/{id} against the general
+ * serialization: a page (or an entity) joined from the directory's cached
+ * texts must be byte for byte `JSON.stringify` of it built user by user,
+ * whatever the users hold, whichever $select lists are asked for (more than
+ * the cache keeps), and across inserts, updates, deletes and a replaced users
+ * array (reset, snapshot import).
  */
 
 /** Properties the users and their changes draw from: the default view's, and some that only $select reads or that views derive from. */
@@ -99,10 +99,15 @@ function tenant(): TenantState {
   return emptyTenant({ id: "11111111-1111-4111-8111-111111111111", displayName: "T", defaultDomain: "contoso.onmicrosoft.com", domains: [] });
 }
 
-/** The page as the ready texts give it, and as the general serialization does. */
-function both(t: TenantState, select: readonly string[] | null, annotations: Record<string, unknown>): [string, string] {
-  const fast = collectionText(annotations, t.users.map(userViewTexts(t, select)));
-  const general = JSON.stringify({ ...annotations, value: t.users.map((u) => userView(u, select)) });
+/**
+ * The page, and each user as GET /users/{id} answers, as the ready texts give
+ * them and as the general serialization does.
+ */
+function both(t: TenantState, select: readonly string[] | null, annotations: Record<string, unknown>): [string[], string[]] {
+  const texts = userViewTexts(t, select);
+  const entity = { "@odata.context": annotations["@odata.context"] };
+  const fast = [collectionText(annotations, t.users.map(texts)), ...t.users.map((u) => entityText(entity, texts(u)))];
+  const general = [JSON.stringify({ ...annotations, value: t.users.map((u) => userView(u, select)) }), ...t.users.map((u) => JSON.stringify(userView(u, select, { ...entity })))];
   return [fast, general];
 }
 
@@ -127,13 +132,13 @@ describe("ready user views", () => {
           } else if (o.kind === "replace") t.users = structuredClone(t.users);
           else {
             const [fast, general] = both(t, SELECTS[o.select] ?? null, annotations);
-            expect(fast).toBe(general);
+            expect(fast).toEqual(general);
           }
           expect(userIndex(t).views.size).toBeLessThanOrEqual(MAX_USER_VIEWS);
         }
         for (const select of SELECTS) {
           const [fast, general] = both(t, select, annotations);
-          expect(fast).toBe(general);
+          expect(fast).toEqual(general);
         }
       }),
       { numRuns: 300 },
@@ -155,8 +160,11 @@ describe("ready user views", () => {
     expect(after(ben)).toBe(benText);
   });
 
-  it("join a page as JSON.stringify writes it, with and without annotations", () => {
+  it("join a page and an entity as JSON.stringify writes them, with and without annotations", () => {
     expect(collectionText({}, [])).toBe(JSON.stringify({ value: [] }));
     expect(collectionText({ "@odata.context": "c" }, ['{"id":"1"}', "{}"])).toBe(JSON.stringify({ "@odata.context": "c", value: [{ id: "1" }, {}] }));
+    expect(entityText({ "@odata.context": "c" }, '{"id":"1"}')).toBe(JSON.stringify({ "@odata.context": "c", id: "1" }));
+    expect(entityText({ "@odata.context": "c" }, "{}")).toBe(JSON.stringify({ "@odata.context": "c" }));
+    expect(entityText({}, '{"id":"1"}')).toBe('{"id":"1"}');
   });
 });

@@ -29,3 +29,14 @@ export function collectionText(head: Readonly<Record<string, unknown>>, items: r
   const value = `"value":[${items.join(",")}]}`;
   return annotations === "{}" ? `{${value}` : `${annotations.slice(0, -1)},${value}`;
 }
+
+/**
+ * A single entity's answer as text: `head`'s annotations, then the
+ * properties of `item`, already JSON text of an object. The same bytes as
+ * `JSON.stringify({ ...head, ...item })` when `item` has no key of `head`.
+ */
+export function entityText(head: Readonly<Record<string, unknown>>, item: string): string {
+  const annotations = JSON.stringify(head);
+  if (annotations === "{}") return item;
+  return item === "{}" ? annotations : `${annotations.slice(0, -1)},${item.slice(1)}`;
+}
