@@ -304,13 +304,16 @@ function goals(cold: ColdStartResult | undefined, big: BigResult | undefined, us
   } else {
     out.push(skip("me-throughput", "GET /v1.0/me >= 80% of bare Express req/s", "scenario not run"), skip("me-p99", "GET /v1.0/me p99 < 50 ms at 50 connections", "scenario not run"));
   }
-  const users = findRow("users", "emulator");
-  const usersBare = findRow("users", "bare Express");
-  out.push(
-    users && usersBare
-      ? check("users-throughput", "GET /v1.0/users?$top=100 >= 25% of bare Express req/s", (users.vsBareExpress ?? 0) >= 0.25, `${((users.vsBareExpress ?? 0) * 100).toFixed(0)}% (${users.rps.toFixed(0)} vs ${usersBare.rps.toFixed(0)} req/s)`)
-      : skip("users-throughput", "GET /v1.0/users?$top=100 >= 25% of bare Express req/s", "scenario not run"),
-  );
+  // A page of users is joined from the directory's ready view texts: no slower than bare Express serializing the same page.
+  const listGoal = (id: string, scenario: ScenarioId, text: string): Goal => {
+    const row = findRow(scenario, "emulator");
+    const bareRow = findRow(scenario, "bare Express");
+    return row && bareRow
+      ? check(id, text, (row.vsBareExpress ?? 0) >= 0.9, `${((row.vsBareExpress ?? 0) * 100).toFixed(0)}% (${row.rps.toFixed(0)} vs ${bareRow.rps.toFixed(0)} req/s)`)
+      : skip(id, text, "scenario not run");
+  };
+  out.push(listGoal("users-throughput", "users", "GET /v1.0/users?$top=100 >= 90% of bare Express req/s"));
+  out.push(listGoal("filter-throughput", "filter", "indexed $filter (startswith, $top=100) >= 90% of bare Express req/s"));
   const batch = findRow("batch", "emulator");
   const batchText = "a $batch of 20 GET /me costs no more server CPU than 20 single GET /me";
   out.push(

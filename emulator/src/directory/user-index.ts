@@ -1,6 +1,7 @@
 import type { DeepReadonly } from "../store/store.ts";
 import type { TenantState, User } from "../store/types.ts";
 import { firstIndexNotBefore } from "../util/sorted.ts";
+import { UserViewCache } from "./user-views.ts";
 
 type RUser = DeepReadonly<User>;
 
@@ -40,15 +41,18 @@ const keyOf = (user: RUser, property: string): string | undefined => {
 /**
  * In-memory indexes over one tenant's users: maps by id and by UPN, sorted
  * per-property indexes (built on first use) for eq, in, startsWith, ge and le,
- * and the manager → direct reports relation. The users model keeps it up to
- * date on every change it makes; `userIndex` rebuilds it when the users array
- * was replaced or changed length behind the model's back.
+ * the manager → direct reports relation, and the users' ready JSON views.
+ * The users model keeps it up to date on every change it makes; `userIndex`
+ * rebuilds it when the users array was replaced or changed length behind the
+ * model's back.
  */
 export class UserIndex {
   readonly byId = new Map<string, RUser>();
   readonly byUpn = new Map<string, RUser>();
   /** Users the index has seen; compared with the array length as a cheap version check. */
   length = 0;
+  /** Users' views as JSON text (Graph's projections), forgotten with every change to a user. */
+  readonly views = new UserViewCache();
   readonly #sorted = new Map<string, IndexEntry[]>();
   #reports: Map<string, RUser[]> | null = null;
 
@@ -134,6 +138,7 @@ export class UserIndex {
    * properties that changed, so their index rows can be moved.
    */
   noteUpdate(user: RUser, before: Readonly<Record<string, unknown>>): void {
+    this.views.forget(user);
     const oldUpn = before.userPrincipalName;
     if (typeof oldUpn === "string") {
       this.byUpn.delete(oldUpn.toLowerCase());
@@ -156,6 +161,7 @@ export class UserIndex {
 
   /** A user was removed from the users array. */
   noteDelete(user: RUser): void {
+    this.views.forget(user);
     this.byId.delete(user.id.toLowerCase());
     this.byUpn.delete(user.userPrincipalName.toLowerCase());
     this.length--;

@@ -15,3 +15,11 @@ export function sendJson(res: Response, body: unknown, status = 200): void {
   res.setHeader("Content-Length", Buffer.byteLength(text));
   res.end(text);
 }
+
+/** `sendJson` for a body that is already JSON text: the same headers and bytes. */
+export function sendJsonText(res: Response, text: string, status = 200): void {
+  res.statusCode = status;
+  res.setHeader("Content-Type", "application/json; charset=utf-8");
+  res.setHeader("Content-Length", Buffer.byteLength(text));
+  res.end(text);
+}

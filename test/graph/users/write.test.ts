@@ -242,3 +242,35 @@ describe("DELETE /users/{id}", () => {
     expectError(await g("DELETE", "/users/nobody@contoso.onmicrosoft.com"), 404, "Request_ResourceNotFound", MSG.notFound("nobody@contoso.onmicrosoft.com"));
   });
 });
+
+describe("GET /users after writes", () => {
+  const listed = async (extra = ""): Promise<Record<string, unknown>[]> => (await g("GET", `/users?$filter=startswith(displayName,'Listed')${extra}`)).body.value;
+  const single = async (id: string): Promise<Record<string, unknown>> => {
+    const { "@odata.context": _context, ...user } = (await g("GET", `/users/${id}`)).body;
+    return user;
+  };
+  const select = "&$select=jobTitle,displayName";
+
+  it("lists every change at once: create, update, a restored snapshot, delete", async () => {
+    expect(await listed()).toEqual([]);
+    const created = (await g("POST", "/users", body("listed", { displayName: "Listed One", jobTitle: "Buyer" }))).body;
+    expect(await listed()).toEqual([await single(created.id)]);
+    expect(await listed(select)).toEqual([{ jobTitle: "Buyer", displayName: "Listed One" }]);
+
+    expect((await g("PATCH", `/users/${created.id}`, { jobTitle: "Head Buyer", officeLocation: "Oslo" })).status).toBe(204);
+    expect(await listed()).toEqual([await single(created.id)]);
+    expect((await listed())[0]).toMatchObject({ jobTitle: "Head Buyer", officeLocation: "Oslo" });
+    expect(await listed(select)).toEqual([{ jobTitle: "Head Buyer", displayName: "Listed One" }]);
+    const everyone = (await g("GET", "/users?$top=999")).body.value as Record<string, unknown>[];
+    expect(everyone.find((u) => u.id === created.id)).toEqual(await single(created.id));
+
+    const snapshot = await emu.admin.snapshot();
+    await g("PATCH", `/users/${created.id}`, { jobTitle: "Chief Buyer" });
+    expect(await listed(select)).toEqual([{ jobTitle: "Chief Buyer", displayName: "Listed One" }]);
+    await emu.admin.loadSnapshot(snapshot);
+    expect(await listed(select)).toEqual([{ jobTitle: "Head Buyer", displayName: "Listed One" }]);
+
+    expect((await g("DELETE", `/users/${created.id}`)).status).toBe(204);
+    expect(await listed()).toEqual([]);
+  });
+});

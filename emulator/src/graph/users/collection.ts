@@ -6,27 +6,32 @@ import { contextUrl, nextPageLink } from "./links.ts";
 import { runUserQuery } from "./list.ts";
 import { principalOf } from "../../http/principal.ts";
 import { isEventual, LIST_OPTIONS, parseUserListQuery, readOptions } from "./query.ts";
+import { UserQueryCache } from "./query-cache.ts";
 import { userView } from "./views.ts";
-import { sendJson } from "../../http/send-json.ts";
+import { collectionText, userViewTexts } from "./view-text.ts";
+import { sendJsonText } from "../../http/send-json.ts";
 
 /** GET /users: OData $select, $filter, $orderby, $search, $top, $count and $skiptoken paging. */
 export function listUsers(store: Store) {
+  const queries = new UserQueryCache();
   return (req: Request, res: Response): void => {
     const principal = principalOf(res);
     const options = readOptions(req, [...LIST_OPTIONS, "$expand"]);
-    const q = parseUserListQuery(options, isEventual(req));
+    const q = queries.parse(req, options, isEventual(req));
     const expand = parseExpand(options);
     const select = q.select?.properties ?? null;
     const result = store.read(principal.tenantId, (t) => {
       const page = runUserQuery(t, q);
-      return { ...page, value: page.items.map((u) => withManager(t, u, userView(u, select), expand)) };
+      // Without $expand each user is its ready view text; a manager inline is built each time.
+      const text = expand ? (u: (typeof page.items)[number]) => JSON.stringify(withManager(t, u, userView(u, select), expand)) : userViewTexts(t, select);
+      return { ...page, value: page.items.map(text) };
     });
-    sendJson(res, {
+    const head = {
       "@odata.context": contextUrl(res, "users", q.select?.context ?? null, false),
       ...(result.count !== undefined ? { "@odata.count": result.count } : {}),
       ...(result.next !== null ? { "@odata.nextLink": nextPageLink(req, res, q.fingerprint, result.next) } : {}),
-      value: result.value,
-    });
+    };
+    sendJsonText(res, collectionText(head, result.value));
   };
 }
 

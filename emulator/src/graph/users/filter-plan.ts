@@ -16,6 +16,12 @@ export interface Candidates {
   size: number;
   /** Set when the candidates come out sorted ascending by this property. */
   orderedBy?: string;
+  /**
+   * Set when every candidate matches the whole filter, so evaluating it again
+   * would drop none: startswith on an indexed property, whose index holds each
+   * value lower-cased, as the case-insensitive evaluation compares them.
+   */
+  exact?: boolean;
   iterate(): Iterable<RUser>;
 }
 
@@ -74,7 +80,7 @@ export function planFilter(expr: FilterExpr, index: UserIndex): Candidates | nul
       const [target, arg] = expr.args;
       if (expr.name !== "startswith" || target.kind !== "property" || arg.kind !== "literal" || typeof arg.value !== "string") return null;
       const property = indexable(target.path);
-      return property ? fromRange(index.prefix(property, arg.value), property) : null;
+      return property ? { ...fromRange(index.prefix(property, arg.value), property), exact: true } : null;
     }
     case "in": {
       if (expr.left.kind !== "property") return null;
@@ -85,9 +91,9 @@ export function planFilter(expr: FilterExpr, index: UserIndex): Candidates | nul
     case "and": {
       const left = planFilter(expr.left, index);
       const right = planFilter(expr.right, index);
-      if (!left) return right;
-      if (!right) return left;
-      return left.size <= right.size ? left : right;
+      // One side's candidates, which the other side may still rule out.
+      const narrower = !left ? right : !right ? left : left.size <= right.size ? left : right;
+      return narrower && { ...narrower, exact: false };
     }
     case "or": {
       const left = planFilter(expr.left, index);

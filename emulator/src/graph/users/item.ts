@@ -10,7 +10,8 @@ import { callerRoles, checkManageable, USER_ADMIN_ROLES } from "./manageable.ts"
 import { isEventual, parseCount, parseUserSelect, readOptions } from "./query.ts";
 import { addressedUser, targetOf } from "./target.ts";
 import { userView } from "./views.ts";
-import { sendJson } from "../../http/send-json.ts";
+import { entityText, userViewTexts } from "./view-text.ts";
+import { sendJsonText } from "../../http/send-json.ts";
 
 /** What users may change on their own profile without an admin role (the SharePoint profile fields and their phones). */
 const SELF_SERVICE = new Set([
@@ -37,13 +38,15 @@ export function getUser(store: Store) {
     parseCount(options);
     const select = parseUserSelect(options, false);
     const expand = parseExpand(options);
-    const body = store.read(target.tenantId, (t) => {
+    const text = store.read(target.tenantId, (t) => {
       const user = findUser(t, target.key);
       if (!user) throw graphErrors.resourceNotFound(target.key);
       const head = { "@odata.context": contextUrl(res, "users", select?.context ?? null, true) };
-      return withManager(t, user, userView(user, select?.properties ?? null, head), expand);
+      // Without $expand the user is its ready view text; a manager inline is built each time.
+      if (!expand) return entityText(head, userViewTexts(t, select?.properties ?? null)(user));
+      return JSON.stringify(withManager(t, user, userView(user, select?.properties ?? null, head), expand));
     });
-    sendJson(res, body);
+    sendJsonText(res, text);
   };
 }
 

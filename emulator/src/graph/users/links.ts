@@ -28,7 +28,27 @@ export function continuationLink(req: Request, res: Response, extra: Record<stri
   return `${ctxOf(res).origin}${path}${kept.length ? `?${kept.join("&")}` : ""}`;
 }
 
+/** How many skip tokens are kept made; the oldest go first. */
+const MAX_SKIP_TOKENS = 256;
+/**
+ * Skip tokens already made, by query fingerprint and offset: a token is a
+ * function of those two alone (JSON, base64url and a SHA-256 checksum), and
+ * a client paging through a list asks for the same next page's token again.
+ */
+const skipTokens = new Map<string, string>();
+
+function skipToken(fingerprint: string, offset: number): string {
+  const key = `${fingerprint}:${offset}`;
+  let token = skipTokens.get(key);
+  if (token === undefined) {
+    token = encodeSkipToken({ q: fingerprint, o: offset });
+    if (skipTokens.size >= MAX_SKIP_TOKENS) skipTokens.delete(skipTokens.keys().next().value as string);
+    skipTokens.set(key, token);
+  }
+  return token;
+}
+
 /** The absolute @odata.nextLink for the page starting at `offset` of the query `fingerprint`. */
 export function nextPageLink(req: Request, res: Response, fingerprint: string, offset: number): string {
-  return continuationLink(req, res, { $skiptoken: encodeSkipToken({ q: fingerprint, o: offset }) });
+  return continuationLink(req, res, { $skiptoken: skipToken(fingerprint, offset) });
 }

@@ -1,6 +1,6 @@
 import type { DeepReadonly } from "../../store/store.ts";
 import type { TenantState, User } from "../../store/types.ts";
-import { compareBy, evaluateFilter, evaluateSearch } from "../odata/index.ts";
+import { compareBy, evaluateFilter, evaluateSearch, type FilterExpr, type SearchExpr } from "../odata/index.ts";
 import { planFilter } from "./filter-plan.ts";
 import type { UserListQuery } from "./query.ts";
 import { userIndex, type IndexEntry } from "../../directory/user-index.ts";
@@ -41,28 +41,30 @@ export function runUserQuery(t: DeepReadonly<TenantState>, q: UserListQuery, poo
   const sortProperty = single?.path[0];
   let source: Iterable<RUser> = pool ?? t.users;
   let presorted = !sort;
+  let filter = q.filter;
   if (!pool && q.filter) {
     const plan = planFilter(q.filter, index);
     if (plan) {
       source = plan.iterate();
       presorted ||= single?.direction === "asc" && plan.orderedBy === sortProperty;
+      if (plan.exact) filter = null;
     }
   } else if (!pool && single && sortProperty && ALWAYS_SET.has(sortProperty)) {
     const entries = index.sorted(sortProperty);
     source = single.direction === "asc" ? forward(entries) : backward(entries);
     presorted = true;
   }
-  const rows = filtered(source, q);
+  const rows = filtered(source, filter, q.search);
   if (presorted) return page(rows, q);
   const all = [...rows];
   all.sort(compareBy(sort ?? [], {}) as unknown as (a: RUser, b: RUser) => number);
   return slice(all, q);
 }
 
-function* filtered(source: Iterable<RUser>, q: UserListQuery): Iterable<RUser> {
+function* filtered(source: Iterable<RUser>, filter: FilterExpr | null, search: SearchExpr | null): Iterable<RUser> {
   for (const u of source) {
-    if (q.filter && !evaluateFilter(q.filter, u as unknown as Entity)) continue;
-    if (q.search && !evaluateSearch(q.search, u as unknown as Entity)) continue;
+    if (filter && !evaluateFilter(filter, u as unknown as Entity)) continue;
+    if (search && !evaluateSearch(search, u as unknown as Entity)) continue;
     yield u;
   }
 }
