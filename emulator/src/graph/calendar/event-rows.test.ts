@@ -9,7 +9,8 @@ import { EVENT_ROWS_FORMAT, eventStoreCodec } from "./event-rows.ts";
 import { createEvent } from "./events-model.ts";
 import { encodeRows, notePut, partitionOf, type RowsFile } from "../../store/changes.ts";
 import { partitionPath } from "../../store/state-layout.ts";
-import { openStore, StoreFileError } from "../../store/store.ts";
+import { StoreUnreadableError } from "../../store/lazy-partitions.ts";
+import { openStore } from "../../store/store.ts";
 import type { CalendarEvent, EmulatorState } from "../../store/types.ts";
 import { emptyTenant } from "../../tenants/seed.ts";
 import { mailboxCalendar } from "../../tenants/synthetic-calendar.ts";
@@ -192,14 +193,15 @@ describe("event partition files on disk", () => {
     const body = JSON.parse(readFileSync(file, "utf8")) as RowsFile & { lsn: number };
     writeFileSync(file, JSON.stringify({ ...body, format: "event-rows-99" }));
     let failure = await reopenAndRead(dir).catch((e: unknown) => e);
-    expect(failure).toBeInstanceOf(StoreFileError);
+    // Read on first use: the request that needs it fails (a 503 over HTTP), naming the file.
+    expect(failure).toBeInstanceOf(StoreUnreadableError);
     expect((failure as Error).message).toBe(
-      `${file} is in the layout 'event-rows-99', which this version of the emulator cannot read. Use the version that wrote it, or move the state folder away to start again from the fixtures.`,
+      `The emulator could not read its state folder: ${file} is in the layout 'event-rows-99', which this version of the emulator cannot read. Use the version that wrote it, or move the state folder away to start again from the fixtures.`,
     );
     (body.rows[1] as unknown[])[2] = 1e6;
     writeFileSync(file, JSON.stringify(body));
     failure = await reopenAndRead(dir).catch((e: unknown) => e);
-    expect(failure).toBeInstanceOf(StoreFileError);
+    expect(failure).toBeInstanceOf(StoreUnreadableError);
     expect((failure as Error).message).toContain(`${file} cannot be read: row 1 field 2 is not an index into the table of`);
     (body.rows[1] as unknown[])[2] = 0;
     (body.rows[1] as unknown[])[10] = 7;
