@@ -96,7 +96,7 @@ export async function startEmulator(options: EmulatorOptions = {}, deps: Emulato
   const fixtures = readFixtures(resolve(config.fixtures));
   const hosts = [config.host, ...config.hostnames];
   // The RSA signing key takes 50 to 300 ms to make: it is made on the thread pool while the rest of
-  // the start goes on, and awaited only where a token is signed or checked (and by close()).
+  // the start goes on; in memory it is awaited only where a token is signed or checked (and by close()).
   const [tlsMade, keys] = dataDir ? [loadOrCreateTls(dataDir, hosts), loadOrCreateSigningKeys(dataDir)] : inMemoryMaterial(hosts);
   // Marked as handled here; whoever needs the key sees a failure where it awaits it.
   keys.catch(() => undefined);
@@ -115,6 +115,9 @@ export async function startEmulator(options: EmulatorOptions = {}, deps: Emulato
     ...(deps.storeReport ? { report: deps.storeReport } : {}),
   });
   progress.done();
+  // A data dir is whole once the start says it is ready: the key file is written before then (made
+  // beside the store's opening), so a copy of the folder or a restart keeps issued tokens valid.
+  if (dataDir) await keys;
   const loopback = ["127.0.0.1", "localhost", "::1"].includes(config.host);
   // Beyond loopback, the control plane (which can mint users and secrets) needs a token: the one
   // configured, else a random one. On loopback only a configured one is asked for.
