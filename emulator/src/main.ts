@@ -37,7 +37,6 @@ async function main(): Promise<void> {
       : []),
     "Press Ctrl+C to stop.",
   ];
-  console.log(lines.join("\n"));
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -53,6 +52,8 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+  // Ready is said only once the handlers are in place: whoever waits for this line may stop it at once.
+  console.log(lines.join("\n"));
 }
 
 main().catch((err: unknown) => {

@@ -248,7 +248,8 @@ describe("graph-emulator as a process", () => {
       const again = spawnEmulator(["--port", "0", "--data-dir", dataDir], NPM_START);
       await waitReady(again);
       expect(again.stderr()).not.toContain("building the emulator");
-      expect((await stop(again)).code).toBe(0);
+      const stopped = await stop(again);
+      expect(stopped, `${again.stdout()}\n${again.stderr()}`).toEqual({ code: 0, signal: null });
     },
     SPAWN_TIMEOUT,
   );
