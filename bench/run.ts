@@ -16,11 +16,11 @@ import { measureTokenRate, type TokenRate } from "./token-rate.ts";
 import { measureSuite, type SuiteResult } from "./suite.ts";
 import { measureTokenStores, type TokenStoreBenchResult } from "./token-stores.ts";
 
-// As `npm start` does (emulator/bin/start.cjs): a thread pool no larger than the cores (at least two),
-// so that RS256 signing on it does not oversubscribe a small machine. libuv reads the size when the
+// As `npm start` does (emulator/bin/run-bundle.cjs): a thread pool of the cores left beside the event
+// loop (at least one, at most four), so that RS256 signing on it does not oversubscribe a small machine. libuv reads the size when the
 // pool starts, which tsx's loader has done by now: unless set, the bench runs again with it set.
 if (process.env.UV_THREADPOOL_SIZE === undefined) {
-  const size = String(Math.min(4, Math.max(2, availableParallelism())));
+  const size = String(Math.min(4, Math.max(1, availableParallelism() - 1)));
   const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: "inherit", env: { ...process.env, UV_THREADPOOL_SIZE: size } });
   process.exit(child.status ?? 1);
 }

@@ -10,10 +10,14 @@ const { dirname } = require("node:path");
 const { Script } = require("node:vm");
 
 // Token signing (RS256) runs on libuv's thread pool. Its default of four threads, next to the event
-// loop, is more busy threads than a machine with fewer cores has: keep it to the cores (at least two,
-// for file writes beside signing), unless set. Must run before anything starts the pool.
+// loop, is more busy threads than a machine with fewer cores has: keep it to the cores left beside
+// the event loop (at least one, at most four), unless set. On two cores, one signing thread beside
+// the event loop signed 2,660-2,740 tokens/s where two did 2,220-2,390 (npm run bench, token with
+// wrk): the second one only takes turns with the event loop. File writes share the pool, so a
+// write waits for the signatures queued before it (about 0.3 ms each). Must run before anything
+// starts the pool.
 function sizeThreadPool() {
-  process.env.UV_THREADPOOL_SIZE ??= String(Math.min(4, Math.max(2, require("node:os").availableParallelism())));
+  process.env.UV_THREADPOOL_SIZE ??= String(Math.min(4, Math.max(1, require("node:os").availableParallelism() - 1)));
 }
 
 /**
