@@ -34,9 +34,7 @@ export function storageRefusal(clock: Clock): StorageRefusal {
       const message = `The change was not saved: ${full ? "the state folder is out of space" : "the state folder could not be written"} (${err.message}). Nothing was changed; see GET /_emulator/health.`;
       return void res.status(status).json({ error: { code: full ? "InsufficientStorage" : "StorageUnavailable", message } });
     }
-    const e = entraErrors.temporarilyUnavailable(cause);
-    const ctx = ctxOf(res);
-    res.status(e.status).set("Cache-Control", "no-store, no-cache").json(entraErrorBody(e, { now: clock.now(), origin: ctx.origin, correlationId: ctx.clientRequestId }));
+    entraUnavailable(res, cause, clock);
   };
 }
 
@@ -44,7 +42,12 @@ function unreadable(req: Request, res: Response, failure: StoreUnreadableError, 
   const path = req.originalUrl.toLowerCase();
   if (path.startsWith("/v1.0")) return sendGraphError(res, graphErrors.storageUnreadable(failure.message), clock.now());
   if (path.startsWith("/_emulator")) return void res.status(503).json({ error: { code: "StorageUnreadable", message: failure.message } });
-  const e = entraErrors.temporarilyUnavailable(failure.message);
+  entraUnavailable(res, failure.message, clock);
+}
+
+/** The identity endpoints' answer for either: Entra's 503 temporarily_unavailable. */
+function entraUnavailable(res: Response, cause: string, clock: Clock): void {
+  const e = entraErrors.temporarilyUnavailable(cause);
   const ctx = ctxOf(res);
   res.status(e.status).set("Cache-Control", "no-store, no-cache").json(entraErrorBody(e, { now: clock.now(), origin: ctx.origin, correlationId: ctx.clientRequestId }));
 }
