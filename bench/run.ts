@@ -258,7 +258,7 @@ async function smallScenarios(): Promise<void> {
       const sc = await s.scenario(id, log);
       results.throughput.push(...(await runScenario(s, sc)));
       if (id !== "token") continue;
-      log(`\n${sc.title} with wrk (${CONNECTIONS} connections, 2 threads, ${ROUNDS} round(s) of ${DURATION} s after ${WARMUP} s of warm-up)`);
+      log(`\n${sc.title} with wrk (${CONNECTIONS} connections, 1 thread, ${ROUNDS} round(s) of ${DURATION} s after ${WARMUP} s of warm-up)`);
       gc();
       tokenRate = await measureTokenRate(s, sc, { rounds: ROUNDS, durationS: DURATION, warmupS: WARMUP, connections: CONNECTIONS, log });
       if ("rps" in tokenRate) {

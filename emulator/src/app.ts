@@ -8,6 +8,7 @@ import { requestContext } from "./http/request-context.ts";
 import { durableAnswers } from "./http/durable-answers.ts";
 import { readableRefusals } from "./http/readable-refusals.ts";
 import { installAnswerPath } from "./http/answer-path.ts";
+import { loadBodyDecoders } from "./http/body-decoders.ts";
 import { compose, withErrors } from "./http/compose.ts";
 import { corsPolicy } from "./http/cors.ts";
 import { mountAt } from "./http/mount.ts";
@@ -52,6 +53,7 @@ export function createApp(deps: AppDeps): RequestListener {
   // Express gives the requests and responses their methods (res.json, req.query...); its settings:
   // no X-Powered-By or ETag work; no proxy trust (callers connect directly).
   const app = express();
+  loadBodyDecoders();
   app.disable("x-powered-by");
   app.set("etag", false);
   const refuse = storageRefusal(deps.clock);

@@ -1,4 +1,5 @@
 import { request } from "node:https";
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { X509Certificate } from "node:crypto";
 import type { TLSSocket } from "node:tls";
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from "jose";
@@ -73,6 +74,23 @@ describe("the first in-memory start of a process", () => {
       expect((await get(`${elsewhere.adminUrl}/health`, elsewhere.caCert)).status).toBe(200);
     } finally {
       await elsewhere.close();
+    }
+  });
+
+  it("resolves once the server has answered a request over HTTPS, which the journal does not show", async () => {
+    const seen: string[] = [];
+    const onRequest = (message: unknown) => void seen.push((message as { request: { url: string } }).request.url);
+    subscribe("http.server.request.start", onRequest);
+    let other: RunningEmulator | undefined;
+    try {
+      other = await startEmulator({ port: 0, inMemory: true, quiet: true });
+      // Answered before start resolved: the start's own request reached the server through its pipeline.
+      expect(seen).toEqual(["/_emulator/requests?limit=1"]);
+      expect(other.journal.query()).toEqual([]);
+      expect(await other.admin.requests()).toEqual([]);
+    } finally {
+      unsubscribe("http.server.request.start", onRequest);
+      await other?.close();
     }
   });
 });
