@@ -80,7 +80,8 @@ describe("ChangeNotifications", () => {
     store.write(TENANT, (t) => insertSubscription(t, subscription));
     const event = { id: "e1", ownerId: "u1", calendarId: "c1", changeKey: "k1", type: "singleInstance" } as unknown as CalendarEvent;
     store.write(TENANT, (t) => notePut(t, "events", event, true));
-    await waitUntil(() => received.some((r) => r.path === "/lifecycle"));
+    // The receiver sees the lifecycle request before its answer reaches the sender, which journals it then.
+    await waitUntil(() => received.some((r) => r.path === "/lifecycle") && journal.query({ area: "notifications" }).length >= 4);
     expect(received.filter((r) => r.path === "/fail")).toHaveLength(3);
     const lifecycle = JSON.parse(received.find((r) => r.path === "/lifecycle")?.body ?? "{}");
     expect(lifecycle.value).toEqual([
