@@ -34,15 +34,36 @@ export function textToHtml(text: string): string {
   return wrapHtml(escapeHtml(text).replace(/\r?\n/g, "<br>\r\n"));
 }
 
+/**
+ * A stored body is never changed in place (the calendar model assigns a new one; see
+ * event-codec.ts), so what is made from it — its HTML and text forms, its preview — is kept beside
+ * it, made once instead of on every read. The forms are shared: views are serialised at once.
+ */
+const htmlForms = new WeakMap<ItemBody, ItemBody>();
+const textForms = new WeakMap<ItemBody, ItemBody>();
+const previews = new WeakMap<ItemBody, string>();
+
 /** The body in the format asked for; HTML when nothing was asked. */
 export function bodyAs(body: ItemBody, wanted: "text" | "html" | undefined): ItemBody {
-  const type = wanted ?? "html";
-  if (type === "html") return { contentType: "html", content: body.contentType === "html" ? wrapHtml(body.content) : body.content ? textToHtml(body.content) : "" };
-  return { contentType: "text", content: body.contentType === "text" ? body.content : htmlToText(body.content) };
+  const html = (wanted ?? "html") === "html";
+  const forms = html ? htmlForms : textForms;
+  let form = forms.get(body);
+  if (form === undefined) {
+    form = html
+      ? { contentType: "html", content: body.contentType === "html" ? wrapHtml(body.content) : body.content ? textToHtml(body.content) : "" }
+      : { contentType: "text", content: body.contentType === "text" ? body.content : htmlToText(body.content) };
+    forms.set(body, form);
+  }
+  return form;
 }
 
 /** Outlook's bodyPreview: the first 255 characters of the text. */
 export function previewOf(body: ItemBody): string {
-  const text = body.contentType === "text" ? body.content : htmlToText(body.content);
-  return text.replace(/\s+/g, " ").trim().slice(0, 255);
+  let preview = previews.get(body);
+  if (preview === undefined) {
+    const text = body.contentType === "text" ? body.content : htmlToText(body.content);
+    preview = text.replace(/\s+/g, " ").trim().slice(0, 255);
+    previews.set(body, preview);
+  }
+  return preview;
 }

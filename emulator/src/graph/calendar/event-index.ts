@@ -23,6 +23,8 @@ export interface OwnerLayout {
   exceptions: CalendarEvent[];
   /** Longest single instance, so a window search can start early enough. */
   maxDurationMs: number;
+  /** Longest exception, for the same search among the exceptions. */
+  maxExceptionDurationMs: number;
 }
 
 export class EventIndex {
@@ -62,11 +64,13 @@ export class EventIndex {
   layout(ownerId: string): OwnerLayout {
     let l = this.#layouts.get(ownerId);
     if (l) return l;
-    l = { singles: [], masters: [], exceptions: [], maxDurationMs: 0 };
+    l = { singles: [], masters: [], exceptions: [], maxDurationMs: 0, maxExceptionDurationMs: 0 };
     for (const e of this.ofOwner(ownerId)) {
       if (e.type === "seriesMaster") l.masters.push(e);
-      else if (e.type === "exception") l.exceptions.push(e);
-      else if (e.type === "singleInstance") {
+      else if (e.type === "exception") {
+        l.exceptions.push(e);
+        l.maxExceptionDurationMs = Math.max(l.maxExceptionDurationMs, e.endMs - e.startMs);
+      } else if (e.type === "singleInstance") {
         l.singles.push(e);
         l.maxDurationMs = Math.max(l.maxDurationMs, e.endMs - e.startMs);
       }

@@ -32,13 +32,28 @@ function sortable(json: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
+/**
+ * Each request's query options by lower-case name without its `$`, the first of a name sent twice
+ * kept: read once per request, as Express 5 parses the query string again on every read of req.query.
+ */
+const optionsByRequest = new WeakMap<Request, Map<string, string | undefined>>();
+
+function optionsOf(req: Request): Map<string, string | undefined> {
+  let options = optionsByRequest.get(req);
+  if (options) return options;
+  options = new Map();
+  for (const [k, v] of Object.entries(req.query)) {
+    const lower = k.toLowerCase();
+    const name = lower.startsWith("$") ? lower.slice(1) : lower;
+    if (!options.has(name)) options.set(name, Array.isArray(v) ? String(v[0]) : typeof v === "string" ? v : undefined);
+  }
+  optionsByRequest.set(req, options);
+  return options;
+}
+
 /** Query options read case-insensitively ($Top, $top and top all work, as in Graph). */
 export function queryOption(req: Request, name: string): string | undefined {
-  const wanted = [name.toLowerCase(), `$${name.toLowerCase()}`];
-  for (const [k, v] of Object.entries(req.query)) {
-    if (wanted.includes(k.toLowerCase())) return Array.isArray(v) ? String(v[0]) : typeof v === "string" ? v : undefined;
-  }
-  return undefined;
+  return optionsOf(req).get(name.toLowerCase());
 }
 
 function odata<T>(fn: () => T): T {

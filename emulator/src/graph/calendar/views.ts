@@ -85,10 +85,16 @@ export function calendarViewWindow(t: Tenant, ownerId: string, calendars: Readon
   const indexed = calendars === null ? occurrenceRuns(t, layout, fromMs, toMs) : undefined;
   if (indexed) {
     const index = eventIndex(t);
-    const changed = layout.exceptions.filter((ex) => {
+    // Exceptions are sorted by start too: only those that could overlap the window are looked at.
+    const all = layout.exceptions;
+    const from = firstIndexNotBefore(all.length, (i) => (all[i] as CalendarEvent).startMs < fromMs - layout.maxExceptionDurationMs);
+    const changed: CalendarEvent[] = [];
+    for (let i = from; i < all.length; i++) {
+      const ex = all[i] as CalendarEvent;
+      if (ex.startMs >= toMs) break;
       const master = ex.seriesMasterId ? index.byId.get(ex.seriesMasterId) : undefined;
-      return overlaps(ex.startMs, ex.endMs, fromMs, toMs) && !master?.deletedOccurrences.includes(ex.originalStartMs as number);
-    });
+      if (overlaps(ex.startMs, ex.endMs, fromMs, toMs) && !master?.deletedOccurrences.includes(ex.originalStartMs as number)) changed.push(ex);
+    }
     return new EventWindow([...runs, ...indexed, new EventsRun(changed)]);
   }
   const exceptions: CalendarEvent[] = [];
