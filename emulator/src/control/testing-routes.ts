@@ -72,7 +72,7 @@ export function testingRouter(deps: TestingDeps): Router {
 
   router.post("/tenants", (req, res) => {
     const input = parse(createTenantInput, req.body);
-    const sourceId = input.from ? store.resolveTenant(input.from) : store.listTenants()[0]?.id;
+    const sourceId = input.from ? store.resolveTenant(input.from) : store.readAll((tenants) => tenants[0]?.id);
     if (!sourceId) throw new AdminError(404, "TenantNotFound", `Tenant '${input.from ?? ""}' does not exist.`);
     // A clone copies every mailbox: events still on disk are read first.
     store.loadAll(sourceId);

@@ -224,7 +224,7 @@ class StateStore implements Store {
     assertTenantId(tenant.id);
     this.#files?.assertWritable();
     this.#state.tenants.push(tenant);
-    this.#reindex();
+    this.#index(tenant);
     this.#files?.snapshotTenant(tenant, true);
   }
 
@@ -290,10 +290,13 @@ class StateStore implements Store {
   #reindex(): void {
     this.#byId.clear();
     this.#byName.clear();
-    for (const t of this.#state.tenants) {
-      this.#byId.set(t.id.toLowerCase(), t);
-      this.#byName.set(t.id.toLowerCase(), t.id);
-      for (const d of t.domains) this.#byName.set(d.toLowerCase(), t.id);
-    }
+    for (const t of this.#state.tenants) this.#index(t);
+  }
+
+  /** A tenant's entries in the lookups by id and by name (id or domain); a test suite's many tenants are added one by one. */
+  #index(t: TenantState): void {
+    this.#byId.set(t.id.toLowerCase(), t);
+    this.#byName.set(t.id.toLowerCase(), t.id);
+    for (const d of t.domains) this.#byName.set(d.toLowerCase(), t.id);
   }
 }
