@@ -8,18 +8,13 @@ import { loadAllPartitions, loadOwnersTouched, unloadedOf } from "./lazy-partiti
 import { loadStateDir, type LoadProgress } from "./state-load.ts";
 import { StateFiles, StoreUnavailableError, type FilesHealth } from "./state-files.ts";
 import type { StoreFs } from "./store-fs.ts";
-import type { EmulatorState, TenantState, TenantSummary } from "./types.ts";
+import type { DeepReadonly, EmulatorState, TenantState, TenantSummary } from "./types.ts";
 import { exists } from "./wal.ts";
 
 export { StoreFileError } from "./durable-json-file.ts";
 export { StoreUnavailableError, type FilesHealth } from "./state-files.ts";
 
-/** Deeply read-only view, so that reads cannot change state behind the store's back. */
-export type DeepReadonly<T> = T extends (infer E)[]
-  ? readonly DeepReadonly<E>[]
-  : T extends object
-    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
-    : T;
+export type { DeepReadonly } from "./types.ts";
 
 /**
  * Told after each write that changed records: the tenant, and what the write

@@ -260,3 +260,10 @@ export interface TenantSummary {
   defaultDomain: string;
   displayName: string;
 }
+
+/** Deeply read-only view, so that reads cannot change state behind the store's back. */
+export type DeepReadonly<T> = T extends (infer E)[]
+  ? readonly DeepReadonly<E>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
