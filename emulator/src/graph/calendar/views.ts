@@ -64,37 +64,37 @@ export function seriesItems(t: Tenant, master: CalendarEvent, fromMs: number, to
 }
 
 /**
+ * The events of a list sorted by start (then id) that overlap the window and pass `keep`: a binary
+ * search skips to the first that could still overlap (none lasts longer than `maxDurationMs`).
+ */
+function sortedInWindow(sorted: readonly CalendarEvent[], maxDurationMs: number, fromMs: number, toMs: number, keep: (e: CalendarEvent) => boolean): CalendarEvent[] {
+  const earliest = fromMs - maxDurationMs;
+  const out: CalendarEvent[] = [];
+  for (let i = firstIndexNotBefore(sorted.length, (j) => (sorted[j] as CalendarEvent).startMs < earliest); i < sorted.length; i++) {
+    const e = sorted[i] as CalendarEvent;
+    if (e.startMs >= toMs) break;
+    if (overlaps(e.startMs, e.endMs, fromMs, toMs) && keep(e)) out.push(e);
+  }
+  return out;
+}
+
+/**
  * calendarView: single instances, occurrences and exceptions touching the
  * window, as runs already in order (see event-window.ts): the mailbox's single
  * events from the start-sorted layout, each series' occurrences, the exceptions.
  */
 export function calendarViewWindow(t: Tenant, ownerId: string, calendars: ReadonlySet<string> | null, fromMs: number, toMs: number): EventWindow {
   const layout = eventIndex(t).layout(ownerId);
-  // Singles are sorted by start (then id): skip to the first that could still overlap the window.
-  const singles = layout.singles;
-  const earliest = fromMs - layout.maxDurationMs;
-  const lo = firstIndexNotBefore(singles.length, (i) => (singles[i] as CalendarEvent).startMs < earliest);
-  const inWindow: CalendarEvent[] = [];
-  for (let i = lo; i < singles.length; i++) {
-    const e = singles[i] as CalendarEvent;
-    if (e.startMs >= toMs) break;
-    if (visible(e, calendars) && overlaps(e.startMs, e.endMs, fromMs, toMs)) inWindow.push(e);
-  }
+  const inWindow = sortedInWindow(layout.singles, layout.maxDurationMs, fromMs, toMs, (e) => visible(e, calendars));
   const runs: Run[] = [new EventsRun(inWindow)];
   // Every calendar of the mailbox: its series come from the mailbox's time index.
   const indexed = calendars === null ? occurrenceRuns(t, layout, fromMs, toMs) : undefined;
   if (indexed) {
     const index = eventIndex(t);
-    // Exceptions are sorted by start too: only those that could overlap the window are looked at.
-    const all = layout.exceptions;
-    const from = firstIndexNotBefore(all.length, (i) => (all[i] as CalendarEvent).startMs < fromMs - layout.maxExceptionDurationMs);
-    const changed: CalendarEvent[] = [];
-    for (let i = from; i < all.length; i++) {
-      const ex = all[i] as CalendarEvent;
-      if (ex.startMs >= toMs) break;
+    const changed = sortedInWindow(layout.exceptions, layout.maxExceptionDurationMs, fromMs, toMs, (ex) => {
       const master = ex.seriesMasterId ? index.byId.get(ex.seriesMasterId) : undefined;
-      if (overlaps(ex.startMs, ex.endMs, fromMs, toMs) && !master?.deletedOccurrences.includes(ex.originalStartMs as number)) changed.push(ex);
-    }
+      return !master?.deletedOccurrences.includes(ex.originalStartMs as number);
+    });
     return new EventWindow([...runs, ...indexed, new EventsRun(changed)]);
   }
   const exceptions: CalendarEvent[] = [];
